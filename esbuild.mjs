@@ -1,0 +1,41 @@
+// Bundles the extension host entry, the worker and the CLI as CommonJS for Node.
+// `vscode` stays external (the host provides it); type checking is `tsc`, not esbuild.
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+  // Migrations are .sql files bundled as strings.
+  loader: { '.sql': 'text' },
+};
+
+await mkdir('dist', { recursive: true });
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...common, entryPoints: { worker: 'src/jobs/worker.ts' }, outdir: 'dist' }),
+  esbuild.build({
+    ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+]);
+// sql.js loads its WebAssembly from next to the bundle (see src/jobs/sqlite.ts).
+await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+// The unbundled build in out/ (unit tests run on it) needs the .sql files beside the compiled migrations.
+for (const file of await readdir('src/jobs/migrations')) {
+  if (!file.endsWith('.sql')) continue;
+  await mkdir('out/src/jobs/migrations', { recursive: true });
+  await copyFile(`src/jobs/migrations/${file}`, `out/src/jobs/migrations/${file}`);
+}

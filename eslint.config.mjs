@@ -1,0 +1,33 @@
+// ESLint flat config: typed rules for src/, test/ and bench/; `vscode` may be imported only
+// by the UI layer (src/ui, src/extension.ts) and by tests that run inside VS Code.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  'no-restricted-imports': [
+    'error',
+    { paths: [{ name: 'vscode', message: 'Only src/ui and src/extension.ts may import vscode; the core runs under plain Node.' }] },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-output/**', 'sample-workspace/**', '*.mjs', 'scripts/**', 'media/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+      ...noVscode,
+    },
+  },
+  {
+    files: ['src/ui/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

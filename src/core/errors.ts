@@ -1,0 +1,65 @@
+/**
+ * The one error type every user- or agent-visible failure is expressed in.
+ * `code` is stable (tests and agents branch on it); `hint` says what to do next.
+ */
+export type PersonaErrorCode =
+  | 'NO_WORKSPACE'
+  | 'NO_API_KEY'
+  | 'BAD_API_KEY'
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_BAD_REQUEST'
+  | 'MODEL_RATE_LIMITED'
+  | 'MODEL_OVERLOADED'
+  | 'MODEL_CONTEXT_TOO_LONG'
+  | 'MODEL_UNREACHABLE'
+  | 'MODEL_TIMEOUT'
+  | 'MODEL_ERROR'
+  | 'UNKNOWN_PERSONA'
+  | 'INVALID_INPUT'
+  | 'JOB_NOT_FOUND'
+  | 'INVALID_TRANSITION'
+  | 'STORE_NEWER_VERSION'
+  | 'STORE_CORRUPT'
+  | 'STORE_CLOSED'
+  | 'WORKER_CRASHED'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+export interface SerializedError {
+  code: PersonaErrorCode;
+  message: string;
+  hint: string;
+}
+
+export class PersonaError extends Error {
+  readonly code: PersonaErrorCode;
+  readonly hint: string;
+
+  constructor(code: PersonaErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PersonaError';
+    this.code = code;
+    this.hint = hint;
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+
+  static from(serialized: SerializedError): PersonaError {
+    return new PersonaError(serialized.code, serialized.message, serialized.hint);
+  }
+}
+
+/** Any thrown value as a SerializedError, keeping a PersonaError's code and hint. */
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof PersonaError) {
+    return err.toJSON();
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    code: 'INTERNAL',
+    message: `Unexpected error: ${message}`,
+    hint: 'This is a bug in Agent OS Personas; the output channel "Agent OS Personas" has details.',
+  };
+}

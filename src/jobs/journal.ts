@@ -1,0 +1,180 @@
+import { promises as fsp, openSync, closeSync, readFileSync, ftruncateSync, existsSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+
+/**
+ * An append-only, fdatasync'd log of store changes.
+ *
+ * Record framing: u32 LE payload length, u32 LE crc32 of the payload, payload (UTF-8 JSON).
+ * A record whose length runs past the end of the file or whose checksum fails is a torn
+ * tail from a crash mid-append: it and everything after it are dropped on open.
+ *
+ * Group commit: appends made in the same event-loop turn share one write + fdatasync, and
+ * appends made while a flush is in flight wait for the next one. A promise from `append`
+ * resolves only after the bytes are on disk; that is what "acknowledged" means.
+ */
+export interface JournalRecord {
+  seq: number;
+  sql: string;
+  params: JournalParam[];
+}
+
+export type JournalParam = string | number | null;
+
+const HEADER_BYTES = 8;
+
+export interface ReplayResult {
+  records: JournalRecord[];
+  /** Bytes at the end that did not form a whole, valid record (dropped). */
+  droppedBytes: number;
+}
+
+export class Journal {
+  private pending: { bytes: Buffer; seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushScheduled = false;
+  /** Every file operation runs on this chain, one at a time, in order. */
+  private io: Promise<void> = Promise.resolve();
+  private handle: fsp.FileHandle | null;
+  private size: number;
+  private lastWrittenSeq = 0;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    handle: fsp.FileHandle,
+    size: number,
+  ) {
+    this.handle = handle;
+    this.size = size;
+  }
+
+  /** Reads every whole record, truncates a torn tail, and opens the file for appending. */
+  static async open(path: string): Promise<{ journal: Journal; replay: ReplayResult }> {
+    const replay = Journal.read(path);
+    const goodBytes = existsSync(path) ? readFileSync(path).length - replay.droppedBytes : 0;
+    if (replay.droppedBytes > 0) {
+      // Invariant: new records must follow the last whole record, never a torn one.
+      const fd = openSync(path, 'r+');
+      try {
+        ftruncateSync(fd, goodBytes);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const handle = await fsp.open(path, 'a');
+    const journal = new Journal(path, handle, goodBytes);
+    journal.lastWrittenSeq = replay.records.reduce((m, r) => Math.max(m, r.seq), 0);
+    return { journal, replay };
+  }
+
+  static read(path: string): ReplayResult {
+    if (!existsSync(path)) {
+      return { records: [], droppedBytes: 0 };
+    }
+    const data = readFileSync(path);
+    const records: JournalRecord[] = [];
+    let offset = 0;
+    while (offset + HEADER_BYTES <= data.length) {
+      const length = data.readUInt32LE(offset);
+      const checksum = data.readUInt32LE(offset + 4);
+      const end = offset + HEADER_BYTES + length;
+      if (end > data.length) {
+        break;
+      }
+      const payload = data.subarray(offset + HEADER_BYTES, end);
+      if (crc32(payload) !== checksum) {
+        break;
+      }
+      let record: JournalRecord;
+      try {
+        record = JSON.parse(payload.toString('utf8')) as JournalRecord;
+      } catch {
+        break;
+      }
+      records.push(record);
+      offset = end;
+    }
+    return { records, droppedBytes: data.length - offset };
+  }
+
+  static encode(record: JournalRecord): Buffer {
+    const payload = Buffer.from(JSON.stringify(record), 'utf8');
+    const header = Buffer.allocUnsafe(HEADER_BYTES);
+    header.writeUInt32LE(payload.length, 0);
+    header.writeUInt32LE(crc32(payload), 4);
+    return Buffer.concat([header, payload]);
+  }
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  append(record: JournalRecord): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new Error('journal is closed'));
+    }
+    const bytes = Journal.encode(record);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ bytes, seq: record.seq, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // The batch is taken when the chain reaches it, so every append made in this turn,
+        // and every append made while an earlier flush was on disk, shares one fdatasync.
+        setImmediate(() => {
+          this.io = this.io.then(() => this.flushPending());
+        });
+      }
+    });
+  }
+
+  private async flushPending(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      const handle = this.handle;
+      if (!handle) throw new Error('journal is closed');
+      const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes));
+      await handle.write(data, 0, data.length);
+      await handle.datasync();
+      this.size += data.length;
+      for (const b of batch) this.lastWrittenSeq = Math.max(this.lastWrittenSeq, b.seq);
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+
+  /** Resolves once every append made so far is on disk. */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.flushScheduled) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.io;
+    }
+    await this.io;
+  }
+
+  /**
+   * Empties the journal after a durable snapshot that holds every record up to `snapshotSeq`.
+   * Records written after that snapshot are kept (the truncate is skipped): replay skips the
+   * ones the snapshot already holds, so keeping old records is harmless and losing new ones is not.
+   */
+  truncateUpTo(snapshotSeq: number): Promise<void> {
+    this.io = this.io.then(async () => {
+      if (!this.handle || this.lastWrittenSeq > snapshotSeq) return;
+      await this.handle.truncate(0);
+      await this.handle.datasync();
+      this.size = 0;
+    });
+    return this.io;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.drain();
+    this.closed = true;
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.close();
+  }
+}

@@ -1,0 +1,11 @@
+// Each migration is a numbered .sql file, bundled as a string (esbuild's text loader;
+// the unit-test build registers the same loader). Append only: never edit a shipped one.
+import m001 from './001_jobs.sql';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001_jobs', sql: m001 }];

@@ -1,0 +1,44 @@
+// Worker-thread entry (dist/worker.js): runs one persona job at a time for the pool.
+import { parentPort } from 'node:worker_threads';
+import { serializeError, PersonaError } from '../core/errors';
+import { runPersona } from '../personas/personaRunner';
+import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { JobProgress } from './types';
+
+const port = parentPort;
+if (!port) {
+  throw new Error('dist/worker.js must run as a worker thread');
+}
+const post = (message: WorkerToHost): void => port.postMessage(message);
+const running = new Map<string, AbortController>();
+
+/** Progress goes to the host at most every 150 ms per job, plus every phase change. */
+const PROGRESS_INTERVAL_MS = 150;
+
+port.on('message', (message: HostToWorker) => {
+  if (message.type === 'cancel') {
+    running.get(message.jobId)?.abort(new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.'));
+    return;
+  }
+  const { jobId, input, model } = message;
+  const controller = new AbortController();
+  running.set(jobId, controller);
+  let lastSent = 0;
+  let lastPhase: JobProgress['phase'] | undefined;
+  const onProgress = (progress: JobProgress): void => {
+    const now = performance.now();
+    if (progress.phase === lastPhase && now - lastSent < PROGRESS_INTERVAL_MS) return;
+    lastSent = now;
+    lastPhase = progress.phase;
+    post({ type: 'progress', jobId, progress });
+  };
+  runPersona(input, model, controller.signal, onProgress).then(
+    (outcome) => post({ type: 'completed', jobId, outcome }),
+    (err: unknown) => {
+      const error = serializeError(err);
+      post(error.code === 'CANCELLED' ? { type: 'cancelled', jobId } : { type: 'failed', jobId, error });
+    },
+  ).finally(() => running.delete(jobId));
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,219 @@
+import { Worker } from 'node:worker_threads';
+import { PersonaError, serializeError } from '../core/errors';
+import type { Disposable } from '../core/disposable';
+import { TypedEmitter } from '../core/typedEmitter';
+import type { PersonaRunInput } from '../personas/personaRunner';
+import type { ModelConfig } from '../personas/modelConfig';
+import type { JobStore } from './jobStore';
+import type { Job } from './types';
+import type { HostToWorker, WorkerToHost } from './workerProtocol';
+
+export interface RunPlan {
+  input: PersonaRunInput;
+  model: ModelConfig;
+}
+
+export interface WorkerPoolOptions {
+  store: JobStore;
+  /** Absolute path of the compiled worker entry (dist/worker.js). */
+  workerScript: string;
+  size: number;
+  /** Turns a job into what the worker needs; throws a PersonaError when it cannot (no key, unknown persona). */
+  plan: (job: Job) => Promise<RunPlan>;
+  /** A running job whose worker ignores cancel this long is stopped by terminating the worker. */
+  cancelGraceMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface PoolEvents extends Record<string, unknown> {
+  'worker:replaced': { reason: string };
+}
+
+interface Slot {
+  worker: Worker;
+  jobId: string | null;
+  ready: Promise<void>;
+  retired: boolean;
+}
+
+/**
+ * Runs queued jobs on a fixed number of worker threads.
+ *
+ * Invariant: a slot runs at most one job; every job a slot takes ends in exactly one store
+ * transition (completed, failed or cancelled), even when its worker crashes or is terminated.
+ */
+export class WorkerPool implements Disposable {
+  readonly events = new TypedEmitter<PoolEvents>();
+  private readonly slots: Slot[] = [];
+  private readonly cancelTimers = new Map<string, NodeJS.Timeout>();
+  private readonly unsubscribe: () => void;
+  private pumping = false;
+  private disposed = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+    this.unsubscribe = options.store.events.on('job:created', () => this.pump());
+  }
+
+  /** Resolves when every worker has loaded (warm before the first job). */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  get runningCount(): number {
+    return this.slots.filter((s) => s.jobId !== null).length;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Cancels a queued job at once, or aborts a running one's model request. */
+  async cancel(jobId: string, reason = 'Cancelled by the user'): Promise<Job> {
+    const job = this.options.store.require(jobId);
+    const cancelled = await this.options.store.cancel(jobId, reason);
+    if (job.status === 'running') {
+      const slot = this.slots.find((s) => s.jobId === jobId);
+      if (slot) {
+        this.post(slot, { type: 'cancel', jobId });
+        this.cancelTimers.set(
+          jobId,
+          setTimeout(() => {
+            // The worker did not let go of the job in time: stop it the hard way.
+            if (slot.jobId === jobId) this.replace(slot, `job ${jobId} ignored cancel`);
+          }, this.options.cancelGraceMs ?? 2000),
+        );
+      }
+    }
+    return cancelled;
+  }
+
+  /** Starts queued jobs on idle workers; safe to call any time. */
+  pump(): void {
+    if (this.pumping || this.disposed) return;
+    this.pumping = true;
+    void this.fill().finally(() => {
+      this.pumping = false;
+    });
+  }
+
+  private async fill(): Promise<void> {
+    for (;;) {
+      const slot = this.slots.find((s) => s.jobId === null && !s.retired);
+      const job = slot ? this.options.store.nextQueued() : undefined;
+      if (!slot || !job || this.disposed) return;
+      slot.jobId = job.id;
+      let plan: RunPlan;
+      try {
+        plan = await this.options.plan(job);
+        await this.options.store.start(job.id, plan.model.label);
+      } catch (err) {
+        slot.jobId = null;
+        await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
+        continue;
+      }
+      await slot.ready;
+      this.post(slot, { type: 'run', jobId: job.id, input: plan.input, model: plan.model });
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.options.workerScript);
+    let markReady: () => void = () => undefined;
+    const slot: Slot = { worker, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
+    worker.on('message', (message: WorkerToHost) => {
+      if (message.type === 'ready') {
+        markReady();
+        return;
+      }
+      void this.onMessage(slot, message);
+    });
+    worker.on('error', (err) => {
+      this.options.log?.(`worker error: ${err.stack ?? err.message}`);
+      this.replace(slot, `worker error: ${err.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (!slot.retired) this.replace(slot, `worker exited with code ${code}`);
+    });
+    return slot;
+  }
+
+  private async onMessage(slot: Slot, message: Exclude<WorkerToHost, { type: 'ready' }>): Promise<void> {
+    const store = this.options.store;
+    const { jobId } = message;
+    if (slot.jobId !== jobId) return;
+    switch (message.type) {
+      case 'progress':
+        await this.settle(jobId, () => store.progress(jobId, message.progress));
+        return;
+      case 'completed':
+        this.release(slot);
+        await this.settle(jobId, () => store.complete(jobId, message.outcome));
+        break;
+      case 'failed':
+        this.release(slot);
+        await this.settle(jobId, () => store.fail(jobId, message.error));
+        break;
+      case 'cancelled':
+        this.release(slot);
+        if (store.get(jobId)?.status === 'running') await this.settle(jobId, () => store.cancel(jobId));
+        break;
+    }
+    this.pump();
+  }
+
+  private release(slot: Slot): void {
+    const jobId = slot.jobId;
+    slot.jobId = null;
+    if (jobId) {
+      clearTimeout(this.cancelTimers.get(jobId));
+      this.cancelTimers.delete(jobId);
+    }
+  }
+
+  /** Retires a broken or stuck worker, fails its job if it was still running, and starts a fresh one. */
+  private replace(slot: Slot, reason: string): void {
+    if (slot.retired) return;
+    slot.retired = true;
+    const jobId = slot.jobId;
+    this.release(slot);
+    void slot.worker.terminate();
+    const index = this.slots.indexOf(slot);
+    if (this.disposed || index < 0) return;
+    this.slots[index] = this.spawn();
+    this.events.emit('worker:replaced', { reason });
+    if (jobId && this.options.store.get(jobId)?.status === 'running') {
+      const error = new PersonaError('WORKER_CRASHED', `The worker running job ${jobId} stopped unexpectedly (${reason}).`, 'Retry the job; if it happens again, the output channel "Agent OS Personas" has the worker\'s error.');
+      void this.settle(jobId, () => this.options.store.fail(jobId, error.toJSON()));
+    }
+    this.pump();
+  }
+
+  /** Store transitions that race a cancel are expected; anything else is logged. */
+  private async settle(jobId: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (err instanceof PersonaError && err.code === 'INVALID_TRANSITION') return;
+      this.options.log?.(`job ${jobId}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private post(slot: Slot, message: HostToWorker): void {
+    slot.worker.postMessage(message);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.unsubscribe();
+    for (const t of this.cancelTimers.values()) clearTimeout(t);
+    await Promise.all(
+      this.slots.map((s) => {
+        s.retired = true;
+        return s.worker.terminate();
+      }),
+    );
+    this.events.removeAll();
+  }
+}

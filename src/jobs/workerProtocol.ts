@@ -1,0 +1,17 @@
+import type { SerializedError } from '../core/errors';
+import type { PersonaRunInput } from '../personas/personaRunner';
+import type { ModelConfig } from '../personas/modelConfig';
+import type { JobOutcome, JobProgress } from './types';
+
+/** Messages from the host to a worker thread. */
+export type HostToWorker =
+  | { type: 'run'; jobId: string; input: PersonaRunInput; model: ModelConfig }
+  | { type: 'cancel'; jobId: string };
+
+/** Messages from a worker thread to the host. */
+export type WorkerToHost =
+  | { type: 'ready' }
+  | { type: 'progress'; jobId: string; progress: JobProgress }
+  | { type: 'completed'; jobId: string; outcome: JobOutcome }
+  | { type: 'failed'; jobId: string; error: SerializedError }
+  | { type: 'cancelled'; jobId: string };

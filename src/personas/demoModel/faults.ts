@@ -1,0 +1,53 @@
+/**
+ * Fault and pacing scripts for the demo model, chosen by a marker in the request's last
+ * user message: `[[demo:<name>]]`. They let the tests (and a curious user) drive every
+ * failure the real API can produce, through the same server that gives the demo reviews.
+ */
+export type DemoScript =
+  | { kind: 'review'; chunkDelayMs?: number }
+  | { kind: 'error'; status: number; errorType: string; message: string; retryAfterMs?: number; failTimes: number }
+  | { kind: 'hang' }
+  | { kind: 'hang-mid-stream' }
+  | { kind: 'tool-use' }
+  | { kind: 'not-template' };
+
+export const DEMO_MARKER = /\[\[demo:([a-z0-9-]+)\]\]/i;
+
+const ERRORS: Record<string, { status: number; errorType: string; message: string; retryAfterMs?: number }> = {
+  '400': { status: 400, errorType: 'invalid_request_error', message: 'messages.0.content: demo model was asked to reject this request' },
+  '401': { status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' },
+  '404': { status: 404, errorType: 'not_found_error', message: 'model: demo model does not know this model' },
+  '413': { status: 400, errorType: 'invalid_request_error', message: 'prompt is too long: 250000 tokens > 200000 maximum' },
+  '429': { status: 429, errorType: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfterMs: 20 },
+  '500': { status: 500, errorType: 'api_error', message: 'Internal server error' },
+  '529': { status: 529, errorType: 'overloaded_error', message: 'Overloaded', retryAfterMs: 20 },
+};
+
+/**
+ * Names: `slow` (paced for cancel tests), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
+ * `<status>` (always fails: 400, 401, 404, 413 = context too long, 429, 500, 529), and
+ * `<status>x<N>` (fails N times with that status, then answers: e.g. `529x1`).
+ */
+export function scriptFor(text: string): DemoScript {
+  const match = DEMO_MARKER.exec(text);
+  if (!match) return { kind: 'review' };
+  const name = match[1]!.toLowerCase();
+  switch (name) {
+    case 'slow':
+      return { kind: 'review', chunkDelayMs: 60 };
+    case 'hang':
+      return { kind: 'hang' };
+    case 'hang-mid-stream':
+      return { kind: 'hang-mid-stream' };
+    case 'tool-use':
+      return { kind: 'tool-use' };
+    case 'not-template':
+      return { kind: 'not-template' };
+  }
+  const fault = /^(\d{3})(?:x(\d+))?$/.exec(name);
+  const spec = fault ? ERRORS[fault[1]!] : undefined;
+  if (fault && spec) {
+    return { kind: 'error', ...spec, failTimes: fault[2] ? Number(fault[2]) : Number.POSITIVE_INFINITY };
+  }
+  return { kind: 'review' };
+}

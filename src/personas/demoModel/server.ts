@@ -1,0 +1,270 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TypedEmitter } from '../../core/typedEmitter';
+import type { Disposable } from '../../core/disposable';
+import { scriptFor, type DemoScript } from './faults';
+import { writeReview } from './reviews';
+
+/** The label every surface shows for answers from this server. */
+export const DEMO_MODEL_LABEL = 'demo model';
+export const DEMO_MODEL_ID = 'demo-model';
+
+export interface DemoRequestEvent {
+  requestId: number;
+  script: DemoScript['kind'];
+  persona: string;
+  stream: boolean;
+}
+
+export interface DemoClosedEvent {
+  requestId: number;
+  /** True when the client went away before the response was finished. */
+  aborted: boolean;
+  at: number;
+}
+
+export interface DemoModelEvents extends Record<string, unknown> {
+  request: DemoRequestEvent;
+  closed: DemoClosedEvent;
+}
+
+export interface DemoModelOptions {
+  /** Pause between streamed text chunks; the demo feels like a model, tests stay quick. */
+  chunkDelayMs?: number;
+  port?: number;
+}
+
+interface MessagesBody {
+  model?: string;
+  max_tokens?: number;
+  stream?: boolean;
+  system?: string | { type: string; text?: string }[];
+  messages?: { role: string; content: string | { type: string; text?: string }[] }[];
+  tools?: { name: string }[];
+}
+
+/**
+ * A loopback server that speaks the Anthropic Messages API (POST /v1/messages, JSON or SSE),
+ * answering with scripted reviews. The launch command uses it when no API key is set; the
+ * tests use it, with fault scripts (see faults.ts), in place of the real service.
+ */
+export class DemoModelServer implements Disposable {
+  readonly events = new TypedEmitter<DemoModelEvents>();
+  private readonly failures = new Map<string, number>();
+  private readonly openResponses = new Set<ServerResponse>();
+  private nextRequestId = 1;
+  private stopped = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    private readonly chunkDelayMs: number,
+  ) {}
+
+  static async start(options: DemoModelOptions = {}): Promise<DemoModelServer> {
+    // The handler needs the instance, and the instance needs the listening server's port.
+    const holder: { instance?: DemoModelServer } = {};
+    const server = createServer((req, res) => {
+      void holder.instance?.handle(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    holder.instance = new DemoModelServer(server, port, options.chunkDelayMs ?? 12);
+    return holder.instance;
+  }
+
+  /** Base URL for the Anthropic SDK's `baseURL`. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const res of this.openResponses) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.events.removeAll();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
+      sendError(res, 404, 'not_found_error', `The demo model serves POST /v1/messages only, not ${req.method} ${req.url}.`);
+      return;
+    }
+    let body: MessagesBody;
+    let raw: string;
+    try {
+      raw = await readBody(req);
+      body = JSON.parse(raw) as MessagesBody;
+    } catch {
+      sendError(res, 400, 'invalid_request_error', 'Request body is not valid JSON.');
+      return;
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      sendError(res, 400, 'invalid_request_error', 'messages: at least one message is required');
+      return;
+    }
+    const requestId = this.nextRequestId++;
+    const userText = taskText(body);
+    const persona = personaOf(body);
+    const script = scriptFor(userText);
+    this.events.emit('request', { requestId, script: script.kind, persona, stream: body.stream === true });
+    this.track(requestId, res);
+
+    if (script.kind === 'error') {
+      const key = createHash('sha256').update(raw).digest('hex');
+      const seen = this.failures.get(key) ?? 0;
+      if (seen < script.failTimes) {
+        this.failures.set(key, seen + 1);
+        const headers: Record<string, string> = {};
+        if (script.retryAfterMs !== undefined) {
+          headers['retry-after-ms'] = String(script.retryAfterMs);
+          headers['retry-after'] = String(Math.ceil(script.retryAfterMs / 1000));
+        }
+        sendError(res, script.status, script.errorType, script.message, headers);
+        return;
+      }
+    }
+    if (script.kind === 'hang') {
+      return; // Never answers; the client's timeout or abort ends it.
+    }
+    const blocks = this.answerFor(script, body, persona, userText);
+    const inputTokens = Math.ceil(raw.length / 4);
+    if (body.stream) {
+      await this.stream(res, body, blocks, inputTokens, script.kind === 'hang-mid-stream', script.kind === 'review' ? script.chunkDelayMs : undefined);
+    } else {
+      const outputTokens = blocks.reduce((n, b) => n + Math.ceil(JSON.stringify(b).length / 4), 0);
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_demo_${requestId}` });
+      res.end(JSON.stringify(message(body, blocks, inputTokens, outputTokens, stopReason(blocks))));
+    }
+  }
+
+  private answerFor(script: DemoScript, body: MessagesBody, persona: string, userText: string): ContentBlock[] {
+    if (script.kind === 'tool-use' && body.tools && body.tools.length > 0 && !hasToolResult(body)) {
+      const tool = body.tools[0]!;
+      return [
+        { type: 'text', text: `I will use ${tool.name} first.` },
+        { type: 'tool_use', id: `toolu_demo_${randomBytes(6).toString('hex')}`, name: tool.name, input: { query: 'demo' } },
+      ];
+    }
+    if (script.kind === 'not-template') {
+      return [{ type: 'text', text: 'Looks fine to me. (The demo model answered without the review template.)' }];
+    }
+    return [{ type: 'text', text: writeReview({ persona, userText }) }];
+  }
+
+  private async stream(res: ServerResponse, body: MessagesBody, blocks: ContentBlock[], inputTokens: number, hangMidStream: boolean, chunkDelayOverride?: number): Promise<void> {
+    const delay = chunkDelayOverride ?? this.chunkDelayMs;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (event: string, data: unknown): void => {
+      if (!res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    send('message_start', { type: 'message_start', message: message(body, [], inputTokens, 1, null) });
+    send('ping', { type: 'ping' });
+    if (hangMidStream) return;
+    let outputTokens = 0;
+    for (const [index, block] of blocks.entries()) {
+      if (block.type === 'text') {
+        send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+        for (const chunk of chunks(block.text)) {
+          if (res.destroyed) return;
+          send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: chunk } });
+          outputTokens += Math.ceil(chunk.length / 4);
+          if (delay > 0) await pause(delay);
+        }
+      } else {
+        send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
+        const json = JSON.stringify(block.input);
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(0, 5) } });
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(5) } });
+        outputTokens += Math.ceil(json.length / 4);
+      }
+      send('content_block_stop', { type: 'content_block_stop', index });
+    }
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(blocks), stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    send('message_stop', { type: 'message_stop' });
+    res.end();
+  }
+
+  private track(requestId: number, res: ServerResponse): void {
+    this.openResponses.add(res);
+    let finished = false;
+    res.on('finish', () => {
+      finished = true;
+    });
+    res.on('close', () => {
+      this.openResponses.delete(res);
+      this.events.emit('closed', { requestId, aborted: !finished, at: performance.now() });
+    });
+  }
+}
+
+type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+
+function message(body: MessagesBody, content: ContentBlock[], inputTokens: number, outputTokens: number, stop: string | null): unknown {
+  return {
+    id: `msg_demo_${randomBytes(8).toString('hex')}`,
+    type: 'message',
+    role: 'assistant',
+    model: body.model ?? DEMO_MODEL_ID,
+    content,
+    stop_reason: stop,
+    stop_sequence: null,
+    usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+  };
+}
+
+function stopReason(blocks: ContentBlock[]): string {
+  return blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function textOf(content: string | { type: string; text?: string }[]): string {
+  return typeof content === 'string' ? content : content.map((c) => (c.type === 'text' ? (c.text ?? '') : '')).join('\n');
+}
+
+function taskText(body: MessagesBody): string {
+  const users = (body.messages ?? []).filter((m) => m.role === 'user');
+  // The first user turn carries the task and context; later ones are tool results.
+  return users.length > 0 ? textOf(users[0]!.content) : '';
+}
+
+function hasToolResult(body: MessagesBody): boolean {
+  return (body.messages ?? []).some((m) => Array.isArray(m.content) && m.content.some((c) => c.type === 'tool_result'));
+}
+
+/** The persona runner puts `Persona: <id>` on the system prompt's first line. */
+function personaOf(body: MessagesBody): string {
+  const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((s) => s.text ?? '').join('\n');
+  return /^Persona: ([\w-]+)/m.exec(system)?.[1] ?? 'engineer';
+}
+
+function* chunks(text: string): Generator<string> {
+  // Roughly a few words per delta, like a real stream.
+  const parts = text.match(/\S+\s*|\s+/g) ?? [text];
+  for (let i = 0; i < parts.length; i += 4) yield parts.slice(i, i + 4).join('');
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { PersonaError } from '../core/errors';
+import { formatContext } from '../personas/context';
+import type { Job } from '../jobs/types';
+import type { PersonaServices } from '../services';
+import { readContextMaxChars, readOpenOnCompletion } from './settings';
+import { showJobProgress } from './jobProgress';
+import { openJobDocument } from './jobDocuments';
+import { reportJobFailure } from './jobFailure';
+
+/** Arguments accepted by `agentOsPersonas.askPersona`, so tests and other extensions need no UI. */
+export interface AskArgs {
+  persona?: string;
+  task?: string;
+  /** Text to review; when absent the selection, else the active file, is used. */
+  context?: string;
+  priority?: number;
+  /** Show the progress notification and open the result (default: true when a person runs the command). */
+  interactive?: boolean;
+}
+
+export const EMPTY_TASK_MESSAGE = 'Describe what the persona should review or answer: the task cannot be empty.';
+
+export async function askPersona(services: PersonaServices | undefined, args: AskArgs = {}): Promise<Job | undefined> {
+  if (!services) {
+    const open = 'Open Folder';
+    const choice = await vscode.window.showErrorMessage('Agent OS Personas needs an open folder: persona jobs and their results are kept in the workspace\'s .agent-os folder.', open);
+    if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
+    return undefined;
+  }
+  const interactive = args.interactive ?? (args.persona === undefined || args.task === undefined);
+  const personaId = args.persona ?? (await pickPersona(services));
+  if (!personaId) return undefined;
+  const persona = services.registry.require(personaId);
+  const task = args.task ?? (await vscode.window.showInputBox({
+    title: `Ask ${persona.name}`,
+    prompt: `What should the ${persona.name} persona review or answer? The selection, else the active file, goes along as context.`,
+    placeHolder: 'e.g. Review this module for hidden coupling',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? EMPTY_TASK_MESSAGE : undefined),
+  }));
+  if (task === undefined) return undefined;
+  if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_TASK_MESSAGE, 'Run the command again with a task.');
+  const { context, note } = args.context !== undefined ? { context: args.context, note: null } : editorContext();
+  const job = await services.store.create({ persona: persona.id, task, context, contextNote: note, priority: args.priority ?? 0 });
+  if (interactive) void followJob(services, job);
+  return job;
+}
+
+async function followJob(services: PersonaServices, job: Job): Promise<void> {
+  const final = await showJobProgress(services.store, services.pool, job);
+  if (final.status === 'completed' && readOpenOnCompletion()) {
+    await openJobDocument(final.id, final.persona);
+  } else if (final.status === 'failed') {
+    await reportJobFailure(final);
+  }
+}
+
+async function pickPersona(services: PersonaServices): Promise<string | undefined> {
+  const items = services.registry.list().map((p) => ({
+    label: p.name,
+    description: p.specialty ?? '',
+    detail: p.description,
+    id: p.id,
+  }));
+  if (items.length === 0) {
+    throw new PersonaError('UNKNOWN_PERSONA', 'No personas are loaded.', 'Check the "personas" folder of the extension and .agent-os/personas in the workspace; the Problems panel lists files that failed to load.');
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Ask a Persona', placeHolder: 'Which persona?', matchOnDetail: true });
+  return picked?.id;
+}
+
+/** The selection, else the whole active file, numbered and bounded in size. */
+function editorContext(): { context: string; note: string | null } {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return { context: '', note: null };
+  const doc = editor.document;
+  const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
+  const selection = editor.selection;
+  const useSelection = !selection.isEmpty;
+  const range = useSelection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
+  const formatted = formatContext(
+    { path, text: doc.getText(range), startLine: useSelection ? selection.start.line + 1 : 1, kind: useSelection ? 'selection' : 'file' },
+    readContextMaxChars(),
+  );
+  return { context: formatted.context, note: formatted.note };
+}

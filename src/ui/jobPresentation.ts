@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import type { Job } from '../jobs/types';
+
+/** How a job reads in the tree, the notifications and the status bar. */
+export function jobTitle(job: Job): string {
+  const task = job.task.replace(/\s+/g, ' ').trim();
+  return `${job.persona}: ${task.length > 60 ? `${task.slice(0, 59)}…` : task}`;
+}
+
+export function jobDescription(job: Job): string {
+  switch (job.status) {
+    case 'queued':
+      return 'queued';
+    case 'running':
+      return `${job.phase ?? 'running'} ${job.percent}%${job.etaMs ? ` · ~${Math.ceil(job.etaMs / 1000)}s left` : ''}`;
+    case 'completed':
+      return `completed${duration(job)}${job.modelLabel === 'demo model' ? ' · demo model' : ''}`;
+    case 'failed':
+      return `failed: ${job.error?.code ?? 'error'}`;
+    case 'cancelled':
+      return 'cancelled';
+  }
+}
+
+export function jobIcon(job: Job): vscode.ThemeIcon {
+  switch (job.status) {
+    case 'queued':
+      return new vscode.ThemeIcon('clock');
+    case 'running':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'completed':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'cancelled':
+      return new vscode.ThemeIcon('circle-slash');
+  }
+}
+
+export function jobTooltip(job: Job): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${job.persona}** — ${job.status}\n\n`);
+  md.appendText(job.task.slice(0, 400));
+  md.appendMarkdown('\n\n');
+  if (job.modelLabel) md.appendMarkdown(`Model: ${job.modelLabel}  \n`);
+  if (job.message && job.status === 'running') md.appendText(`${job.message}\n`);
+  if (job.error) md.appendText(`${job.error.message}\n${job.error.hint}\n`);
+  if (job.contextNote) md.appendText(`${job.contextNote}\n`);
+  md.appendMarkdown(`\nJob \`${job.id}\``);
+  return md;
+}
+
+function duration(job: Job): string {
+  if (!job.startedAt || !job.finishedAt) return '';
+  const s = (job.finishedAt - job.startedAt) / 1000;
+  return ` · ${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
+}
+
+/** The text of a job's result document. */
+export function jobDocument(job: Job): string {
+  if (job.status === 'completed') return job.result ?? '';
+  const lines = [`# ${jobTitle(job)}`, '', `Status: **${job.status}**`, ''];
+  if (job.error) lines.push(`**${job.error.code}**: ${job.error.message}`, '', `What to do: ${job.error.hint}`, '');
+  if (job.partialOutput) lines.push('## Partial output', '', job.partialOutput);
+  return lines.join('\n');
+}

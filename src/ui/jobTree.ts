@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import type { JobStore } from '../jobs/jobStore';
+import type { Job } from '../jobs/types';
+import { jobDescription, jobIcon, jobTitle, jobTooltip } from './jobPresentation';
+
+export const JOBS_VIEW_ID = 'agentOsPersonas.jobs';
+const REFRESH_MS = 100;
+
+/** The Persona Jobs tree: newest first; it follows store events and never polls. */
+export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Job | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly unsubscribers: (() => void)[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly store: () => JobStore | undefined) {}
+
+  /** Follows a store's events (called again when the store is replaced). */
+  follow(store: JobStore): void {
+    const refresh = (): void => this.scheduleRefresh();
+    for (const event of ['job:created', 'job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
+      this.unsubscribers.push(store.events.on(event, refresh));
+    }
+    this.scheduleRefresh();
+  }
+
+  private scheduleRefresh(): void {
+    // Progress can arrive many times a second across jobs; one repaint per 100 ms is enough.
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire(undefined);
+    }, REFRESH_MS);
+  }
+
+  getTreeItem(job: Job): vscode.TreeItem {
+    const item = new vscode.TreeItem(jobTitle(job), vscode.TreeItemCollapsibleState.None);
+    item.id = job.id;
+    item.description = jobDescription(job);
+    item.iconPath = jobIcon(job);
+    item.tooltip = jobTooltip(job);
+    item.contextValue = `job-${job.status}`;
+    item.accessibilityInformation = { label: `${jobTitle(job)}, ${jobDescription(job)}` };
+    if (job.status !== 'queued') {
+      item.command = { command: 'agentOsPersonas.openJobResult', title: 'Open Result', arguments: [job] };
+    }
+    return item;
+  }
+
+  getChildren(element?: Job): Job[] {
+    if (element) return [];
+    return this.store()?.list({ limit: 200 }).filter((j) => j.parentId === null) ?? [];
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    for (const u of this.unsubscribers) u();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import type { ModelSettings, ProviderSetting } from '../personas/modelResolver';
+
+const SECTION = 'agentOsPersonas';
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+export function readModelSettings(): ModelSettings {
+  const c = config();
+  return {
+    provider: c.get<ProviderSetting>('model.provider', 'auto'),
+    model: c.get<string>('model.name', 'claude-sonnet-4-5'),
+    baseUrl: c.get<string>('model.baseUrl', '').trim(),
+    maxTokens: c.get<number>('model.maxTokens', 4096),
+    requestTimeoutSeconds: c.get<number>('model.requestTimeoutSeconds', 600),
+  };
+}
+
+export const readWorkerCount = (): number => config().get<number>('jobs.workerCount', 3);
+export const readContextMaxChars = (): number => config().get<number>('context.maxChars', 60000);
+export const readOpenOnCompletion = (): boolean => config().get<boolean>('results.openOnCompletion', true);
+
+export function onModelSettingsChanged(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(`${SECTION}.model`)) listener();
+  });
+}
