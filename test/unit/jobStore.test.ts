@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PersonaError } from '../../src/core/errors';
+import { JOURNAL_FILE, JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
+import { Journal } from '../../src/jobs/journal';
+import { loadSqlJs } from '../../src/jobs/sqlite';
+import type { Job } from '../../src/jobs/types';
+import { useTempDir } from './tempDir';
+
+async function rejectsWithCode(promise: Promise<unknown> | (() => unknown), code: string): Promise<void> {
+  await assert.rejects(async () => (typeof promise === 'function' ? promise() : promise), (err: unknown) => {
+    assert.ok(err instanceof PersonaError, `expected a PersonaError, got ${String(err)}`);
+    assert.equal(err.code, code);
+    assert.ok(err.hint.length > 0, 'every error carries a hint');
+    return true;
+  });
+}
+
+describe('JobStore', () => {
+  const tmp = useTempDir();
+
+  it('round-trips create, get, start, progress and complete on real sql.js', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    const events: string[] = [];
+    for (const e of ['job:created', 'job:started', 'job:progress', 'job:completed'] as const) store.events.on(e, () => events.push(e));
+    const created = await store.create({ persona: 'architect', task: 'Review the module', context: 'File: a.ts\n1| x' });
+    assert.equal(created.status, 'queued');
+    assert.equal(store.get(created.id)?.task, 'Review the module');
+    await store.start(created.id, 'demo model');
+    const progressed = await store.progress(created.id, { phase: 'generating', percent: 40, message: 'writing', partialOutput: '# Arch' });
+    assert.equal(progressed.phase, 'generating');
+    assert.equal(progressed.percent, 40);
+    assert.equal(progressed.partialOutput, '# Arch');
+    const done = await store.complete(created.id, { result: '# Architect review', tokensIn: 10, tokensOut: 20 });
+    assert.equal(done.status, 'completed');
+    assert.equal(done.percent, 100);
+    assert.equal(done.result, '# Architect review');
+    assert.equal(done.partialOutput, null);
+    assert.deepEqual(events, ['job:created', 'job:started', 'job:progress', 'job:completed']);
+    await store.close();
+  });
+
+  it('records failures with code, message and hint, and cancels queued and running jobs', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    const a = await store.create({ persona: 'engineer', task: 'a' });
+    const b = await store.create({ persona: 'engineer', task: 'b' });
+    const c = await store.create({ persona: 'engineer', task: 'c' });
+    await store.start(a.id, null);
+    const failed = await store.fail(a.id, { code: 'MODEL_BAD_REQUEST', message: 'rejected', hint: 'check the model' });
+    assert.deepEqual(failed.error, { code: 'MODEL_BAD_REQUEST', message: 'rejected', hint: 'check the model' });
+    assert.equal((await store.cancel(b.id)).status, 'cancelled');
+    await store.start(c.id, null);
+    assert.equal((await store.cancel(c.id, 'user')).message, 'user');
+    assert.deepEqual(store.countByStatus(), { queued: 0, running: 0, completed: 0, failed: 1, cancelled: 2 });
+    await store.close();
+  });
+
+  it('refuses transitions out of a terminal state and leaves the job unchanged', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    const job = await store.create({ persona: 'engineer', task: 't' });
+    await store.cancel(job.id);
+    await rejectsWithCode(store.start(job.id, null), 'INVALID_TRANSITION');
+    await rejectsWithCode(store.complete(job.id, { result: 'x', tokensIn: 0, tokensOut: 0 }), 'INVALID_TRANSITION');
+    assert.equal(store.get(job.id)?.status, 'cancelled');
+    await rejectsWithCode(store.cancel('no-such-id'), 'JOB_NOT_FOUND');
+    await store.close();
+  });
+
+  it('rejects an empty task, a missing persona and oversized context without writing', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    await rejectsWithCode(store.create({ persona: 'engineer', task: '   ' }), 'INVALID_INPUT');
+    await rejectsWithCode(store.create({ persona: '', task: 'x' }), 'INVALID_INPUT');
+    await rejectsWithCode(store.create({ persona: 'engineer', task: 'x', context: 'y'.repeat(400_001) }), 'INVALID_INPUT');
+    assert.equal(store.list().length, 0);
+    await store.close();
+  });
+
+  it('picks up by priority, then oldest first', async () => {
+    let t = 1000;
+    const store = await JobStore.open({ dir: tmp.path, now: () => t++ });
+    const low = await store.create({ persona: 'p', task: 'low', priority: 0 });
+    const high1 = await store.create({ persona: 'p', task: 'high1', priority: 5 });
+    await store.create({ persona: 'p', task: 'high2', priority: 5 });
+    assert.equal(store.nextQueued()?.id, high1.id);
+    await store.start(high1.id, null);
+    assert.equal(store.nextQueued()?.task, 'high2');
+    assert.notEqual(store.nextQueued()?.id, low.id);
+    await store.close();
+  });
+
+  it('keeps every acknowledged write across a reopen without close (journal replay)', async () => {
+    const first = await JobStore.open({ dir: tmp.path });
+    const jobs: Job[] = [];
+    for (let i = 0; i < 20; i++) jobs.push(await first.create({ persona: 'engineer', task: `task ${i}` }));
+    await first.start(jobs[0]!.id, 'demo model');
+    await first.complete(jobs[0]!.id, { result: 'done', tokensIn: 1, tokensOut: 2 });
+    // Simulate a crash: no close(), no snapshot; only the journal holds these writes.
+    assert.ok(statSync(join(tmp.path, JOURNAL_FILE)).size > 0);
+    const second = await JobStore.open({ dir: tmp.path });
+    assert.equal(second.list({ limit: 100 }).length, 20);
+    assert.equal(second.get(jobs[0]!.id)?.result, 'done');
+    await second.close();
+    const third = await JobStore.open({ dir: tmp.path });
+    assert.equal(third.list({ limit: 100 }).length, 20, 'a snapshot after replay holds the same rows');
+    assert.equal(statSync(join(tmp.path, JOURNAL_FILE)).size, 0, 'close folds the journal into the snapshot');
+    await third.close();
+  });
+
+  it('drops a torn last journal record and keeps the earlier ones', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    const kept = await store.create({ persona: 'engineer', task: 'kept' });
+    const journalPath = join(tmp.path, JOURNAL_FILE);
+    const goodSize = statSync(journalPath).size;
+    await store.create({ persona: 'engineer', task: 'torn' });
+    const fullSize = statSync(journalPath).size;
+    // Abandon the store (crash) and cut the last record at every byte offset.
+    const full = readFileSync(journalPath);
+    for (let cut = goodSize; cut < fullSize; cut++) {
+      writeFileSync(journalPath, full.subarray(0, cut));
+      const replay = Journal.read(journalPath);
+      assert.equal(replay.droppedBytes, cut - goodSize, `cut at ${cut}`);
+    }
+    truncateSync(journalPath, goodSize + 5);
+    const reopened = await JobStore.open({ dir: tmp.path });
+    assert.deepEqual(reopened.list().map((j) => j.id), [kept.id]);
+    await reopened.create({ persona: 'engineer', task: 'after' });
+    await reopened.close();
+    const again = await JobStore.open({ dir: tmp.path });
+    assert.equal(again.list().length, 2);
+    await again.close();
+  });
+
+  it('refuses a store written by a newer schema, with a hint, and leaves it in place', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    await store.close();
+    const snapshotPath = join(tmp.path, SNAPSHOT_FILE);
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database(readFileSync(snapshotPath));
+    db.run(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '999_future', 0)`);
+    const future = db.export();
+    db.close();
+    writeFileSync(snapshotPath, future);
+    await rejectsWithCode(JobStore.open({ dir: tmp.path }), 'STORE_NEWER_VERSION');
+    assert.deepEqual(readFileSync(snapshotPath), Buffer.from(future), 'the refused store is not modified');
+  });
+
+  it('lists with filters and paging, newest first', async () => {
+    let t = 0;
+    const store = await JobStore.open({ dir: tmp.path, now: () => ++t });
+    for (let i = 0; i < 5; i++) await store.create({ persona: i % 2 ? 'qa' : 'sre', task: `t${i}` });
+    assert.deepEqual(store.list({ persona: 'qa' }).map((j) => j.task), ['t3', 't1']);
+    assert.deepEqual(store.list({ limit: 2, offset: 1 }).map((j) => j.task), ['t3', 't2']);
+    assert.throws(() => store.list({ status: 'weird' as never }), PersonaError);
+    await store.close();
+  });
+});

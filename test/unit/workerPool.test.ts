@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { PersonaServices } from '../../src/services';
+import type { ModelSettings } from '../../src/personas/modelResolver';
+import type { DemoClosedEvent } from '../../src/personas/demoModel/server';
+import { TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
+import { deferred, withTimeout } from '../harness/waitFor';
+import { REPO_ROOT, useTempDir } from './tempDir';
+
+const settings = (provider: ModelSettings['provider'] = 'demo'): ModelSettings => ({
+  provider, model: 'claude-test', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30,
+});
+
+function finished(services: PersonaServices, id: string): Promise<Job> {
+  const done = deferred<Job>();
+  const check = (job: Job): void => {
+    if (job.id === id && TERMINAL_STATUSES.has(job.status)) done.resolve(job);
+  };
+  for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) services.store.events.on(e, check);
+  const now = services.store.get(id);
+  if (now) check(now);
+  return withTimeout(done.promise, 20_000, `job ${id} did not finish`);
+}
+
+describe('WorkerPool on real worker threads', function () {
+  this.timeout(30_000);
+  let services: PersonaServices | undefined;
+  // Registered before the temp folder's hook so the store closes before its folder is removed.
+  afterEach(async () => {
+    await services?.dispose();
+    services = undefined;
+  });
+  const tmp = useTempDir();
+
+  const start = async (provider: ModelSettings['provider'] = 'demo', apiKey?: string): Promise<PersonaServices> => {
+    services = await PersonaServices.create({
+      workspaceRoot: tmp.path,
+      extensionRoot: REPO_ROOT,
+      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerCount: 2,
+      modelSettings: () => settings(provider),
+      apiKey: () => Promise.resolve(apiKey),
+      log: () => undefined,
+    });
+    return services;
+  };
+
+  it('runs a job on a worker through the demo model to completed, with progress in the store', async () => {
+    const s = await start();
+    const phases = new Set<string>();
+    s.store.events.on('job:progress', (j) => phases.add(j.phase ?? ''));
+    const job = await s.store.create({ persona: 'architect', task: 'Review the design', context: 'File: a.ts (file, lines 1-1)\n1| const db = new OrderRepository();' });
+    const final = await finished(s, job.id);
+    assert.equal(final.status, 'completed', final.error?.message);
+    assert.equal(final.modelLabel, 'demo model');
+    assert.match(final.result ?? '', /# Architect review/);
+    assert.match(final.result ?? '', /Model: demo model/);
+    assert.ok(final.tokensOut > 0);
+    assert.ok(phases.has('generating'), `phases seen: ${[...phases].join(',')}`);
+  });
+
+  it('cancels a running job: the model connection closes and the job ends cancelled', async () => {
+    const s = await start();
+    const demo = await s.models.demoServer();
+    const closed = deferred<DemoClosedEvent>();
+    demo.events.on('closed', (e) => closed.resolve(e));
+    const generating = deferred<void>();
+    s.store.events.on('job:progress', (j) => {
+      if (j.phase === 'generating') generating.resolve();
+    });
+    const job = await s.store.create({ persona: 'engineer', task: 'Review slowly [[demo:slow]]' });
+    await withTimeout(generating.promise, 10_000, 'the job never started generating');
+    const cancelledAt = performance.now();
+    const cancelled = await s.pool.cancel(job.id);
+    assert.equal(cancelled.status, 'cancelled');
+    const event = await withTimeout(closed.promise, 2_000, 'the demo model never saw the connection close');
+    assert.equal(event.aborted, true);
+    assert.ok(event.at - cancelledAt < 500, `connection closed ${Math.round(event.at - cancelledAt)} ms after cancel`);
+    assert.equal(s.store.get(job.id)?.status, 'cancelled');
+  });
+
+  it('retries a 529 and completes; fails a 400 with its code and hint', async () => {
+    const s = await start();
+    const ok = await s.store.create({ persona: 'engineer', task: 'overloaded once [[demo:529x1]]' });
+    const bad = await s.store.create({ persona: 'engineer', task: 'bad request [[demo:400]]' });
+    assert.equal((await finished(s, ok.id)).status, 'completed');
+    const failed = await finished(s, bad.id);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error?.code, 'MODEL_BAD_REQUEST');
+    assert.ok((failed.error?.hint ?? '').length > 10);
+  });
+
+  it('fails a job for an unknown persona with the list of known ids', async () => {
+    const s = await start();
+    const job = await s.store.create({ persona: 'nobody', task: 'x' });
+    const failed = await finished(s, job.id);
+    assert.equal(failed.error?.code, 'UNKNOWN_PERSONA');
+    assert.match(failed.error?.hint ?? '', /architect/);
+  });
+
+  it('fails with NO_API_KEY and a hint saying how to set one when Anthropic is required and no key is set', async () => {
+    const s = await start('anthropic');
+    const job = await s.store.create({ persona: 'engineer', task: 'x' });
+    const failed = await finished(s, job.id);
+    assert.equal(failed.error?.code, 'NO_API_KEY');
+    assert.match(failed.error?.hint ?? '', /Set Anthropic API Key|ANTHROPIC_API_KEY/);
+  });
+
+  it('cancels a queued job at once', async () => {
+    const s = await start();
+    // Two slow jobs occupy both workers; the third waits in the queue.
+    await s.store.create({ persona: 'engineer', task: 'a [[demo:slow]]' });
+    await s.store.create({ persona: 'engineer', task: 'b [[demo:slow]]' });
+    const queued = await s.store.create({ persona: 'engineer', task: 'c' });
+    assert.equal(s.store.get(queued.id)?.status, 'queued');
+    const cancelled = await s.pool.cancel(queued.id);
+    assert.equal(cancelled.status, 'cancelled');
+  });
+});
