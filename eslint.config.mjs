@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/ui/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts'],
+    files: ['src/ui/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts', 'bench/activation/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );
