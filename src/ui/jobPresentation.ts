@@ -3,8 +3,12 @@ import type { Job } from '../jobs/types';
 
 /** How a job reads in the tree, the notifications and the status bar. */
 export function jobTitle(job: Job): string {
+  return `${job.persona}: ${jobTask(job, 60)}`;
+}
+
+export function jobTask(job: Job, max: number): string {
   const task = job.task.replace(/\s+/g, ' ').trim();
-  return `${job.persona}: ${task.length > 60 ? `${task.slice(0, 59)}…` : task}`;
+  return task.length > max ? `${task.slice(0, max - 1)}…` : task;
 }
 
 export function jobDescription(job: Job): string {

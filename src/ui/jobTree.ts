@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
 import type { Job } from '../jobs/types';
-import { jobDescription, jobIcon, jobTitle, jobTooltip } from './jobPresentation';
+import { jobDescription, jobIcon, jobTask, jobTitle, jobTooltip } from './jobPresentation';
 
 export const JOBS_VIEW_ID = 'agentOsPersonas.jobs';
 const REFRESH_MS = 100;
@@ -33,9 +33,11 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
   }
 
   getTreeItem(job: Job): vscode.TreeItem {
-    const item = new vscode.TreeItem(jobTitle(job), vscode.TreeItemCollapsibleState.None);
+    // The persona is the label and the status leads the description, so a narrow side bar
+    // still shows who is working and how far along; the task follows and may be cut.
+    const item = new vscode.TreeItem(job.persona, vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
-    item.description = jobDescription(job);
+    item.description = `${jobDescription(job)} — ${jobTask(job, 80)}`;
     item.iconPath = jobIcon(job);
     item.tooltip = jobTooltip(job);
     item.contextValue = `job-${job.status}`;

@@ -106,6 +106,7 @@ export function writeReview({ persona, userText }: ReviewRequest): string {
   findings.sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity));
   if (findings.length === 0) {
     out.push(`No ${title.toLowerCase()} issues matched in the given context. Attach a file or selection for a line-level review.`);
+    out.push('');
   }
   findings.forEach((f, i) => {
     out.push(`### ${i + 1}. [${f.severity.toUpperCase()}] ${f.title}`);

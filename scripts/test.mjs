@@ -1,0 +1,318 @@
+#!/usr/bin/env node
+// `npm test`: installs the test VS Code, builds, lints, then runs the unit, integration and UI
+// suites, and ends with the line `N passed, N failed` summed over all suites.
+//
+//   node scripts/test.mjs [--suite unit|integration|e2e] [--no-install] [--no-build] [--no-lint]
+//
+// --suite runs only that suite (after the install it needs and the build; lint is skipped).
+// A step or harness failure (install, build, lint, server, browser, missing result) counts as
+// one failed test and makes the exit code non-zero, with the reason printed.
+// AGENT_OS_TEST_EXTENSION_PATH overrides the extension folder used by the VS Code suites.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'package.json'));
+const outDir = path.join(root, 'out');
+const testOutput = path.join(root, 'test-output');
+const SUITES = ['unit', 'integration', 'e2e'];
+const UNIT_TIMEOUT_MS = 10_000;
+const E2E_TIMEOUT_MS = 120_000;
+const INTEGRATION_TIMEOUT_MS = 5 * 60_000;
+
+
+async function main(argv) {
+  forwardSignals();
+  const opts = { suite: undefined, install: true, build: true, lint: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--suite') {
+      opts.suite = argv[++i];
+    } else if (arg.startsWith('--suite=')) {
+      opts.suite = arg.slice('--suite='.length);
+    } else if (arg === '--no-install') {
+      opts.install = false;
+    } else if (arg === '--no-build') {
+      opts.build = false;
+    } else if (arg === '--no-lint') {
+      opts.lint = false;
+    } else {
+      console.error(`unknown argument ${arg}\nusage: node scripts/test.mjs [--suite unit|integration|e2e] [--no-install] [--no-build] [--no-lint]`);
+      return 2;
+    }
+  }
+  if (opts.suite !== undefined && !SUITES.includes(opts.suite)) {
+    console.error(`--suite must be one of ${SUITES.join(', ')}`);
+    return 2;
+  }
+  const suites = opts.suite ? [opts.suite] : SUITES;
+  const needsVsCode = suites.some((s) => s !== 'unit');
+  const totals = { passed: 0, failed: 0 };
+  const report = []; // one line per step, printed before the final count
+  const problems = [];
+  const stepFailed = (name, reason) => {
+    totals.failed += 1;
+    problems.push(`${name}: ${reason}`);
+  };
+
+  let vsCodeProblem;
+  if (needsVsCode && opts.install) {
+    const r = await step('install test VS Code (scripts/install-test-vscode.sh)', () =>
+      run('bash', [path.join(root, 'scripts', 'install-test-vscode.sh')]),
+    );
+    report.push(`install: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`);
+    if (!r.ok) {
+      vsCodeProblem = `install-test-vscode.sh failed (exit ${r.value})`;
+      stepFailed('install', vsCodeProblem);
+    }
+  }
+
+  if (opts.build) {
+    const r = await step('build (npm run build)', async () => {
+      fs.rmSync(outDir, { recursive: true, force: true }); // no stale compiled tests
+      return run('npm', ['run', 'build']);
+    });
+    report.push(`build: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`);
+    if (!r.ok) {
+      stepFailed('build', `npm run build exited with ${r.value}; no suite was run`);
+      return finish(totals, report, problems);
+    }
+  }
+
+  if (opts.lint && !opts.suite) {
+    const r = await step('lint (npm run lint)', () => run('npm', ['run', 'lint']));
+    report.push(`lint: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`);
+    if (!r.ok) {
+      stepFailed('lint', `npm run lint exited with ${r.value}`);
+    }
+  }
+
+  for (const suite of suites) {
+    const title = { unit: 'unit suite (mocha, Node)', integration: 'integration suite (extension host in code-server)', e2e: 'UI suite (chromium + code-server)' }[suite];
+    let outcome = { passed: 0, failed: 0, note: '' };
+    const r = await step(title, async () => {
+      if (suite !== 'unit' && vsCodeProblem) {
+        outcome = { passed: 0, failed: 0, note: `skipped: ${vsCodeProblem}` };
+        return;
+      }
+      if (suite === 'unit') {
+        outcome = await runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'));
+      } else if (suite === 'integration') {
+        outcome = await runIntegration();
+      } else {
+        outcome = await runMochaSuite('e2e', path.join(outDir, 'test', 'e2e'), E2E_TIMEOUT_MS);
+      }
+    });
+    if (!r.ok) {
+      outcome = { passed: outcome.passed, failed: outcome.failed + 1, note: `harness error: ${r.error}` };
+    }
+    if (outcome.harnessError) {
+      problems.push(`${suite}: ${outcome.harnessError}`);
+    }
+    totals.passed += outcome.passed;
+    totals.failed += outcome.failed;
+    report.push(`${suite}: ${outcome.note || `${outcome.passed} passed, ${outcome.failed} failed`} (${r.seconds} s)`);
+  }
+  return finish(totals, report, problems);
+}
+
+function finish(totals, report, problems) {
+  header('summary');
+  for (const line of report) {
+    console.log(`  ${line}`);
+  }
+  for (const p of problems) {
+    console.log(`  FAILURE ${p.split('\n')[0]}`);
+  }
+  console.log(`${totals.passed} passed, ${totals.failed} failed`);
+  return totals.failed > 0 ? 1 : 0;
+}
+
+function header(text) {
+  console.log(`\n======== ${text} ========`);
+}
+
+/** Runs fn under a header; returns { ok, value, error, seconds } (ok=false when it throws or returns non-zero). */
+async function step(title, fn) {
+  header(title);
+  const started = Date.now();
+  try {
+    const value = await fn();
+    const ok = typeof value === 'number' ? value === 0 : true;
+    return { ok, value, seconds: ((Date.now() - started) / 1000).toFixed(1) };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    console.error(`\n[test] ${title} failed:\n${error}`);
+    return { ok: false, error: error.split('\n')[0], seconds: ((Date.now() - started) / 1000).toFixed(1) };
+  }
+}
+
+// The step running now; a signal to this script is passed on to it, so that a CI timeout
+// (SIGTERM to this process only) still lets the child stop its code-server and chromium.
+let currentChild;
+
+function forwardSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      console.error(`\n[test] ${signal}: stopping`);
+      currentChild?.kill(signal);
+      // An in-process code-server (integration suite) is killed by the harness's exit hook.
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+function run(cmd, args, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
+    currentChild = child;
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      currentChild = undefined;
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+function findTests(dir) {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Runs mocha in a child Node process (spec reporter to the console, counts to a JSON file). */
+async function runMochaSuite(name, dir, timeoutMs, setupFile) {
+  const files = findTests(dir);
+  if (files.length === 0) {
+    console.log('no tests');
+    return { passed: 0, failed: 0, note: 'no tests' };
+  }
+  const resultFile = path.join(testOutput, `${name}-result.json`);
+  fs.mkdirSync(testOutput, { recursive: true });
+  fs.rmSync(resultFile, { force: true });
+  const config = {
+    files,
+    timeoutMs,
+    setupFile: setupFile && fs.existsSync(setupFile) ? setupFile : undefined,
+    resultFile,
+  };
+  const code = await run(process.execPath, [fileURLToPath(import.meta.url), '--mocha-child'], {
+    ...process.env,
+    AGENT_OS_MOCHA_CHILD: JSON.stringify(config),
+  });
+  let result;
+  try {
+    result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } catch {
+    const why = `mocha exited with ${code} and wrote no result (${resultFile})`;
+    console.error(`[test] ${name}: HARNESS FAILURE: ${why}`);
+    return { passed: 0, failed: 1, note: `harness failure: ${why}`, harnessError: why };
+  }
+  printFailures(name, result.failures);
+  if (code !== 0 && result.failed === 0) {
+    const why = `mocha exited with ${code} but reported no failure`;
+    return { passed: result.passed, failed: 1, note: `harness failure: ${why}`, harnessError: why };
+  }
+  return { passed: result.passed, failed: result.failed };
+}
+
+async function runIntegration() {
+  const files = findTests(path.join(outDir, 'test', 'integration'));
+  if (files.length === 0) {
+    console.log('no tests');
+    return { passed: 0, failed: 0, note: 'no tests' };
+  }
+  const extensionPath = path.resolve(process.env.AGENT_OS_TEST_EXTENSION_PATH || root);
+  const main = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')).main;
+  if (main && !fs.existsSync(path.resolve(extensionPath, main))) {
+    console.log(`[test] note: ${path.resolve(extensionPath, main)} (package.json "main") does not exist; the extension will not activate`);
+  }
+  const workspaceFolder = path.join(testOutput, 'integration-workspace');
+  fs.rmSync(workspaceFolder, { recursive: true, force: true });
+  fs.cpSync(path.join(root, 'sample-workspace'), workspaceFolder, { recursive: true });
+  const { runIntegrationSuite } = require(path.join(outDir, 'test', 'harness', 'runIntegration.js'));
+  try {
+    const result = await runIntegrationSuite({
+      extensionPath,
+      testsEntry: path.join(outDir, 'test', 'integration', 'index.js'),
+      workspaceFolder,
+      timeoutMs: INTEGRATION_TIMEOUT_MS,
+    });
+    printFailures('integration', result.failures);
+    return { passed: result.passed, failed: result.failed };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    console.error(`[test] integration: HARNESS FAILURE: ${why}`);
+    return { passed: 0, failed: 1, note: `harness failure: ${why.split('\n')[0]}`, harnessError: why };
+  }
+}
+
+function printFailures(suite, failures) {
+  if (!failures || failures.length === 0) {
+    return;
+  }
+  console.log(`\n[test] ${suite}: ${failures.length} failure(s):`);
+  failures.forEach((f, i) => {
+    console.log(`  ${i + 1}) ${f.title}\n     ${String(f.error).split('\n').slice(0, 6).join('\n     ')}`);
+  });
+}
+
+// ---- child mode: one mocha run, counts written to config.resultFile ----
+async function mochaChild(config) {
+  const result = { passed: 0, failed: 0, failures: [] };
+  const write = () => fs.writeFileSync(config.resultFile, JSON.stringify(result, null, 2));
+  const errorText = (err) => (err instanceof Error ? err.stack ?? err.message : String(err));
+  try {
+    const Mocha = require('mocha');
+    const options = { reporter: 'spec', timeout: config.timeoutMs, color: process.stdout.isTTY === true };
+    if (config.setupFile) {
+      // What `mocha --require <file>` does: root hook plugins and global fixtures.
+      const setup = require(config.setupFile);
+      if (setup.mochaHooks) {
+        options.rootHooks = typeof setup.mochaHooks === 'function' ? await setup.mochaHooks() : setup.mochaHooks;
+      }
+      if (setup.mochaGlobalSetup) {
+        options.globalSetup = [setup.mochaGlobalSetup].flat();
+      }
+      if (setup.mochaGlobalTeardown) {
+        options.globalTeardown = [setup.mochaGlobalTeardown].flat();
+      }
+    }
+    const mocha = new Mocha(options);
+    for (const file of config.files) {
+      mocha.addFile(file);
+    }
+    await mocha.loadFilesAsync();
+    await new Promise((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', () => {
+        result.passed++;
+      });
+      runner.on('fail', (test, err) => {
+        result.failed++;
+        result.failures.push({ title: test.fullTitle(), error: errorText(err) });
+      });
+    });
+  } catch (err) {
+    result.failed++;
+    result.failures.push({ title: 'loading or running the suite', error: errorText(err) });
+    console.error(errorText(err));
+  }
+  write();
+  // Exit even if a test leaked a handle; the harness kills any code-server still running on exit.
+  process.exit(result.failed > 0 ? 1 : 0);
+}
+
+if (process.argv[2] === '--mocha-child') {
+  await mochaChild(JSON.parse(process.env.AGENT_OS_MOCHA_CHILD ?? '{}'));
+} else {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,59 @@
+// A person's path, clicked in Chromium on the real workbench: ask a persona from the Command
+// Palette, watch the job in the Persona Jobs tree, open its result.
+import * as assert from 'node:assert/strict';
+import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+
+describe('Ask a Persona in the workbench', function () {
+  this.timeout(120_000);
+  let session: UiSession | undefined;
+
+  before(async () => {
+    session = await startUiSession({ name: 'ask', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  });
+  after(async () => {
+    await session?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
+  });
+
+  const current = (): UiSession => {
+    if (!session) throw new Error('the UI session did not start');
+    return session;
+  };
+
+  it('asks the architect from the palette; the tree shows the job running, then completed; a click opens the result', async () => {
+    const { page } = current();
+    await current().runCommand('Personas: Ask a Persona…', 60_000);
+    const personaRow = page.locator(SELECTORS.quickInputRow, { hasText: 'architect' }).first();
+    await personaRow.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('architect');
+    await page.keyboard.press('Enter');
+    // The task input box: the title names the persona.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask architect' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('Review the order module for coupling [[demo:slow]]');
+    await page.keyboard.press('Enter');
+
+    // Reveal the Persona Jobs view (the tree lives in the Personas container).
+    await page.locator(SELECTORS.activityIcon('Personas')).first().click();
+    const jobRow = page.locator(`${SELECTORS.treeRow}[aria-label*="architect: Review the order module"]`).first();
+    await jobRow.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator(`${SELECTORS.treeRow}[aria-label*="architect: Review the order module"][aria-label*="%"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await jobRow.getAttribute('aria-label')) ?? '', /(initializing|analyzing|generating) \d+%/);
+    await current().screenshot('job-running');
+
+    const completedRow = page.locator(`${SELECTORS.treeRow}[aria-label*="architect: Review the order module"][aria-label*="completed"]`).first();
+    await completedRow.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match((await completedRow.getAttribute('aria-label')) ?? '', /demo model/);
+    await current().screenshot('job-completed');
+
+    await completedRow.click();
+    const tab = page.locator('.tabs-container .tab', { hasText: /^architect-/ }).first();
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    const editorText = page.locator('.editor-instance .view-lines').first();
+    await editorText.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.editor-instance .view-lines', { hasText: 'Architect review' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await editorText.innerText()).replace(/\u00a0/g, ' '), /demo model/);
+    await current().screenshot('result-open');
+  });
+});

@@ -1,0 +1,141 @@
+// A person's view of VS Code: code-server without the smoke driver, the extension installed
+// plainly, chromium on the workbench (VSCODE-TESTING.md, section B).
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, screenshot, type Browser } from './browser';
+import { freshWorkspaceCopy, repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { errorMessage } from './waitFor';
+
+export interface UiSessionOptions {
+  /** Names the scratch folder (`test-output/e2e-<name>/`) and prefixes screenshots. */
+  name: string;
+  /** Extension folder to install; AGENT_OS_TEST_EXTENSION_PATH or this repository unless told. */
+  extensionPath?: string;
+  /** Folder to open; a fresh copy of sample-workspace/ at `test-output/e2e-<name>-workspace/` unless told. */
+  workspaceFolder?: string;
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for the server and its extension host. */
+  env?: Record<string, string>;
+}
+
+export interface UiSession {
+  page: Page;
+  server: CodeServer;
+  browser: Browser;
+  workspaceFolder: string;
+  /** Milliseconds from the start of startUiSession: server healthy, browser up, activity bar shown. */
+  timings: { serverMs: number; browserMs: number; workbenchMs: number };
+  /** Runs a command through the Command Palette by its title ("Category: Title" or just "Title"). */
+  runCommand(title: string, timeoutMs?: number): Promise<void>;
+  /** Writes `test-output/screenshots/e2e-<name>-<shot>.png`. */
+  screenshot(shot: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+export const SELECTORS = {
+  workbench: '.monaco-workbench',
+  activityBar: '.monaco-workbench .part.activitybar',
+  quickInput: '.quick-input-widget',
+  quickInputBox: '.quick-input-widget .quick-input-box input',
+  quickInputRow: '.quick-input-list .monaco-list-row',
+  treeRow: '.pane-body .monaco-list-row',
+  toast: '.notifications-toasts .notification-toast',
+  /** `.activitybar .action-label[aria-label^="<title>"]` for a view container icon. */
+  activityIcon: (title: string) => `.activitybar .action-label[aria-label^="${title.replace(/"/g, '\\"')}"]`,
+} as const;
+
+const WORKBENCH_TIMEOUT_MS = 60_000;
+
+export async function startUiSession(opts: UiSessionOptions): Promise<UiSession> {
+  const extensionPath = path.resolve(opts.extensionPath ?? (process.env.AGENT_OS_TEST_EXTENSION_PATH || repoRoot));
+  const workspaceFolder = path.resolve(opts.workspaceFolder ?? freshWorkspaceCopy(`e2e-${opts.name}-workspace`));
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await server?.stop();
+  };
+  const started = Date.now();
+  try {
+    server = await startCodeServer({
+      runName: `e2e-${opts.name}`,
+      folder: workspaceFolder,
+      extensions: [extensionPath],
+      settings: opts.settings,
+      env: opts.env,
+    });
+    const serverMs = Date.now() - started;
+    browser = await launchBrowser(server.scratchDir);
+    const browserMs = Date.now() - started;
+    const { page } = browser;
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspaceFolder)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 30_000,
+    });
+    await page.locator(SELECTORS.activityBar).first().waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+    const workbenchMs = Date.now() - started;
+    const liveServer = server;
+    const liveBrowser = browser;
+    return {
+      page,
+      server: liveServer,
+      browser: liveBrowser,
+      workspaceFolder,
+      timings: { serverMs, browserMs, workbenchMs },
+      runCommand: (title, timeoutMs) => runCommand(page, title, timeoutMs),
+      screenshot: (shot) => screenshot(page, `e2e-${opts.name}-${shot}`),
+      close,
+    };
+  } catch (err) {
+    if (browser) {
+      await screenshot(browser.page, `e2e-${opts.name}-startup-failure`);
+    }
+    const tail = server ? `\n--- tail of ${server.logFile} ---\n${server.logTail(30)}` : '';
+    const consoleTail = browser ? `\n--- tail of the page console ---\n${browser.consoleLines.slice(-15).join('\n')}` : '';
+    await close();
+    throw new Error(`UI session "${opts.name}" did not start: ${errorMessage(err)}${tail}${consoleTail}`);
+  }
+}
+
+/**
+ * F1, type `>` + title, wait for the matching row, Enter (or click it if another row has focus).
+ * The palette lists the commands known when it opens, and an extension's contributions arrive
+ * a few seconds after the workbench shows; so a palette without the command is closed and
+ * reopened until the deadline.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator(SELECTORS.quickInputBox).first();
+  const match = page.locator(SELECTORS.quickInputRow, { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+    await input.fill(`>${title}`);
+    // Longer waits on later attempts: the first open also pays for loading the palette.
+    const wait = Math.max(500, Math.min(attempt * 2000, deadline - Date.now()));
+    const found = await match.waitFor({ state: 'visible', timeout: wait }).then(
+      () => true,
+      () => false,
+    );
+    if (found) {
+      break;
+    }
+    if (Date.now() >= deadline) {
+      const rows = await page.locator(SELECTORS.quickInputRow).allTextContents().catch(() => []);
+      await page.keyboard.press('Escape');
+      throw new Error(
+        `command "${title}" not in the Command Palette after ${timeoutMs} ms (${attempt} tries); ` +
+          `rows: ${JSON.stringify(rows.slice(0, 10))}`,
+      );
+    }
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  }
+  const focused = page.locator(`${SELECTORS.quickInputRow}.focused`, { hasText: title });
+  if ((await focused.count()) > 0) {
+    await input.press('Enter');
+  } else {
+    await match.click();
+  }
+}

@@ -1,0 +1,106 @@
+// The walking skeleton inside the real VS Code extension host: commands, tree, and jobs that
+// run on worker threads against the built-in demo model over loopback HTTP.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PersonasApi } from '../../src/ui/personasExtension';
+import type { Job } from '../../src/jobs/types';
+import { waitForJob, waitForPhase } from './jobWaits';
+
+const EXTENSION_ID = 'agent-os.agent-os-personas';
+
+async function api(): Promise<PersonasApi> {
+  const extension = vscode.extensions.getExtension<PersonasApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed in the test VS Code`);
+  return extension.isActive ? extension.exports : extension.activate();
+}
+
+async function ask(args: { persona: string; task: string; context?: string }): Promise<string> {
+  const id = await vscode.commands.executeCommand<string | undefined>('agentOsPersonas.askPersona', { ...args, interactive: false });
+  assert.ok(typeof id === 'string', 'the ask command returns the new job id');
+  return id;
+}
+
+describe('Agent OS Personas in VS Code', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    // The demo model whatever keys the machine has: these tests must not reach a real service.
+    await vscode.workspace.getConfiguration('agentOsPersonas').update('model.provider', 'demo', vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('activates and registers its commands and the Persona Jobs tree', async () => {
+    const personas = await api();
+    assert.ok(personas.services, 'services start when a folder is open');
+    assert.ok(personas.activationMs > 0);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['agentOsPersonas.askPersona', 'agentOsPersonas.setApiKey', 'agentOsPersonas.cancelJob', 'agentOsPersonas.openJobResult']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { views: Record<string, { id: string; name: string }[]> } };
+    assert.deepEqual(manifest.contributes.views['agentOsPersonas']?.map((v) => v.name), ['Persona Jobs']);
+    // Revealing the container proves the view is registered with the workbench.
+    await vscode.commands.executeCommand('workbench.view.extension.agentOsPersonas');
+    await vscode.commands.executeCommand('agentOsPersonas.jobs.focus');
+  });
+
+  it('runs the ask command to a completed job with the demo model\'s review', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const id = await ask({ persona: 'architect', task: 'Review the order module', context: 'File: src/orders.ts (file, lines 1-1)\n1| const repo = new OrderRepository();' });
+    const job: Job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    assert.equal(job.status, 'completed', job.error?.message);
+    assert.equal(job.modelLabel, 'demo model');
+    assert.match(job.result ?? '', /# Architect review/);
+    assert.match(job.result ?? '', /demo model/);
+    assert.match(job.result ?? '', /src\/orders\.ts:1/);
+    await vscode.commands.executeCommand('agentOsPersonas.openJobResult', id);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.languageId, 'markdown');
+    assert.match(editor?.document.getText() ?? '', /# Architect review/);
+  });
+
+  it('cancels a job mid-stream', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const id = await ask({ persona: 'engineer', task: 'Review slowly [[demo:slow]]' });
+    await waitForPhase(services.store, id, 'generating');
+    const status = await vscode.commands.executeCommand<string>('agentOsPersonas.cancelJob', id);
+    assert.equal(status, 'cancelled');
+    const job = await waitForJob(services.store, id, ['cancelled', 'completed', 'failed']);
+    assert.equal(job.status, 'cancelled');
+    assert.equal(job.result, null);
+  });
+
+  it('retries a 529 from the model and completes', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const id = await ask({ persona: 'engineer', task: 'Overloaded once [[demo:529x1]]' });
+    const job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    assert.equal(job.status, 'completed', job.error?.message);
+  });
+
+  it('fails a 400 with its code and a hint', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const id = await ask({ persona: 'engineer', task: 'Bad request [[demo:400]]' });
+    const job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.error?.code, 'MODEL_BAD_REQUEST');
+    assert.ok((job.error?.hint ?? '').length > 10, 'the failure carries a hint');
+  });
+
+  it('refuses an empty task and an unknown persona without creating a job', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const before = services.store.list({ limit: 500 }).length;
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('agentOsPersonas.askPersona', { persona: 'engineer', task: '  ', interactive: false })),
+      /task cannot be empty/,
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('agentOsPersonas.askPersona', { persona: 'ghost', task: 'x', interactive: false })),
+      /no persona "ghost"/i,
+    );
+    assert.equal(services.store.list({ limit: 500 }).length, before);
+  });
+});
