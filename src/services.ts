@@ -49,7 +49,8 @@ export class PersonaServices implements Disposable {
       },
     });
     const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool);
-    await pool.ready();
+    // The workers warm up in the background (loading the SDK takes a few hundred ms each);
+    // activation does not wait for them, and a job picked before then waits for its worker.
     pool.pump();
     return services;
   }

@@ -7,8 +7,9 @@ import type { PersonasApi } from '../../src/ui/personasExtension';
 export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension<PersonasApi>('agent-os.agent-os-personas');
   const api = extension ? (extension.isActive ? extension.exports : await extension.activate()) : undefined;
-  const ok = api !== undefined && api.activationMs > 0;
-  console.log(`BENCH activationMs=${api?.activationMs.toFixed(1) ?? 'n/a'}`);
+  await api?.ready;
+  const ok = api !== undefined && api.activationMs > 0 && api.services !== undefined;
+  console.log(`BENCH activationMs=${api?.activationMs.toFixed(1) ?? 'n/a'} readyMs=${api?.readyMs.toFixed(1) ?? 'n/a'}`);
   const file = process.env['AGENT_OS_TEST_RESULT_FILE'];
   if (file) fs.writeFileSync(file, JSON.stringify({ passed: ok ? 1 : 0, failed: ok ? 0 : 1, failures: ok ? [] : [{ title: 'activation', error: 'extension did not activate' }] }));
   if (!ok) throw new Error('extension did not activate');

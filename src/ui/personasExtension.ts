@@ -13,8 +13,14 @@ import { PersonasStatusBar } from './statusBar';
 
 /** What `activate` returns: for tests and for extensions that build on this one. */
 export interface PersonasApi {
+  /** The workspace's services once started; undefined before, or with no folder open. */
   readonly services: PersonaServices | undefined;
+  /** Settles when the services have started (undefined with no folder open). */
+  readonly ready: Promise<PersonaServices | undefined>;
+  /** How long activate() took; the services start after it returns. */
   readonly activationMs: number;
+  /** From activate() to the store open and the UI following it. */
+  readonly readyMs: number;
 }
 
 type JobArg = Job | { jobId: string } | string | undefined;
@@ -26,35 +32,55 @@ type JobArg = Job | { jobId: string } | string | undefined;
 export class PersonasExtension implements vscode.Disposable, PersonasApi {
   private readonly disposables: vscode.Disposable[] = [];
   activationMs = 0;
+  readyMs = 0;
+  services: PersonaServices | undefined;
+  readonly ready: Promise<PersonaServices | undefined>;
 
   private constructor(
     readonly log: vscode.LogOutputChannel,
     readonly apiKeys: ApiKeyStore,
-    readonly services: PersonaServices | undefined,
-  ) {}
-
-  static async create(context: vscode.ExtensionContext): Promise<PersonasExtension> {
-    const log = createLog();
-    const apiKeys = new ApiKeyStore(context.secrets);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    let services: PersonaServices | undefined;
-    if (folder && folder.uri.scheme === 'file') {
-      services = await PersonaServices.create({
-        workspaceRoot: folder.uri.fsPath,
-        extensionRoot: context.extensionPath,
-        workerCount: readWorkerCount(),
-        modelSettings: readModelSettings,
-        apiKey: () => apiKeys.get(),
-        log: (line) => log.info(line),
-      });
-    }
-    const ext = new PersonasExtension(log, apiKeys, services);
-    ext.disposables.push(log, apiKeys);
-    ext.registerUi();
-    return ext;
+    context: vscode.ExtensionContext,
+  ) {
+    const started = performance.now();
+    this.disposables.push(log, apiKeys);
+    const ui = this.registerUi();
+    // The store and the workers start after activate() returns: opening the store compiles
+    // sql.js's WebAssembly, and no other extension should wait for that.
+    this.ready = this.startServices(context).then(
+      (services) => {
+        this.services = services;
+        this.readyMs = performance.now() - started;
+        if (services) ui.follow(services);
+        return services;
+      },
+      (err: unknown) => {
+        const message = err instanceof PersonaError ? `${err.message} ${err.hint}` : String(err);
+        this.log.error(`services failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        void vscode.window.showErrorMessage(`Agent OS Personas could not open its job store: ${message}`);
+        throw err;
+      },
+    );
+    this.ready.catch(() => undefined);
   }
 
-  private registerUi(): void {
+  static create(context: vscode.ExtensionContext): PersonasExtension {
+    return new PersonasExtension(createLog(), new ApiKeyStore(context.secrets), context);
+  }
+
+  private async startServices(context: vscode.ExtensionContext): Promise<PersonaServices | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    return PersonaServices.create({
+      workspaceRoot: folder.uri.fsPath,
+      extensionRoot: context.extensionPath,
+      workerCount: readWorkerCount(),
+      modelSettings: readModelSettings,
+      apiKey: () => this.apiKeys.get(),
+      log: (line) => this.log.info(line),
+    });
+  }
+
+  private registerUi(): { follow(services: PersonaServices): void } {
     const store = (): PersonaServices['store'] | undefined => this.services?.store;
     const tree = new JobTreeProvider(store);
     const documents = new JobDocumentProvider(store);
@@ -68,50 +94,57 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
       vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
     );
-    if (this.services) {
-      tree.follow(this.services.store);
-      statusBar.follow(this.services.store);
-      reportPersonaProblems(this.services.registry, diagnostics, this.log);
-    }
+    const follow = (services: PersonaServices): void => {
+      tree.follow(services.store);
+      statusBar.follow(services.store);
+      reportPersonaProblems(services.registry, diagnostics, this.log);
+      void updateModelLabel();
+    };
     const updateModelLabel = async (): Promise<void> => {
-      const model = this.services ? await this.services.models.describe() : { label: 'no folder', kind: 'demo' as const };
+      if (!this.services) {
+        statusBar.setModel('', false);
+        return;
+      }
+      const model = await this.services.models.describe();
       statusBar.setModel(model.label, model.kind === 'demo');
     };
     void updateModelLabel();
     this.disposables.push(onModelSettingsChanged(() => void updateModelLabel()), this.apiKeys.onDidChange(() => void updateModelLabel()));
 
     const commands: Record<string, (...args: never[]) => unknown> = {
-      'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(this.services, args ?? {}))?.id),
+      'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.ready, args ?? {}))?.id),
       'agentOsPersonas.setApiKey': (key?: string) => this.guard('Set Anthropic API Key', () => promptForApiKey(this.apiKeys, typeof key === 'string' ? key : undefined)),
       'agentOsPersonas.clearApiKey': () => this.guard('Clear Anthropic API Key', async () => {
         await this.apiKeys.clear();
         void vscode.window.showInformationMessage('Anthropic API key removed from SecretStorage.');
       }),
       'agentOsPersonas.openJobResult': (arg?: JobArg) => this.guard('Open Result', async () => {
-        const job = this.jobFrom(arg);
+        const job = await this.jobFrom(arg);
         await openJobDocument(job.id, job.persona);
       }),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
-        const job = this.jobFrom(arg);
-        return (await this.requireServices().pool.cancel(job.id)).status;
+        const job = await this.jobFrom(arg);
+        return (await (await this.requireServices()).pool.cancel(job.id)).status;
       }),
     };
     for (const [id, handler] of Object.entries(commands)) {
       this.disposables.push(vscode.commands.registerCommand(id, handler));
     }
+    return { follow };
   }
 
-  private requireServices(): PersonaServices {
-    if (!this.services) {
+  private async requireServices(): Promise<PersonaServices> {
+    const services = await this.ready;
+    if (!services) {
       throw new PersonaError('NO_WORKSPACE', 'No folder is open.', 'Open a folder: persona jobs are kept in its .agent-os folder.');
     }
-    return this.services;
+    return services;
   }
 
-  private jobFrom(arg: JobArg): Job {
+  private async jobFrom(arg: JobArg): Promise<Job> {
     const id = typeof arg === 'string' ? arg : arg && 'jobId' in arg ? arg.jobId : arg?.id;
     if (!id) throw new PersonaError('INVALID_INPUT', 'No job was given.', 'Pick a job in the Persona Jobs view.');
-    return this.requireServices().store.require(id);
+    return (await this.requireServices()).store.require(id);
   }
 
   /** Runs a command; a failure becomes one clear message (and a rejected promise for callers), never a crash. */
@@ -132,7 +165,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
 
   /** Stops the workers and writes the final snapshot; deactivate awaits this. */
   async shutdown(): Promise<void> {
-    await this.services?.dispose();
+    const services = await this.ready.catch(() => undefined);
+    await services?.dispose();
     this.dispose();
   }
 }

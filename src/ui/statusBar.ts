@@ -7,16 +7,20 @@ export class PersonasStatusBar implements vscode.Disposable {
   private readonly unsubscribers: (() => void)[] = [];
   private modelLabel = '';
   private isDemo = false;
+  private running = 0;
 
   constructor() {
     this.item.name = 'Agent OS Personas';
     this.item.command = 'workbench.view.extension.agentOsPersonas';
-    this.render(0);
+    this.render();
     this.item.show();
   }
 
   follow(store: JobStore): void {
-    const update = (): void => this.render(store.countByStatus().running);
+    const update = (): void => {
+      this.running = store.countByStatus().running;
+      this.render();
+    };
     for (const event of ['job:started', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
       this.unsubscribers.push(store.events.on(event, update));
     }
@@ -26,12 +30,16 @@ export class PersonasStatusBar implements vscode.Disposable {
   setModel(label: string, isDemo: boolean): void {
     this.modelLabel = label;
     this.isDemo = isDemo;
-    this.item.tooltip = isDemo
+    this.item.tooltip = label === ''
+      ? 'Open a folder to run persona jobs: they are kept in its .agent-os folder.'
+      : isDemo
       ? 'Persona jobs are answered by the built-in offline demo model (scripted, not an AI). Run "Personas: Set Anthropic API Key" for real reviews.'
       : `Persona jobs are answered by ${label}.`;
+    this.render();
   }
 
-  private render(running: number): void {
+  private render(): void {
+    const running = this.running;
     const model = this.isDemo ? ' (demo model)' : '';
     this.item.text = running > 0 ? `$(sync~spin) Personas: ${running} running${model}` : `$(organization) Personas${model}`;
     this.item.accessibilityInformation = { label: `Agent OS Personas, ${running} running${model ? `, ${this.modelLabel}` : ''}` };

@@ -31,6 +31,12 @@ describe('Ask a Persona in the workbench', function () {
     await page.keyboard.press('Enter');
     // The task input box: the title names the persona.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask architect' }).waitFor({ state: 'visible', timeout: 15_000 });
+    // An empty task is refused in the box itself, saying why.
+    await page.locator(SELECTORS.quickInputBox).first().fill(' ');
+    await page.locator('.quick-input-widget', { hasText: 'the task cannot be empty' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    assert.ok(await page.locator(SELECTORS.quickInputBox).first().isVisible(), 'Enter on an empty task keeps the box open');
+    await current().screenshot('empty-task');
     await page.locator(SELECTORS.quickInputBox).first().fill('Review the order module for coupling [[demo:slow]]');
     await page.keyboard.press('Enter');
 

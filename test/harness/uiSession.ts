@@ -11,8 +11,8 @@ export interface UiSessionOptions {
   name: string;
   /** Extension folder to install; AGENT_OS_TEST_EXTENSION_PATH or this repository unless told. */
   extensionPath?: string;
-  /** Folder to open; a fresh copy of sample-workspace/ at `test-output/e2e-<name>-workspace/` unless told. */
-  workspaceFolder?: string;
+  /** Folder to open; a fresh copy of sample-workspace/ at `test-output/e2e-<name>-workspace/` unless told; `null` opens an empty window. */
+  workspaceFolder?: string | null;
   /** Extra user settings. */
   settings?: Record<string, unknown>;
   /** Extra environment for the server and its extension host. */
@@ -23,7 +23,8 @@ export interface UiSession {
   page: Page;
   server: CodeServer;
   browser: Browser;
-  workspaceFolder: string;
+  /** The folder opened, or undefined for an empty window. */
+  workspaceFolder: string | undefined;
   /** Milliseconds from the start of startUiSession: server healthy, browser up, activity bar shown. */
   timings: { serverMs: number; browserMs: number; workbenchMs: number };
   /** Runs a command through the Command Palette by its title ("Category: Title" or just "Title"). */
@@ -49,7 +50,7 @@ const WORKBENCH_TIMEOUT_MS = 60_000;
 
 export async function startUiSession(opts: UiSessionOptions): Promise<UiSession> {
   const extensionPath = path.resolve(opts.extensionPath ?? (process.env.AGENT_OS_TEST_EXTENSION_PATH || repoRoot));
-  const workspaceFolder = path.resolve(opts.workspaceFolder ?? freshWorkspaceCopy(`e2e-${opts.name}-workspace`));
+  const workspaceFolder = opts.workspaceFolder === null ? undefined : path.resolve(opts.workspaceFolder ?? freshWorkspaceCopy(`e2e-${opts.name}-workspace`));
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   const close = async (): Promise<void> => {
@@ -69,7 +70,7 @@ export async function startUiSession(opts: UiSessionOptions): Promise<UiSession>
     browser = await launchBrowser(server.scratchDir);
     const browserMs = Date.now() - started;
     const { page } = browser;
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspaceFolder)}`, {
+    await page.goto(workspaceFolder ? `${server.url}/?folder=${encodeURIComponent(workspaceFolder)}` : `${server.url}/?ew=true`, {
       waitUntil: 'domcontentloaded',
       timeout: 30_000,
     });

@@ -11,7 +11,9 @@ const EXTENSION_ID = 'agent-os.agent-os-personas';
 async function api(): Promise<PersonasApi> {
   const extension = vscode.extensions.getExtension<PersonasApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is installed in the test VS Code`);
-  return extension.isActive ? extension.exports : extension.activate();
+  const personas = extension.isActive ? extension.exports : await extension.activate();
+  await personas.ready;
+  return personas;
 }
 
 async function ask(args: { persona: string; task: string; context?: string }): Promise<string> {
@@ -31,7 +33,7 @@ describe('Agent OS Personas in VS Code', function () {
   it('activates and registers its commands and the Persona Jobs tree', async () => {
     const personas = await api();
     assert.ok(personas.services, 'services start when a folder is open');
-    assert.ok(personas.activationMs > 0);
+    assert.ok(personas.activationMs > 0 && personas.readyMs >= personas.activationMs);
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['agentOsPersonas.askPersona', 'agentOsPersonas.setApiKey', 'agentOsPersonas.cancelJob', 'agentOsPersonas.openJobResult']) {
       assert.ok(commands.includes(id), `${id} is registered`);
