@@ -44,14 +44,17 @@ if [ ! -f "$UD/User/settings.json" ]; then
   "update.mode": "none",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
-  "security.workspace.trust.enabled": false
+  "security.workspace.trust.enabled": false,
+  "git.openRepositoryInParentFolders": "never"
 }
 JSON
 fi
+# Our own (empty) config file, so code-server does not write one into ~/.config.
+[ -f "$STATE/config.yaml" ] || printf 'auth: none\n' > "$STATE/config.yaml"
 URL="http://127.0.0.1:$PORT/?folder=$ROOT/sample-workspace"
 say "VS Code (code-server) on 127.0.0.1 only; open this in a browser:"
 say "  $URL"
-exec "$NODE24" "$CS_DIR/out/node/entry.js" \
+exec "$NODE24" "$CS_DIR/out/node/entry.js" --config "$STATE/config.yaml" \
   --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --user-data-dir "$UD" --extensions-dir "$UD/extensions" \
   "$ROOT/sample-workspace"
