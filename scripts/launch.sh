@@ -49,7 +49,7 @@ if [ ! -f "$UD/User/settings.json" ]; then
 }
 JSON
 fi
-# Our own (empty) config file, so code-server does not write one into ~/.config.
+# Our own config file, so code-server does not write one into ~/.config.
 [ -f "$STATE/config.yaml" ] || printf 'auth: none\n' > "$STATE/config.yaml"
 URL="http://127.0.0.1:$PORT/?folder=$ROOT/sample-workspace"
 say "VS Code (code-server) on 127.0.0.1 only; open this in a browser:"
