@@ -15,6 +15,11 @@ CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 
 log() { printf '[install-test-vscode] %s\n' "$*" >&2; }
 
+# Run from `npm test`, this script inherits npm's npm_* variables (npm_config_user_agent names
+# Node 20, and code-server's postinstall refuses it); the installs below must see only their own.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
+unset NODE
+
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
