@@ -24,6 +24,7 @@ await mkdir('dist', { recursive: true });
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { worker: 'src/jobs/worker.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...common, entryPoints: { compactor: 'src/jobs/compactWorker.ts' }, outdir: 'dist' }),
   esbuild.build({
     ...common,
     entryPoints: { cli: 'src/cli.ts' },

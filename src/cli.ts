@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const services = await PersonaServices.create({
     workspaceRoot: process.cwd(),
     extensionRoot: join(__dirname, '..'),
+    ownerKind: 'CLI',
     workerCount: 2,
     modelSettings: settingsFromEnv,
     apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),

@@ -1,19 +1,31 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Disposable } from './core/disposable';
 import { JobStore } from './jobs/jobStore';
+import { MaintenanceScheduler, type Clock } from './jobs/maintenance';
+import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
-import type { Job } from './jobs/types';
+import type { Job, Retention } from './jobs/types';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { ModelResolver, type ModelSettings } from './personas/modelResolver';
+
+export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30, cancelledDays: 7 };
+export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
 
 export interface ServicesOptions {
   workspaceRoot: string;
   /** Folder holding the shipped `personas/` and `dist/worker.js`. */
   extensionRoot: string;
+  /** Who owns the store while these services run ("VS Code", "CLI"): named in a refusal. */
+  ownerKind: string;
   workerScript?: string;
   workerCount: number;
+  workerMemoryMb?: number;
   modelSettings: () => ModelSettings;
   apiKey: () => Promise<string | undefined>;
+  retention?: () => Retention;
+  maxStoreBytes?: () => number;
+  clock?: Clock;
   log: (line: string) => void;
 }
 
@@ -27,39 +39,69 @@ export class PersonaServices implements Disposable {
     readonly registry: PersonaRegistry,
     readonly models: ModelResolver,
     readonly pool: WorkerPool,
+    readonly maintenance: MaintenanceScheduler,
+    private readonly lock: StoreLock,
+    /** Interrupted jobs found at start: re-queued or failed. */
+    readonly recovered: { requeued: Job[]; failed: Job[] },
   ) {}
 
   static async create(options: ServicesOptions): Promise<PersonaServices> {
     const dataDir = join(options.workspaceRoot, '.agent-os');
-    const store = await JobStore.open({ dir: dataDir });
-    const registry = new PersonaRegistry([join(options.extensionRoot, 'personas'), join(dataDir, 'personas')]);
-    const models = new ModelResolver(options.modelSettings, options.apiKey);
-    const pool = new WorkerPool({
-      store,
-      workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
-      size: options.workerCount,
-      log: options.log,
-      plan: async (job: Job) => {
-        const persona = registry.require(job.persona);
-        const model = await models.resolve();
-        return {
-          model,
-          input: { personaId: persona.id, systemPrompt: persona.systemPrompt, task: job.task, context: job.context, contextNote: job.contextNote, personaModel: persona.model },
-        };
-      },
-    });
-    const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool);
-    // The workers warm up in the background (loading the SDK takes a few hundred ms each);
-    // activation does not wait for them, and a job picked before then waits for its worker.
-    pool.pump();
-    return services;
+    mkdirSync(dataDir, { recursive: true });
+    const clock = options.clock;
+    const now = clock ? (): number => clock.now() : undefined;
+    const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => options.log(`store lock lost: ${err.message}`));
+    let store: JobStore | undefined;
+    try {
+      store = await JobStore.open({ dir: dataDir, now, log: options.log });
+      // This process owns the store now, so any job still marked running was orphaned by a crash.
+      const recovered = await store.recoverInterrupted();
+      const registry = new PersonaRegistry([join(options.extensionRoot, 'personas'), join(dataDir, 'personas')]);
+      const models = new ModelResolver(options.modelSettings, options.apiKey);
+      const pool = new WorkerPool({
+        store,
+        workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
+        size: options.workerCount,
+        workerMemoryMb: options.workerMemoryMb,
+        now,
+        log: options.log,
+        plan: async (job: Job) => {
+          const persona = registry.require(job.persona);
+          const model = await models.resolve();
+          return {
+            model,
+            input: { personaId: persona.id, systemPrompt: persona.systemPrompt, task: job.task, context: job.context, contextNote: job.contextNote, personaModel: persona.model },
+          };
+        },
+      });
+      const maintenance = new MaintenanceScheduler({
+        store,
+        retention: options.retention ?? (() => DEFAULT_RETENTION),
+        maxBytes: options.maxStoreBytes ?? (() => DEFAULT_MAX_STORE_BYTES),
+        clock: options.clock,
+        log: options.log,
+      });
+      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, maintenance, lock, recovered);
+      // The workers warm up in the background (loading the SDK takes a few hundred ms each);
+      // a job picked before then waits for its worker.
+      pool.pump();
+      void maintenance.start().catch((err: unknown) => options.log(`maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
+      return services;
+    } catch (err) {
+      await store?.close().catch(() => undefined);
+      await lock.dispose();
+      throw err;
+    }
   }
 
-  async dispose(): Promise<void> {
+  /** Stops gracefully: running jobs report a checkpoint and are re-queued, then the store is snapshotted and the lock released. */
+  async dispose(graceMs = 1000): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.pool.dispose();
+    this.maintenance.dispose();
+    await this.pool.shutdown(graceMs);
     await this.models.dispose();
     await this.store.close();
+    await this.lock.dispose();
   }
 }

@@ -21,6 +21,9 @@ export type PersonaErrorCode =
   | 'STORE_NEWER_VERSION'
   | 'STORE_CORRUPT'
   | 'STORE_CLOSED'
+  | 'STORE_LOCKED'
+  | 'STORE_FULL'
+  | 'JOB_INTERRUPTED'
   | 'WORKER_CRASHED'
   | 'CANCELLED'
   | 'INTERNAL';

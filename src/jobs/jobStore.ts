@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fsp, mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Database, SqlValue, Statement } from 'sql.js';
+import { mkdirSync } from 'node:fs';
+import type { SqlValue } from 'sql.js';
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import { TypedEmitter } from '../core/typedEmitter';
-import { Journal, type JournalParam } from './journal';
-import { MIGRATIONS } from './migrations';
-import { loadSqlJs } from './sqlite';
+import type { JournalParam } from './journal';
+import { JournaledDatabase } from './journaledDatabase';
 import { rowToJob } from './jobRow';
 import {
   JOB_STATUSES,
@@ -18,19 +16,27 @@ import {
   type JobProgress,
   type JobStatus,
   type NewJob,
+  type Retention,
+  type StoreStats,
 } from './types';
 
-export const SNAPSHOT_FILE = 'jobs.sqlite';
-export const JOURNAL_FILE = 'jobs.journal';
+export { SNAPSHOT_FILE, JOURNAL_FILE } from './journaledDatabase';
 export const MAX_TASK_CHARS = 20_000;
 export const MAX_CONTEXT_CHARS = 400_000;
 export const MAX_RESULT_CHARS = 200_000;
 export const MAX_PARTIAL_CHARS = 8_000;
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
 export interface JobStoreOptions {
   /** Folder that holds the snapshot and the journal (normally `<workspace>/.agent-os`). */
   dir: string;
   now?: () => number;
+  /** Journal size that starts a background compaction (default 8 MB). */
+  compactAtBytes?: number;
+  compactorScript?: string;
+  /** Runs of one job before an interrupted job is failed instead of re-queued. */
+  maxAttempts?: number;
+  log?: (line: string) => void;
 }
 
 export interface ListOptions {
@@ -42,86 +48,45 @@ export interface ListOptions {
 }
 
 /**
- * The durable job store: sql.js in memory, every change journaled and fdatasync'd
- * before it is acknowledged, snapshots written atomically (temp + fsync + rename).
- *
- * Invariant: the database equals the last snapshot plus every journal record whose
- * seq is greater than the snapshot's `last_seq`. Open restores exactly that.
+ * Jobs and their lifecycle over the durable database. Every write resolves only once it is
+ * journaled and fdatasync'd, and then emits its event; reads are synchronous (in memory).
  */
 export class JobStore implements Disposable {
   readonly events = new TypedEmitter<JobEvents>();
-  private seq: number;
   private closed = false;
-  /** Prepared once per SQL text: preparing costs more than running a primary-key lookup. */
-  private readonly statements = new Map<string, Statement>();
   private readonly now: () => number;
+  private refusal: PersonaError | null = null;
 
   private constructor(
     readonly dir: string,
-    private readonly db: Database,
-    private readonly journal: Journal,
-    lastSeq: number,
-    now: () => number,
+    private readonly database: JournaledDatabase,
+    private readonly options: JobStoreOptions,
   ) {
-    this.seq = lastSeq;
-    this.now = now;
+    this.now = options.now ?? Date.now;
   }
 
   static async open(options: JobStoreOptions): Promise<JobStore> {
-    const now = options.now ?? Date.now;
     mkdirSync(options.dir, { recursive: true });
-    const SQL = await loadSqlJs();
-    const snapshotPath = join(options.dir, SNAPSHOT_FILE);
-    const fresh = !existsSync(snapshotPath);
-    const db = fresh ? new SQL.Database() : new SQL.Database(readFileSync(snapshotPath));
-    applyPragmas(db);
-    const knownVersion = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-    db.run(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-    db.run(`CREATE TABLE IF NOT EXISTS journal_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL)`);
-    db.run(`INSERT OR IGNORE INTO journal_state (id, last_seq) VALUES (1, 0)`);
-    const storeVersion = scalar(db, 'SELECT COALESCE(MAX(version), 0) FROM schema_migrations') as number;
-    if (storeVersion > knownVersion) {
-      db.close();
-      throw new PersonaError(
-        'STORE_NEWER_VERSION',
-        `The job store in ${options.dir} was written by a newer version of Agent OS Personas (schema ${storeVersion}; this version knows ${knownVersion}).`,
-        'Update the Agent OS Personas extension, or move that folder aside to start an empty store.',
-      );
-    }
-    const lastSeq = scalar(db, 'SELECT last_seq FROM journal_state WHERE id = 1') as number;
-    const { journal, replay } = await Journal.open(join(options.dir, JOURNAL_FILE));
-    let maxSeq = lastSeq;
-    for (const record of replay.records) {
-      if (record.seq <= lastSeq) continue;
-      db.run(record.sql, record.params);
-      maxSeq = Math.max(maxSeq, record.seq);
-    }
-    const store = new JobStore(options.dir, db, journal, maxSeq, now);
-    const pending = MIGRATIONS.filter((m) => m.version > storeVersion);
-    for (const migration of pending) {
-      db.run('BEGIN');
-      try {
-        db.exec(migration.sql);
-        db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, now()]);
-        db.run('COMMIT');
-      } catch (err) {
-        db.run('ROLLBACK');
-        db.close();
-        throw new PersonaError('STORE_CORRUPT', `Migration ${migration.name} failed in ${options.dir}: ${String(err)}`, 'Report this as a bug; move the .agent-os/jobs.* files aside to start an empty store.', { cause: err });
-      }
-    }
-    // Migrations are not journaled, so a store they changed is captured by a snapshot at once;
-    // a replayed journal is folded into one too, so the next open starts from a short journal.
-    if (fresh || pending.length > 0 || replay.records.length > 0 || replay.droppedBytes > 0) {
-      await store.snapshot();
-    }
-    return store;
+    const database = await JournaledDatabase.open({
+      dir: options.dir,
+      now: options.now ?? Date.now,
+      compactAtBytes: options.compactAtBytes,
+      compactorScript: options.compactorScript,
+      log: options.log,
+    });
+    return new JobStore(options.dir, database, options);
+  }
+
+  /** What the user should be told about this open (corrupt snapshot moved aside, torn write dropped). */
+  get notices(): readonly string[] {
+    return this.database.notices;
   }
 
   // ---- writes (each resolves once journaled durably) ----
 
   async create(input: NewJob): Promise<Job> {
     this.assertOpen();
+    this.assertAccepting();
     const persona = input.persona?.trim();
     if (!persona) {
       throw new PersonaError('INVALID_INPUT', 'A job needs a persona id; none was given.', 'Pass a persona id such as "architect".');
@@ -147,12 +112,12 @@ export class JobStore implements Disposable {
   }
 
   /** queued -> running. */
-  async start(id: string, modelLabel: string | null): Promise<Job> {
+  async start(id: string, modelLabel: string | null, etaMs: number | null = null): Promise<Job> {
     this.transition(id, ['queued'], 'running');
     const t = this.now();
     await this.write(
-      `UPDATE jobs SET status = 'running', phase = 'initializing', percent = 0, message = 'Starting', model_label = ?, started_at = ?, heartbeat_at = ? WHERE id = ?`,
-      [modelLabel, t, t, id],
+      `UPDATE jobs SET status = 'running', phase = 'initializing', percent = 0, message = 'Starting', eta_ms = ?, model_label = ?, started_at = ?, heartbeat_at = ? WHERE id = ?`,
+      [etaMs, modelLabel, t, t, id],
     );
     return this.emitWith('job:started', id);
   }
@@ -202,17 +167,123 @@ export class JobStore implements Disposable {
     return this.emitWith('job:cancelled', id);
   }
 
+  /** failed or cancelled -> queued again, attempt + 1, its error and output cleared. */
+  async retry(id: string): Promise<Job> {
+    const job = this.require(id);
+    if (job.status !== 'failed' && job.status !== 'cancelled') {
+      throw new PersonaError('INVALID_TRANSITION', `Job ${id} is ${job.status}; only a failed or cancelled job can be retried.`, job.status === 'completed' ? 'Ask the persona again to get a new answer.' : 'Wait for it to finish, or cancel it first.');
+    }
+    this.assertAccepting();
+    await this.write(
+      `UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, partial_output = NULL, result = NULL, error_code = NULL, error_message = NULL, error_hint = NULL, attempt = attempt + 1, started_at = NULL, finished_at = NULL, heartbeat_at = NULL WHERE id = ?`,
+      [`Retry (attempt ${job.attempt + 1})`, id],
+    );
+    return this.emitWith('job:created', id);
+  }
+
+  /** running -> queued without counting an attempt: the host is shutting down, not the job failing. */
+  async requeue(id: string, reason: string): Promise<Job> {
+    this.transition(id, ['running'], 'queued');
+    await this.write(`UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, started_at = NULL WHERE id = ?`, [reason, id]);
+    return this.emitWith('job:created', id);
+  }
+
+  /**
+   * Jobs left `running` by a process that crashed or was killed. The store's owner lock
+   * guarantees no other process runs them, so each is re-queued (attempt + 1) or, after
+   * `maxAttempts` runs, failed with the reason.
+   */
+  async recoverInterrupted(): Promise<{ requeued: Job[]; failed: Job[] }> {
+    const max = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const requeued: Job[] = [];
+    const failed: Job[] = [];
+    for (const job of this.list({ status: 'running', limit: 500 })) {
+      const stale = job.heartbeatAt ? `last heard from ${Math.round((this.now() - job.heartbeatAt) / 1000)} s ago` : 'never heard from';
+      if (job.attempt >= max) {
+        failed.push(await this.fail(job.id, {
+          code: 'JOB_INTERRUPTED',
+          message: `Job ${job.id} was interrupted ${job.attempt} times (its process stopped; ${stale}).`,
+          hint: 'Retry it if the editor was closed on purpose; if it keeps stopping, the output channel "Agent OS Personas" has the worker errors.',
+        }));
+      } else {
+        await this.write(
+          `UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, started_at = NULL, attempt = attempt + 1 WHERE id = ? AND status = 'running'`,
+          [`Re-queued after an interrupted run (${stale}); attempt ${job.attempt + 1} of ${max}`, job.id],
+        );
+        requeued.push(this.emitWith('job:created', job.id));
+      }
+    }
+    return { requeued, failed };
+  }
+
+  /** Deletes every job that is not running (confirm must be true); returns how many. */
+  async reset(confirm: boolean): Promise<number> {
+    if (confirm !== true) {
+      throw new PersonaError('INVALID_INPUT', 'Reset deletes every job that is not running and needs confirm: true.', 'Pass confirm: true if you mean it; finished jobs and their results cannot be recovered.');
+    }
+    const count = Number(this.database.query(`SELECT COUNT(*) AS n FROM jobs WHERE status <> 'running' AND parent_id IS NULL`)[0]?.['n'] ?? 0);
+    await this.write(`DELETE FROM jobs WHERE status <> 'running' AND (parent_id IS NULL OR parent_id NOT IN (SELECT id FROM jobs WHERE status = 'running'))`, []);
+    this.events.emit('jobs:removed', { count });
+    return count;
+  }
+
+  /** Deletes finished jobs older than their status's retention; returns how many. */
+  async cleanup(retention: Retention): Promise<number> {
+    const now = this.now();
+    const day = 24 * 60 * 60 * 1000;
+    const cutoffs: [JobStatus, number][] = [
+      ['completed', now - retention.completedDays * day],
+      ['failed', now - retention.failedDays * day],
+      ['cancelled', now - retention.cancelledDays * day],
+    ];
+    let count = 0;
+    const changes: { sql: string; params: JournalParam[] }[] = [];
+    for (const [status, cutoff] of cutoffs) {
+      count += Number(this.database.query('SELECT COUNT(*) AS n FROM jobs WHERE status = ? AND finished_at < ? AND parent_id IS NULL', [status, cutoff])[0]?.['n'] ?? 0);
+      changes.push({ sql: 'DELETE FROM jobs WHERE status = ? AND finished_at < ? AND parent_id IS NULL', params: [status, cutoff] });
+    }
+    changes.push({ sql: 'UPDATE maintenance SET last_cleanup_at = ? WHERE id = 1', params: [now] });
+    await this.database.writeAll(changes);
+    if (count > 0) this.events.emit('jobs:removed', { count });
+    return count;
+  }
+
+  lastCleanupAt(): number | null {
+    const v = this.database.query('SELECT last_cleanup_at FROM maintenance WHERE id = 1')[0]?.['last_cleanup_at'];
+    return v === null || v === undefined ? null : Number(v);
+  }
+
+  /** New jobs are refused with this error until it is cleared (the size valve). */
+  refuseNewJobs(error: PersonaError | null): void {
+    this.refusal = error;
+  }
+
+  stats(): StoreStats {
+    const counts = this.countByStatus();
+    const oldest = this.database.query('SELECT MIN(created_at) AS t FROM jobs')[0]?.['t'];
+    return {
+      counts,
+      total: Object.values(counts).reduce((a, b) => a + b, 0),
+      bytesOnDisk: this.database.bytesOnDisk(),
+      journalBytes: this.database.journalBytes,
+      oldestJobAt: oldest === null || oldest === undefined ? null : Number(oldest),
+      lastCleanupAt: this.lastCleanupAt(),
+      acceptingJobs: this.refusal === null,
+    };
+  }
+
+  /** Durations (ms) of this persona's most recent completed jobs, newest first. */
+  recentDurations(persona: string, limit = 20): number[] {
+    return this.database
+      .query(`SELECT finished_at - started_at AS d FROM jobs WHERE persona = ? AND status = 'completed' AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`, [persona, limit])
+      .map((r) => Number(r['d']));
+  }
+
   // ---- reads (synchronous: the data is in memory) ----
 
   get(id: string): Job | undefined {
     this.assertOpen();
-    const stmt = this.statement('SELECT * FROM jobs WHERE id = ?');
-    try {
-      stmt.bind([id]);
-      return stmt.step() ? rowToJob(stmt.getAsObject()) : undefined;
-    } finally {
-      stmt.reset();
-    }
+    return this.database.query('SELECT * FROM jobs WHERE id = ?', [id]).map(rowToJob)[0];
   }
 
   require(id: string): Job {
@@ -248,59 +319,47 @@ export class JobStore implements Disposable {
     const limit = Math.max(1, Math.min(500, options.limit ?? 50));
     const offset = Math.max(0, options.offset ?? 0);
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
-    return this.all(sql, [...params, limit, offset]).map(rowToJob);
+    return this.database.query(sql, [...params, limit, offset]).map(rowToJob);
   }
 
   /** The next job to run: highest priority, then oldest (served by the jobs_pickup index). */
   nextQueued(): Job | undefined {
-    return this.all(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_at ASC LIMIT 1`, []).map(rowToJob)[0];
+    return this.database.query(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_at ASC LIMIT 1`).map(rowToJob)[0];
   }
 
   countByStatus(): Record<JobStatus, number> {
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-    for (const row of this.all('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status', [])) {
-      counts[row['status'] as JobStatus] = row['n'] as number;
+    for (const row of this.database.query('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status')) {
+      counts[row['status'] as JobStatus] = Number(row['n']);
     }
     return counts;
   }
 
   // ---- durability ----
 
-  /** Writes the whole database atomically and empties the journal. */
-  async snapshot(): Promise<void> {
-    this.assertOpen();
-    const snapshotSeq = this.seq;
-    // export() closes and reopens the database in sql.js, which frees every prepared statement.
-    this.freeStatements();
-    this.db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [snapshotSeq]);
-    const data = this.db.export();
-    // export() reopens the database in sql.js, which resets connection pragmas.
-    applyPragmas(this.db);
-    const target = join(this.dir, SNAPSHOT_FILE);
-    const temp = `${target}.tmp`;
-    const handle = await fsp.open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(temp, target);
-    await syncDir(dirname(target));
-    await this.journal.truncateUpTo(snapshotSeq);
+  /** Writes the whole database atomically from this thread and empties the journal. */
+  snapshot(): Promise<void> {
+    return this.database.snapshot();
+  }
+
+  /** Gives the space of deleted jobs back to the file system (VACUUM, then a snapshot). */
+  vacuum(): Promise<void> {
+    return this.database.vacuum();
+  }
+
+  /** Folds the journal into the snapshot on a worker thread. */
+  compact(): Promise<void> {
+    return this.database.compact();
   }
 
   get journalBytes(): number {
-    return this.journal.bytes;
+    return this.database.journalBytes;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.snapshot();
     this.closed = true;
-    await this.journal.close();
-    this.freeStatements();
-    this.db.close();
+    await this.database.close();
     this.events.removeAll();
   }
 
@@ -312,11 +371,11 @@ export class JobStore implements Disposable {
 
   private write(sql: string, params: JournalParam[]): Promise<void> {
     this.assertOpen();
-    // Apply in memory first (it validates the statement), then journal; the fdatasync
-    // runs on the thread pool while the caller's turn goes on.
-    this.statement(sql).run(params);
-    this.seq += 1;
-    return this.journal.append({ seq: this.seq, sql, params });
+    return this.database.write(sql, params);
+  }
+
+  private assertAccepting(): void {
+    if (this.refusal) throw this.refusal;
   }
 
   private transition(id: string, from: JobStatus[], to: JobStatus): Job {
@@ -332,36 +391,10 @@ export class JobStore implements Disposable {
     return job;
   }
 
-  private emitWith<K extends keyof JobEvents & string>(event: K, id: string): Job {
+  private emitWith<K extends 'job:created' | 'job:started' | 'job:progress' | 'job:completed' | 'job:failed' | 'job:cancelled'>(event: K, id: string): Job {
     const job = this.require(id);
     this.events.emit(event, job);
     return job;
-  }
-
-  private all(sql: string, params: SqlValue[]): Record<string, SqlValue>[] {
-    const stmt = this.statement(sql);
-    try {
-      stmt.bind(params);
-      const rows: Record<string, SqlValue>[] = [];
-      while (stmt.step()) rows.push(stmt.getAsObject());
-      return rows;
-    } finally {
-      stmt.reset();
-    }
-  }
-
-  private statement(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
-  private freeStatements(): void {
-    for (const stmt of this.statements.values()) stmt.free();
-    this.statements.clear();
   }
 
   private assertOpen(): void {
@@ -371,31 +404,6 @@ export class JobStore implements Disposable {
   }
 }
 
-/**
- * sql.js keeps the database as a file in Emscripten's in-memory file system; its default
- * rollback journal costs ~1 ms per statement there. Durability is our own journal's job,
- * so SQLite's is kept in memory and never synced.
- */
-function applyPragmas(db: Database): void {
-  db.run('PRAGMA journal_mode = MEMORY');
-  db.run('PRAGMA synchronous = OFF');
-  db.run('PRAGMA foreign_keys = ON');
-}
-
-function scalar(db: Database, sql: string): SqlValue {
-  const result = db.exec(sql);
-  return result[0]?.values[0]?.[0] ?? null;
-}
-
 function tail(text: string, max: number): string {
   return text.length <= max ? text : text.slice(text.length - max);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

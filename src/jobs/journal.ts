@@ -169,6 +169,27 @@ export class Journal {
     return this.io;
   }
 
+  /**
+   * Seals the current file under `sealedPath` and continues in a fresh one, in order with the
+   * appends around it. Resolves with the highest seq in the sealed file.
+   */
+  rotate(sealedPath: string): Promise<number> {
+    const op = this.io.then(async () => {
+      if (!this.handle) throw new Error('journal is closed');
+      await this.handle.close();
+      this.handle = null;
+      await fsp.rename(this.path, sealedPath);
+      this.handle = await fsp.open(this.path, 'a');
+      this.size = 0;
+      return this.lastWrittenSeq;
+    });
+    this.io = op.then(
+      () => undefined,
+      () => undefined,
+    );
+    return op;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.drain();

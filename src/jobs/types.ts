@@ -66,4 +66,22 @@ export interface JobEvents extends Record<string, unknown> {
   'job:completed': Job;
   'job:failed': Job;
   'job:cancelled': Job;
+  /** Jobs were deleted (retention, reset); ids are not listed, views refresh. */
+  'jobs:removed': { count: number };
+}
+
+export interface Retention {
+  completedDays: number;
+  failedDays: number;
+  cancelledDays: number;
+}
+
+export interface StoreStats {
+  counts: Record<JobStatus, number>;
+  total: number;
+  bytesOnDisk: number;
+  journalBytes: number;
+  oldestJobAt: number | null;
+  lastCleanupAt: number | null;
+  acceptingJobs: boolean;
 }

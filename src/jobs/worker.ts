@@ -11,6 +11,7 @@ if (!port) {
 }
 const post = (message: WorkerToHost): void => port.postMessage(message);
 const running = new Map<string, AbortController>();
+const latest = new Map<string, JobProgress>();
 
 /** Progress goes to the host at most every 150 ms per job, plus every phase change. */
 const PROGRESS_INTERVAL_MS = 150;
@@ -20,12 +21,19 @@ port.on('message', (message: HostToWorker) => {
     running.get(message.jobId)?.abort(new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.'));
     return;
   }
+  if (message.type === 'checkpoint') {
+    const progress = latest.get(message.jobId);
+    if (progress) post({ type: 'progress', jobId: message.jobId, progress });
+    post({ type: 'checkpointed', jobId: message.jobId });
+    return;
+  }
   const { jobId, input, model } = message;
   const controller = new AbortController();
   running.set(jobId, controller);
   let lastSent = 0;
   let lastPhase: JobProgress['phase'] | undefined;
   const onProgress = (progress: JobProgress): void => {
+    latest.set(jobId, progress);
     const now = performance.now();
     if (progress.phase === lastPhase && now - lastSent < PROGRESS_INTERVAL_MS) return;
     lastSent = now;
@@ -38,7 +46,10 @@ port.on('message', (message: HostToWorker) => {
       const error = serializeError(err);
       post(error.code === 'CANCELLED' ? { type: 'cancelled', jobId } : { type: 'failed', jobId, error });
     },
-  ).finally(() => running.delete(jobId));
+  ).finally(() => {
+    running.delete(jobId);
+    latest.delete(jobId);
+  });
 });
 
 post({ type: 'ready' });

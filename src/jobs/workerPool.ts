@@ -5,6 +5,7 @@ import { TypedEmitter } from '../core/typedEmitter';
 import type { PersonaRunInput } from '../personas/personaRunner';
 import type { ModelConfig } from '../personas/modelConfig';
 import type { JobStore } from './jobStore';
+import { EtaEstimator } from './eta';
 import type { Job } from './types';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
 
@@ -22,6 +23,9 @@ export interface WorkerPoolOptions {
   plan: (job: Job) => Promise<RunPlan>;
   /** A running job whose worker ignores cancel this long is stopped by terminating the worker. */
   cancelGraceMs?: number;
+  /** Heap limit of each worker thread; a runaway job is stopped by it instead of the host. */
+  workerMemoryMb?: number;
+  now?: () => number;
   log?: (line: string) => void;
 }
 
@@ -49,8 +53,11 @@ export class WorkerPool implements Disposable {
   private readonly unsubscribe: () => void;
   private pumping = false;
   private disposed = false;
+  private readonly eta: EtaEstimator;
+  private readonly checkpoints = new Map<string, () => void>();
 
   constructor(private readonly options: WorkerPoolOptions) {
+    this.eta = new EtaEstimator(options.store);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
     this.unsubscribe = options.store.events.on('job:created', () => this.pump());
   }
@@ -106,7 +113,7 @@ export class WorkerPool implements Disposable {
       let plan: RunPlan;
       try {
         plan = await this.options.plan(job);
-        await this.options.store.start(job.id, plan.model.label);
+        await this.options.store.start(job.id, plan.model.label, this.eta.typicalMs(job.persona));
       } catch (err) {
         slot.jobId = null;
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
@@ -118,7 +125,9 @@ export class WorkerPool implements Disposable {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.options.workerScript);
+    const worker = new Worker(this.options.workerScript, {
+      resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemoryMb ?? 512 },
+    });
     let markReady: () => void = () => undefined;
     const slot: Slot = { worker, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
     worker.on('message', (message: WorkerToHost) => {
@@ -143,8 +152,15 @@ export class WorkerPool implements Disposable {
     const { jobId } = message;
     if (slot.jobId !== jobId) return;
     switch (message.type) {
-      case 'progress':
-        await this.settle(jobId, () => store.progress(jobId, message.progress));
+      case 'progress': {
+        const job = store.get(jobId);
+        const now = (this.options.now ?? Date.now)();
+        const etaMs = job ? this.eta.estimate({ ...job, percent: Math.max(job.percent, message.progress.percent) }, now) : null;
+        await this.settle(jobId, () => store.progress(jobId, { ...message.progress, etaMs }));
+        return;
+      }
+      case 'checkpointed':
+        this.checkpoints.get(jobId)?.();
         return;
       case 'completed':
         this.release(slot);
@@ -203,11 +219,47 @@ export class WorkerPool implements Disposable {
     slot.worker.postMessage(message);
   }
 
-  async dispose(): Promise<void> {
+  /**
+   * Graceful stop: no new pickups; each running job gets up to `graceMs` to report its latest
+   * progress (kept in its row), then is re-queued, to run again on the next start. Then the
+   * workers are terminated, which aborts their model requests.
+   */
+  async shutdown(graceMs = 1000): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe();
+    const running = this.slots.filter((s) => s.jobId !== null && !s.retired);
+    await Promise.all(
+      running.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            const jobId = slot.jobId!;
+            const timer = setTimeout(resolve, graceMs);
+            this.checkpoints.set(jobId, () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            this.post(slot, { type: 'checkpoint', jobId });
+          }),
+      ),
+    );
+    for (const slot of running) {
+      const jobId = slot.jobId;
+      slot.jobId = null;
+      if (jobId && this.options.store.get(jobId)?.status === 'running') {
+        await this.settle(jobId, () => this.options.store.requeue(jobId, 'Re-queued: the editor or CLI stopped while it ran'));
+      }
+    }
+    await this.terminateAll();
+  }
+
+  async dispose(): Promise<void> {
+    await this.shutdown(0);
+  }
+
+  private async terminateAll(): Promise<void> {
     for (const t of this.cancelTimers.values()) clearTimeout(t);
+    this.checkpoints.clear();
     await Promise.all(
       this.slots.map((s) => {
         s.retired = true;

@@ -6,7 +6,9 @@ import type { JobOutcome, JobProgress } from './types';
 /** Messages from the host to a worker thread. */
 export type HostToWorker =
   | { type: 'run'; jobId: string; input: PersonaRunInput; model: ModelConfig }
-  | { type: 'cancel'; jobId: string };
+  | { type: 'cancel'; jobId: string }
+  /** Report the latest progress now: the host is about to stop this worker. */
+  | { type: 'checkpoint'; jobId: string };
 
 /** Messages from a worker thread to the host. */
 export type WorkerToHost =
@@ -14,4 +16,5 @@ export type WorkerToHost =
   | { type: 'progress'; jobId: string; progress: JobProgress }
   | { type: 'completed'; jobId: string; outcome: JobOutcome }
   | { type: 'failed'; jobId: string; error: SerializedError }
-  | { type: 'cancelled'; jobId: string };
+  | { type: 'cancelled'; jobId: string }
+  | { type: 'checkpointed'; jobId: string };

@@ -8,7 +8,7 @@ import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
 import { createLog } from './output';
 import { reportPersonaProblems } from './personaDiagnostics';
-import { onModelSettingsChanged, readModelSettings, readWorkerCount } from './settings';
+import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
 import { PersonasStatusBar } from './statusBar';
 
 /** What `activate` returns: for tests and for extensions that build on this one. */
@@ -73,7 +73,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     return PersonaServices.create({
       workspaceRoot: folder.uri.fsPath,
       extensionRoot: context.extensionPath,
+      ownerKind: 'VS Code',
       workerCount: readWorkerCount(),
+      retention: readRetention,
+      maxStoreBytes: () => readMaxStoreMegabytes() * 1024 * 1024,
       modelSettings: readModelSettings,
       apiKey: () => this.apiKeys.get(),
       log: (line) => this.log.info(line),
@@ -95,6 +98,14 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
     );
     const follow = (services: PersonaServices): void => {
+      for (const notice of services.store.notices) {
+        this.log.warn(notice);
+        void vscode.window.showWarningMessage(`Agent OS Personas: ${notice}`);
+      }
+      const { requeued, failed } = services.recovered;
+      if (requeued.length + failed.length > 0) {
+        this.log.info(`after a restart: ${requeued.length} interrupted job(s) re-queued, ${failed.length} failed after too many attempts`);
+      }
       tree.follow(services.store);
       statusBar.follow(services.store);
       reportPersonaProblems(services.registry, diagnostics, this.log);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelSettings, ProviderSetting } from '../personas/modelResolver';
+import type { Retention } from '../jobs/types';
 
 const SECTION = 'agentOsPersonas';
 
@@ -18,6 +19,16 @@ export function readModelSettings(): ModelSettings {
   };
 }
 
+export function readRetention(): Retention {
+  const c = config();
+  return {
+    completedDays: c.get<number>('jobs.retentionDays.completed', 30),
+    failedDays: c.get<number>('jobs.retentionDays.failed', 30),
+    cancelledDays: c.get<number>('jobs.retentionDays.cancelled', 7),
+  };
+}
+
+export const readMaxStoreMegabytes = (): number => config().get<number>('jobs.maxStoreMegabytes', 100);
 export const readWorkerCount = (): number => config().get<number>('jobs.workerCount', 3);
 export const readContextMaxChars = (): number => config().get<number>('context.maxChars', 60000);
 export const readOpenOnCompletion = (): boolean => config().get<boolean>('results.openOnCompletion', true);

@@ -36,6 +36,7 @@ describe('WorkerPool on real worker threads', function () {
     services = await PersonaServices.create({
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
+      ownerKind: 'unit test',
       workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
       workerCount: 2,
       modelSettings: () => settings(provider),

@@ -26,7 +26,7 @@ CREATE TABLE jobs (
   finished_at    INTEGER,
   heartbeat_at   INTEGER,
   expires_at     INTEGER,
-  parent_id      TEXT REFERENCES jobs(id)
+  parent_id      TEXT REFERENCES jobs(id) ON DELETE CASCADE
 );
 
 -- Pickup: highest priority first, FIFO within a priority. DESC matters (30 ms vs 11 µs at 100k rows).

@@ -1,6 +1,7 @@
 // Each migration is a numbered .sql file, bundled as a string (esbuild's text loader;
 // the unit-test build registers the same loader). Append only: never edit a shipped one.
 import m001 from './001_jobs.sql';
+import m002 from './002_maintenance.sql';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001_jobs', sql: m001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '001_jobs', sql: m001 },
+  { version: 2, name: '002_maintenance', sql: m002 },
+];

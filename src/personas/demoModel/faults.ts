@@ -9,7 +9,8 @@ export type DemoScript =
   | { kind: 'hang' }
   | { kind: 'hang-mid-stream' }
   | { kind: 'tool-use' }
-  | { kind: 'not-template' };
+  | { kind: 'not-template' }
+  | { kind: 'flood' };
 
 export const DEMO_MARKER = /\[\[demo:([a-z0-9-]+)\]\]/i;
 
@@ -25,6 +26,7 @@ const ERRORS: Record<string, { status: number; errorType: string; message: strin
 
 /**
  * Names: `slow` (paced for cancel tests), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
+ * `flood` (streams text without end, ignoring max_tokens: a runaway answer),
  * `<status>` (always fails: 400, 401, 404, 413 = context too long, 429, 500, 529), and
  * `<status>x<N>` (fails N times with that status, then answers: e.g. `529x1`).
  */
@@ -43,6 +45,8 @@ export function scriptFor(text: string): DemoScript {
       return { kind: 'tool-use' };
     case 'not-template':
       return { kind: 'not-template' };
+    case 'flood':
+      return { kind: 'flood' };
   }
   const fault = /^(\d{3})(?:x(\d+))?$/.exec(name);
   const spec = fault ? ERRORS[fault[1]!] : undefined;

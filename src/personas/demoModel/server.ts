@@ -133,6 +133,10 @@ export class DemoModelServer implements Disposable {
     if (script.kind === 'hang') {
       return; // Never answers; the client's timeout or abort ends it.
     }
+    if (script.kind === 'flood') {
+      await this.flood(res, body);
+      return;
+    }
     const blocks = this.answerFor(script, body, persona, userText);
     const inputTokens = Math.ceil(raw.length / 4);
     if (body.stream) {
@@ -189,6 +193,25 @@ export class DemoModelServer implements Disposable {
     send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(blocks), stop_sequence: null }, usage: { output_tokens: outputTokens } });
     send('message_stop', { type: 'message_stop' });
     res.end();
+  }
+
+  /** A runaway answer: 256 KB text deltas as fast as the client takes them, until it goes away. */
+  private async flood(res: ServerResponse, body: MessagesBody): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: message(body, [], 1, 1, null) })}\n\n`);
+    res.write(`event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`);
+    const delta = `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'flood '.repeat(43_690) } })}\n\n`;
+    while (!res.destroyed) {
+      if (!res.write(delta)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done).off('close', done);
+            resolve();
+          };
+          res.on('drain', done).on('close', done);
+        });
+      }
+    }
   }
 
   private track(requestId: number, res: ServerResponse): void {

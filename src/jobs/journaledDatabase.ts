@@ -1,0 +1,315 @@
+import { existsSync, readFileSync, renameSync, statSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Database, SqlValue, Statement } from 'sql.js';
+import { PersonaError } from '../core/errors';
+import type { CompactRequest, CompactResult } from './compactWorker';
+import { Journal, type JournalParam, type JournalRecord } from './journal';
+import { MIGRATIONS } from './migrations';
+import { writeSnapshotFile } from './snapshotFile';
+import { loadSqlJs } from './sqlite';
+
+export const SNAPSHOT_FILE = 'jobs.sqlite';
+export const JOURNAL_FILE = 'jobs.journal';
+export const SEALED_JOURNAL_FILE = 'jobs.journal.sealed';
+
+export interface DatabaseOptions {
+  dir: string;
+  now: () => number;
+  /** Journal size that starts a background compaction. */
+  compactAtBytes?: number;
+  /** The compaction worker's script; found beside this module when not given. */
+  compactorScript?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * sql.js in memory, made durable by a journal.
+ *
+ * Invariant: the database equals the snapshot plus every record, in the sealed segment and
+ * then the active journal, whose seq is greater than the snapshot's `last_seq`. Open restores
+ * exactly that; compaction folds the sealed segment into the snapshot on a worker thread.
+ */
+export class JournaledDatabase {
+  /** Things the user should be told about the last open (a corrupt snapshot moved aside, ...). */
+  readonly notices: string[] = [];
+  private seq: number;
+  private readonly statements = new Map<string, Statement>();
+  private compacting: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly options: DatabaseOptions,
+    private readonly db: Database,
+    private readonly journal: Journal,
+    lastSeq: number,
+  ) {
+    this.seq = lastSeq;
+  }
+
+  static async open(options: DatabaseOptions): Promise<JournaledDatabase> {
+    const SQL = await loadSqlJs();
+    const snapshotPath = join(options.dir, SNAPSHOT_FILE);
+    const notices: string[] = [];
+    let db = new SQL.Database();
+    let fresh = true;
+    if (existsSync(snapshotPath)) {
+      const loaded = new SQL.Database(readFileSync(snapshotPath));
+      try {
+        loaded.exec('SELECT COUNT(*) FROM sqlite_master');
+        db.close();
+        db = loaded;
+        fresh = false;
+      } catch (err) {
+        // Never delete what might be the user's history: move it aside and rebuild from the journal.
+        loaded.close();
+        const aside = `${snapshotPath}.corrupt-${options.now()}`;
+        renameSync(snapshotPath, aside);
+        notices.push(`The job store snapshot was unreadable (${err instanceof Error ? err.message : String(err)}); it was moved to ${aside} and the store was rebuilt from the journal. Jobs recorded only in the old snapshot are not shown.`);
+      }
+    }
+    applyPragmas(db);
+    db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    db.run('CREATE TABLE IF NOT EXISTS journal_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL)');
+    db.run('INSERT OR IGNORE INTO journal_state (id, last_seq) VALUES (1, 0)');
+    const knownVersion = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    const storeVersion = Number(scalar(db, 'SELECT COALESCE(MAX(version), 0) FROM schema_migrations'));
+    if (storeVersion > knownVersion) {
+      db.close();
+      throw new PersonaError(
+        'STORE_NEWER_VERSION',
+        `The job store in ${options.dir} was written by a newer version of Agent OS Personas (schema ${storeVersion}; this version knows ${knownVersion}).`,
+        'Update the Agent OS Personas extension, or move that folder aside to start an empty store.',
+      );
+    }
+    // A store rebuilt from nothing needs its schema before the journal's statements can apply.
+    if (fresh) migrate(db, options, storeVersion);
+    const lastSeq = Number(scalar(db, 'SELECT last_seq FROM journal_state WHERE id = 1'));
+    const sealedPath = join(options.dir, SEALED_JOURNAL_FILE);
+    const sealed = Journal.read(sealedPath);
+    const { journal, replay } = await Journal.open(join(options.dir, JOURNAL_FILE));
+    let maxSeq = lastSeq;
+    let skipped = 0;
+    for (const record of [...sealed.records, ...replay.records]) {
+      if (record.seq <= lastSeq) continue;
+      try {
+        db.run(record.sql, record.params);
+      } catch (err) {
+        // Only a rebuilt store can meet a statement that does not apply (an update of a row
+        // the lost snapshot held); an intact one never does.
+        if (fresh && notices.length > 0) skipped += 1;
+        else throw new PersonaError('STORE_CORRUPT', `Journal record ${record.seq} in ${options.dir} does not apply: ${String(err)}`, 'Move the .agent-os/jobs.* files aside to start an empty store, and report this as a bug.', { cause: err });
+      }
+      maxSeq = Math.max(maxSeq, record.seq);
+    }
+    if (skipped > 0) notices.push(`${skipped} journal records referred to jobs in the lost snapshot and were skipped.`);
+    if (replay.droppedBytes > 0) notices.push(`The last ${replay.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
+    const database = new JournaledDatabase(options, db, journal, maxSeq);
+    database.notices.push(...notices);
+    if (!fresh && storeVersion < knownVersion) migrate(db, options, storeVersion);
+    // Migrations are not journaled: a store they changed is captured by a snapshot at once.
+    // (A migration on a large store blocks here once; migrations are rare.)
+    if (fresh || storeVersion < knownVersion || existsSync(sealedPath)) {
+      await database.snapshot();
+    } else {
+      database.maybeCompact();
+    }
+    return database;
+  }
+
+  /** Applies a change in memory, then resolves once its journal record is on disk. */
+  write(sql: string, params: JournalParam[]): Promise<void> {
+    this.assertOpen();
+    // In memory first (it validates the statement); the fdatasync overlaps the caller's turn.
+    this.statement(sql).run(params);
+    this.seq += 1;
+    const done = this.journal.append({ seq: this.seq, sql, params });
+    this.maybeCompact();
+    return done;
+  }
+
+  /** Several changes that must land together: one transaction in memory, one journal record each, one fdatasync. */
+  writeAll(changes: { sql: string; params: JournalParam[] }[]): Promise<void> {
+    this.assertOpen();
+    this.db.run('BEGIN');
+    try {
+      for (const c of changes) this.statement(c.sql).run(c.params);
+      this.db.run('COMMIT');
+    } catch (err) {
+      this.db.run('ROLLBACK');
+      throw err;
+    }
+    const appends = changes.map((c) => {
+      this.seq += 1;
+      return this.journal.append({ seq: this.seq, sql: c.sql, params: c.params });
+    });
+    this.maybeCompact();
+    return Promise.all(appends).then(() => undefined);
+  }
+
+  query(sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
+    this.assertOpen();
+    const stmt = this.statement(sql);
+    try {
+      stmt.bind(params);
+      const rows: Record<string, SqlValue>[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject());
+      return rows;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  get journalBytes(): number {
+    return this.journal.bytes;
+  }
+
+  /** Snapshot, journal and sealed segment on disk. */
+  bytesOnDisk(): number {
+    let total = this.journal.bytes;
+    for (const f of [SNAPSHOT_FILE, SEALED_JOURNAL_FILE]) {
+      const p = join(this.options.dir, f);
+      if (existsSync(p)) total += statSync(p).size;
+    }
+    return total;
+  }
+
+  /** Starts a background compaction when the journal has grown past the threshold. */
+  maybeCompact(): void {
+    if (this.compacting || this.closed) return;
+    if (this.journal.bytes < (this.options.compactAtBytes ?? 8 * 1024 * 1024)) return;
+    void this.compact();
+  }
+
+  /** Folds the journal into the snapshot on a worker thread; the event loop is never blocked by export(). */
+  compact(): Promise<void> {
+    if (this.compacting) return this.compacting;
+    const sealedPath = join(this.options.dir, SEALED_JOURNAL_FILE);
+    const run = (async () => {
+      if (!existsSync(sealedPath)) await this.journal.rotate(sealedPath);
+      const result = await runCompactor(this.compactorScript(), { snapshotPath: join(this.options.dir, SNAPSHOT_FILE), sealedPath });
+      if (!result.ok) throw new Error(result.error);
+      await fsp.rm(sealedPath, { force: true });
+    })();
+    this.compacting = run
+      .catch((err: unknown) => this.options.log?.(`compaction failed (the journal keeps every change; it will be retried): ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.compacting = null;
+      });
+    return this.compacting;
+  }
+
+  /** Writes the whole database atomically from this thread (open and close; small or rare). */
+  async snapshot(): Promise<void> {
+    this.assertOpen();
+    if (this.compacting) await this.compacting;
+    const snapshotSeq = this.seq;
+    this.db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [snapshotSeq]);
+    // export() reopens the database in sql.js: prepared statements are freed, pragmas reset.
+    this.freeStatements();
+    const data = this.db.export();
+    applyPragmas(this.db);
+    await writeSnapshotFile(join(this.options.dir, SNAPSHOT_FILE), data);
+    await fsp.rm(join(this.options.dir, SEALED_JOURNAL_FILE), { force: true });
+    await this.journal.truncateUpTo(snapshotSeq);
+  }
+
+  /**
+   * Reclaims the pages of deleted rows. VACUUM changes no rows, so it is not journaled; the
+   * snapshot right after it is what makes the smaller file durable. It blocks this thread
+   * while it runs, which is why only the size valve calls it.
+   */
+  async vacuum(): Promise<void> {
+    this.assertOpen();
+    if (this.compacting) await this.compacting;
+    this.freeStatements();
+    this.db.run('VACUUM');
+    await this.snapshot();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.snapshot();
+    this.closed = true;
+    await this.journal.close();
+    this.freeStatements();
+    this.db.close();
+  }
+
+  private compactorScript(): string {
+    if (this.options.compactorScript) return this.options.compactorScript;
+    const bundled = join(__dirname, 'compactor.js');
+    return existsSync(bundled) ? bundled : join(__dirname, 'compactWorker.js');
+  }
+
+  private statement(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private freeStatements(): void {
+    for (const stmt of this.statements.values()) stmt.free();
+    this.statements.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new PersonaError('STORE_CLOSED', `The job store in ${this.options.dir} is closed.`, 'Reload the window to reopen it.');
+    }
+  }
+}
+
+export type { JournalRecord };
+
+function migrate(db: Database, options: DatabaseOptions, fromVersion: number): void {
+  for (const migration of MIGRATIONS.filter((m) => m.version > fromVersion)) {
+    db.run('BEGIN');
+    try {
+      db.exec(migration.sql);
+      db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, options.now()]);
+      db.run('COMMIT');
+    } catch (err) {
+      db.run('ROLLBACK');
+      throw new PersonaError('STORE_CORRUPT', `Migration ${migration.name} failed in ${options.dir}: ${String(err)}`, 'Report this as a bug; move the .agent-os/jobs.* files aside to start an empty store.', { cause: err });
+    }
+  }
+}
+
+function runCompactor(script: string, request: CompactRequest): Promise<CompactResult> {
+  return new Promise((resolve) => {
+    const worker = new Worker(script, { workerData: request });
+    let settled = false;
+    worker.once('message', (result: CompactResult) => {
+      settled = true;
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      if (!settled) resolve({ ok: false, error: err.message });
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) resolve({ ok: false, error: `compactor exited with code ${code}` });
+      settled = true;
+    });
+  });
+}
+
+/**
+ * sql.js keeps the database as a file in Emscripten's in-memory file system; its default
+ * rollback journal costs ~1 ms per statement there. Durability is our own journal's job,
+ * so SQLite's is kept in memory and never synced.
+ */
+function applyPragmas(db: Database): void {
+  db.run('PRAGMA journal_mode = MEMORY');
+  db.run('PRAGMA synchronous = OFF');
+  db.run('PRAGMA foreign_keys = ON');
+}
+
+function scalar(db: Database, sql: string): SqlValue {
+  return db.exec(sql)[0]?.values[0]?.[0] ?? null;
+}

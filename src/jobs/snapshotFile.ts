@@ -1,0 +1,21 @@
+import { promises as fsp } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Replaces `target` atomically and durably: temp file, fsync, rename, fsync of the folder. */
+export async function writeSnapshotFile(target: string, data: Uint8Array): Promise<void> {
+  const temp = `${target}.tmp`;
+  const handle = await fsp.open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fsp.rename(temp, target);
+  const dir = await fsp.open(dirname(target), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { JobStore } from '../../src/jobs/jobStore';
+import { PersonaServices } from '../../src/services';
+import type { ModelSettings } from '../../src/personas/modelResolver';
+import { TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
+import { deferred, withTimeout } from '../harness/waitFor';
+import { REPO_ROOT, useTempDir } from './tempDir';
+
+const demo = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
+
+function whenFinished(store: JobStore, id: string, timeoutMs = 30_000): Promise<Job> {
+  const done = deferred<Job>();
+  const check = (job: Job): void => {
+    if (job.id === id && TERMINAL_STATUSES.has(job.status)) done.resolve(job);
+  };
+  for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) store.events.on(e, check);
+  const now = store.get(id);
+  if (now) check(now);
+  return withTimeout(done.promise, timeoutMs, `job ${id} did not finish`);
+}
+
+describe('the job engine: pool, crash and recovery', function () {
+  this.timeout(60_000);
+  let services: PersonaServices | undefined;
+  afterEach(async () => {
+    await services?.dispose(0);
+    services = undefined;
+  });
+  const tmp = useTempDir();
+
+  const start = async (overrides: { workerCount?: number; workerMemoryMb?: number } = {}): Promise<PersonaServices> => {
+    services = await PersonaServices.create({
+      workspaceRoot: tmp.path,
+      extensionRoot: REPO_ROOT,
+      ownerKind: 'unit test',
+      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerCount: overrides.workerCount ?? 3,
+      workerMemoryMb: overrides.workerMemoryMb,
+      modelSettings: demo,
+      apiKey: () => Promise.resolve(undefined),
+      log: () => undefined,
+    });
+    return services;
+  };
+
+  it('runs 10 jobs on a pool of 3: all complete, never more than 3 at once, priority then FIFO', async () => {
+    const s = await start();
+    let running = 0;
+    let peak = 0;
+    const startOrder: string[] = [];
+    s.store.events.on('job:started', (j) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      startOrder.push(j.task);
+    });
+    for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) s.store.events.on(e, () => (running -= 1));
+    // Three slow jobs take every worker; the seven after them wait in the queue.
+    const allBusy = deferred<void>();
+    s.store.events.on('job:started', () => {
+      if (running === 3) allBusy.resolve();
+    });
+    const blockers = await Promise.all([1, 2, 3].map((i) => s.store.create({ persona: 'engineer', task: `blocker ${i} [[demo:slow]]` })));
+    await withTimeout(allBusy.promise, 15_000, 'the three blockers never ran together');
+    const waiting = [
+      { task: 'p0 first', priority: 0 },
+      { task: 'p5 first', priority: 5 },
+      { task: 'p1', priority: 1 },
+      { task: 'p5 second', priority: 5 },
+      { task: 'p0 second', priority: 0 },
+      { task: 'p9', priority: 9 },
+      { task: 'p1 second', priority: 1 },
+    ];
+    const queued: Job[] = [];
+    for (const w of waiting) queued.push(await s.store.create({ persona: 'engineer', ...w }));
+    const all = await Promise.all([...blockers, ...queued].map((j) => whenFinished(s.store, j.id, 50_000)));
+    assert.deepEqual(all.map((j) => j.status), Array(10).fill('completed'));
+    assert.ok(peak <= 3, `at most 3 ran at once (peak ${peak})`);
+    assert.equal(peak, 3, 'the pool used all 3 workers');
+    assert.deepEqual(startOrder.slice(3), ['p9', 'p5 first', 'p5 second', 'p1', 'p1 second', 'p0 first', 'p0 second']);
+  });
+
+  it('fails a job whose worker dies (heap limit) with WORKER_CRASHED, replaces the worker, and keeps going', async () => {
+    const s = await start({ workerMemoryMb: 48 });
+    const replaced = deferred<string>();
+    s.pool.events.on('worker:replaced', (e) => replaced.resolve(e.reason));
+    const flood = await s.store.create({ persona: 'engineer', task: 'runaway answer [[demo:flood]]' });
+    const failed = await whenFinished(s.store, flood.id, 45_000);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error?.code, 'WORKER_CRASHED');
+    assert.match(failed.error?.hint ?? '', /Retry/);
+    assert.match(await withTimeout(replaced.promise, 5_000, 'no worker:replaced event'), /worker/);
+    assert.equal(s.pool.size, 3, 'the pool is back to 3 workers');
+    const after = await s.store.create({ persona: 'engineer', task: 'still working?' });
+    assert.equal((await whenFinished(s.store, after.id)).status, 'completed');
+  });
+
+  it('re-queues a job left running by a crashed process and completes it; fails one past its attempts', async () => {
+    // A process that "crashed": it marked two jobs running and never closed the store.
+    const crashed = await JobStore.open({ dir: join(tmp.path, '.agent-os') });
+    const orphan = await crashed.create({ persona: 'engineer', task: 'orphaned mid-run' });
+    await crashed.start(orphan.id, 'demo model');
+    const tired = await crashed.create({ persona: 'engineer', task: 'interrupted too often' });
+    await crashed.start(tired.id, 'demo model');
+    for (let i = 1; i < 3; i++) {
+      // Simulate two earlier interrupted runs of the same job.
+      await crashed.fail(tired.id, { code: 'INTERNAL', message: 'x', hint: 'y' });
+      await crashed.retry(tired.id);
+      await crashed.start(tired.id, 'demo model');
+    }
+    const s = await start();
+    assert.deepEqual(s.recovered.requeued.map((j) => j.id), [orphan.id]);
+    assert.deepEqual(s.recovered.failed.map((j) => j.id), [tired.id]);
+    assert.equal(s.store.get(tired.id)?.error?.code, 'JOB_INTERRUPTED');
+    const done = await whenFinished(s.store, orphan.id);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.attempt, 2);
+  });
+
+  it('on a graceful stop, re-queues the running job with its latest partial output', async () => {
+    const s = await start({ workerCount: 1 });
+    const generating = deferred<void>();
+    s.store.events.on('job:progress', (j) => {
+      if (j.phase === 'generating') generating.resolve();
+    });
+    const job = await s.store.create({ persona: 'engineer', task: 'long review [[demo:slow]]' });
+    await withTimeout(generating.promise, 15_000, 'never started generating');
+    await s.dispose(2000);
+    services = undefined;
+    const reopened = await JobStore.open({ dir: join(tmp.path, '.agent-os') });
+    try {
+      const row = reopened.require(job.id);
+      assert.equal(row.status, 'queued');
+      assert.equal(row.attempt, 1, 'a graceful stop does not count as an attempt');
+      assert.ok((row.partialOutput ?? '').length > 0, 'the checkpointed partial output is kept');
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('closes the model connection within 100 ms of cancelling a running job', async () => {
+    const s = await start({ workerCount: 1 });
+    const demoServer = await s.models.demoServer();
+    const closedAt = deferred<number>();
+    demoServer.events.on('closed', (e) => closedAt.resolve(e.at));
+    const generating = deferred<void>();
+    s.store.events.on('job:progress', (j) => {
+      if (j.phase === 'generating') generating.resolve();
+    });
+    const job = await s.store.create({ persona: 'engineer', task: 'cancel me [[demo:slow]]' });
+    await withTimeout(generating.promise, 15_000, 'never started generating');
+    const t0 = performance.now();
+    await s.pool.cancel(job.id);
+    const delay = (await withTimeout(closedAt.promise, 2_000, 'the connection never closed')) - t0;
+    assert.ok(delay < 100, `connection closed ${delay.toFixed(1)} ms after cancel`);
+  });
+});
