@@ -25,7 +25,7 @@ const ERRORS: Record<string, { status: number; errorType: string; message: strin
 };
 
 /**
- * Names: `slow` (paced for cancel tests), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
+ * Names: `slow` (paced for cancel tests), `crawl` (400 ms a chunk: a review of a minute or so), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
  * `flood` (streams text without end, ignoring max_tokens: a runaway answer),
  * `<status>` (always fails: 400, 401, 404, 413 = context too long, 429, 500, 529), and
  * `<status>x<N>` (fails N times with that status, then answers: e.g. `529x1`).
@@ -37,6 +37,8 @@ export function scriptFor(text: string): DemoScript {
   switch (name) {
     case 'slow':
       return { kind: 'review', chunkDelayMs: 60 };
+    case 'crawl':
+      return { kind: 'review', chunkDelayMs: 400 };
     case 'hang':
       return { kind: 'hang' };
     case 'hang-mid-stream':

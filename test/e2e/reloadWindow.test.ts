@@ -1,0 +1,50 @@
+// Durability as a person sees it: reload the window while a job runs; the job survives the
+// extension host restart, runs again and completes, and the tree shows it all along.
+import * as assert from 'node:assert/strict';
+import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+
+describe('Reload the window while a job runs', function () {
+  this.timeout(180_000);
+  let session: UiSession | undefined;
+
+  before(async () => {
+    session = await startUiSession({ name: 'reload', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  });
+  after(async () => {
+    await session?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
+  });
+
+  it('re-queues the job across the extension host restart and completes it', async () => {
+    if (!session) throw new Error('the UI session did not start');
+    const { page } = session;
+    await session.runCommand('Personas: Ask a Persona…', 60_000);
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'engineer' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('engineer');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask engineer' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('Survive a reload [[demo:crawl]]');
+    await page.keyboard.press('Enter');
+    await page.locator(SELECTORS.activityIcon('Personas')).first().click();
+    const row = (extra = ''): ReturnType<typeof page.locator> => page.locator(`${SELECTORS.treeRow}[aria-label*="engineer: Survive a reload"]${extra}`).first();
+    await row('[aria-label*="generating"]').waitFor({ state: 'visible', timeout: 60_000 });
+    await session.screenshot('before-reload');
+
+    await session.runCommand('Developer: Reload Window', 30_000);
+    await page.locator(SELECTORS.activityBar).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const icon = page.locator(SELECTORS.activityIcon('Personas')).first();
+    await icon.waitFor({ state: 'visible', timeout: 60_000 });
+    if (!(await row().isVisible())) await icon.click();
+    // After the restart the same job is back in the tree (queued or running again) ...
+    await row().waitFor({ state: 'visible', timeout: 60_000 });
+    const afterReload = (await row().getAttribute('aria-label')) ?? '';
+    assert.doesNotMatch(afterReload, /failed|cancelled/, `after the reload the job reads: ${afterReload}`);
+    await session.screenshot('after-reload');
+    // ... and completes.
+    await row('[aria-label*="completed"]').waitFor({ state: 'visible', timeout: 120_000 });
+    assert.equal(await page.locator(`${SELECTORS.treeRow}[aria-label*="engineer: Survive a reload"]`).count(), 1, 'one job, not a duplicate');
+    await session.screenshot('completed-after-reload');
+  });
+});
