@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { JobStore } from '../src/jobs/jobStore';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
+import { jobEngineBench } from './jobEngine';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   console.log(`Agent OS Personas bench — ${new Date().toISOString()}, Node ${process.version}`);
   await createLatency(2000);
   if (!process.argv.includes('--no-vscode')) await activation();
+  if (!process.argv.includes('--no-engine')) await jobEngineBench();
 }
 
 main().catch((err: unknown) => {

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { writeSnapshotFile } from './snapshotFile';
 import { Journal } from './journal';
 import { loadSqlJs } from './sqlite';
+import { replayRecords } from './replay';
 import { readFileSync, existsSync } from 'node:fs';
 
 export interface CompactRequest {
@@ -20,12 +21,7 @@ async function compact({ snapshotPath, sealedPath }: CompactRequest): Promise<Co
     db.run('PRAGMA journal_mode = MEMORY');
     db.run('PRAGMA synchronous = OFF');
     const lastSeq = Number(db.exec('SELECT last_seq FROM journal_state WHERE id = 1')[0]?.values[0]?.[0] ?? 0);
-    let maxSeq = lastSeq;
-    for (const record of Journal.read(sealedPath).records) {
-      if (record.seq <= lastSeq) continue;
-      db.run(record.sql, record.params);
-      maxSeq = record.seq;
-    }
+    const maxSeq = replayRecords(db, Journal.read(sealedPath).records, lastSeq, () => false);
     db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [maxSeq]);
     const data = db.export();
     await writeSnapshotFile(snapshotPath, data);

@@ -272,11 +272,11 @@ export class JobStore implements Disposable {
     };
   }
 
-  /** Durations (ms) of this persona's most recent completed jobs, newest first. */
-  recentDurations(persona: string, limit = 20): number[] {
+  /** Duration (ms) and output tokens of this persona's most recent completed jobs, newest first. */
+  recentCompleted(persona: string, limit = 20): { durationMs: number; tokensOut: number }[] {
     return this.database
-      .query(`SELECT finished_at - started_at AS d FROM jobs WHERE persona = ? AND status = 'completed' AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`, [persona, limit])
-      .map((r) => Number(r['d']));
+      .query(`SELECT finished_at - started_at AS d, tokens_out AS t FROM jobs WHERE persona = ? AND status = 'completed' AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`, [persona, limit])
+      .map((r) => ({ durationMs: Number(r['d']), tokensOut: Number(r['t']) }));
   }
 
   // ---- reads (synchronous: the data is in memory) ----

@@ -1,4 +1,4 @@
-import { promises as fsp, openSync, closeSync, readFileSync, ftruncateSync, existsSync } from 'node:fs';
+import { promises as fsp, openSync, closeSync, readFileSync, ftruncateSync, existsSync, constants } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -8,7 +8,7 @@ import { crc32 } from 'node:zlib';
  * A record whose length runs past the end of the file or whose checksum fails is a torn
  * tail from a crash mid-append: it and everything after it are dropped on open.
  *
- * Group commit: appends made in the same event-loop turn share one write + fdatasync, and
+ * Group commit: appends made in the same tick share one durable write, and
  * appends made while a flush is in flight wait for the next one. A promise from `append`
  * resolves only after the bytes are on disk; that is what "acknowledged" means.
  */
@@ -21,6 +21,13 @@ export interface JournalRecord {
 export type JournalParam = string | number | null;
 
 const HEADER_BYTES = 8;
+
+/**
+ * Appends are opened with O_DSYNC: each write returns only once its data is on the device,
+ * the same guarantee as write + fdatasync, in one system call (one thread-pool hop instead of
+ * two, which is most of a single caller's latency).
+ */
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
 
 export interface ReplayResult {
   records: JournalRecord[];
@@ -60,7 +67,7 @@ export class Journal {
         closeSync(fd);
       }
     }
-    const handle = await fsp.open(path, 'a');
+    const handle = await fsp.open(path, APPEND_FLAGS, 0o644);
     const journal = new Journal(path, handle, goodBytes);
     journal.lastWrittenSeq = replay.records.reduce((m, r) => Math.max(m, r.seq), 0);
     return { journal, replay };
@@ -117,9 +124,9 @@ export class Journal {
       this.pending.push({ bytes, seq: record.seq, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        // The batch is taken when the chain reaches it, so every append made in this turn,
-        // and every append made while an earlier flush was on disk, shares one fdatasync.
-        setImmediate(() => {
+        // The batch is taken when the chain reaches it, so every append made in this tick,
+        // and every append made while an earlier flush was on disk, shares one durable write.
+        process.nextTick(() => {
           this.io = this.io.then(() => this.flushPending());
         });
       }
@@ -135,8 +142,8 @@ export class Journal {
       const handle = this.handle;
       if (!handle) throw new Error('journal is closed');
       const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes));
+      // O_DSYNC: durable when write returns (see APPEND_FLAGS).
       await handle.write(data, 0, data.length);
-      await handle.datasync();
       this.size += data.length;
       for (const b of batch) this.lastWrittenSeq = Math.max(this.lastWrittenSeq, b.seq);
       for (const b of batch) b.resolve();
@@ -179,7 +186,7 @@ export class Journal {
       await this.handle.close();
       this.handle = null;
       await fsp.rename(this.path, sealedPath);
-      this.handle = await fsp.open(this.path, 'a');
+      this.handle = await fsp.open(this.path, APPEND_FLAGS, 0o644);
       this.size = 0;
       return this.lastWrittenSeq;
     });

@@ -8,6 +8,7 @@ import { Journal, type JournalParam, type JournalRecord } from './journal';
 import { MIGRATIONS } from './migrations';
 import { writeSnapshotFile } from './snapshotFile';
 import { loadSqlJs } from './sqlite';
+import { replayRecords } from './replay';
 
 export const SNAPSHOT_FILE = 'jobs.sqlite';
 export const JOURNAL_FILE = 'jobs.journal';
@@ -88,20 +89,17 @@ export class JournaledDatabase {
     const sealedPath = join(options.dir, SEALED_JOURNAL_FILE);
     const sealed = Journal.read(sealedPath);
     const { journal, replay } = await Journal.open(join(options.dir, JOURNAL_FILE));
-    let maxSeq = lastSeq;
     let skipped = 0;
-    for (const record of [...sealed.records, ...replay.records]) {
-      if (record.seq <= lastSeq) continue;
-      try {
-        db.run(record.sql, record.params);
-      } catch (err) {
-        // Only a rebuilt store can meet a statement that does not apply (an update of a row
-        // the lost snapshot held); an intact one never does.
-        if (fresh && notices.length > 0) skipped += 1;
-        else throw new PersonaError('STORE_CORRUPT', `Journal record ${record.seq} in ${options.dir} does not apply: ${String(err)}`, 'Move the .agent-os/jobs.* files aside to start an empty store, and report this as a bug.', { cause: err });
+    const rebuilt = fresh && notices.length > 0;
+    const maxSeq = replayRecords(db, [...sealed.records, ...replay.records], lastSeq, (record, err) => {
+      // Only a rebuilt store can meet a statement that does not apply (an update of a row
+      // the lost snapshot held); an intact one never does.
+      if (rebuilt) {
+        skipped += 1;
+        return true;
       }
-      maxSeq = Math.max(maxSeq, record.seq);
-    }
+      throw new PersonaError('STORE_CORRUPT', `Journal record ${record.seq} in ${options.dir} does not apply: ${String(err)}`, 'Move the .agent-os/jobs.* files aside to start an empty store, and report this as a bug.', { cause: err });
+    });
     if (skipped > 0) notices.push(`${skipped} journal records referred to jobs in the lost snapshot and were skipped.`);
     if (replay.droppedBytes > 0) notices.push(`The last ${replay.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
     const database = new JournaledDatabase(options, db, journal, maxSeq);

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import { TypedEmitter } from '../core/typedEmitter';
-import type { PersonaRunInput } from '../personas/personaRunner';
+import { DEFAULT_EXPECTED_OUTPUT_CHARS, type PersonaRunInput } from '../personas/personaRunner';
 import type { ModelConfig } from '../personas/modelConfig';
 import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
@@ -120,7 +120,8 @@ export class WorkerPool implements Disposable {
         continue;
       }
       await slot.ready;
-      this.post(slot, { type: 'run', jobId: job.id, input: plan.input, model: plan.model });
+      const input = { ...plan.input, expectedOutputChars: this.eta.expectedOutputChars(job.persona, DEFAULT_EXPECTED_OUTPUT_CHARS) };
+      this.post(slot, { type: 'run', jobId: job.id, input, model: plan.model });
     }
   }
 

@@ -12,10 +12,12 @@ export interface PersonaRunInput {
   contextNote: string | null;
   /** The persona's own model, when its front matter names one (Anthropic only). */
   personaModel: string | null;
+  /** The answer length progress is measured against (the persona's typical one). */
+  expectedOutputChars?: number;
 }
 
-/** The answer length the progress estimate aims at; percent never claims 100 before the end. */
-const EXPECTED_OUTPUT_CHARS = 3000;
+/** The answer length progress aims at without history; percent never claims 100 before the end. */
+export const DEFAULT_EXPECTED_OUTPUT_CHARS = 3000;
 
 /**
  * Runs one persona request against the Messages API, streaming, and reports progress at
@@ -55,7 +57,7 @@ export async function runPersona(
     stream.on('streamEvent', () => idle.reset());
     stream.on('text', (delta) => {
       text += delta;
-      const share = Math.min(1, text.length / EXPECTED_OUTPUT_CHARS);
+      const share = Math.min(1, text.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
       onProgress({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: text });
     });
     const final = await stream.finalMessage();
