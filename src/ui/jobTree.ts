@@ -21,6 +21,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
     for (const event of ['job:created', 'job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
       this.unsubscribers.push(store.events.on(event, refresh));
     }
+    this.unsubscribers.push(store.events.on('jobs:removed', refresh));
     this.scheduleRefresh();
   }
 
