@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { JOURNAL_FILE, JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
-import { Journal } from '../../src/jobs/journal';
 import { loadSqlJs } from '../../src/jobs/sqlite';
 import type { Job } from '../../src/jobs/types';
 import { useTempDir } from './tempDir';
@@ -105,30 +104,6 @@ describe('JobStore', () => {
     assert.equal(third.list({ limit: 100 }).length, 20, 'a snapshot after replay holds the same rows');
     assert.equal(statSync(join(tmp.path, JOURNAL_FILE)).size, 0, 'close folds the journal into the snapshot');
     await third.close();
-  });
-
-  it('drops a torn last journal record and keeps the earlier ones', async () => {
-    const store = await JobStore.open({ dir: tmp.path });
-    const kept = await store.create({ persona: 'engineer', task: 'kept' });
-    const journalPath = join(tmp.path, JOURNAL_FILE);
-    const goodSize = statSync(journalPath).size;
-    await store.create({ persona: 'engineer', task: 'torn' });
-    const fullSize = statSync(journalPath).size;
-    // Abandon the store (crash) and cut the last record at every byte offset.
-    const full = readFileSync(journalPath);
-    for (let cut = goodSize; cut < fullSize; cut++) {
-      writeFileSync(journalPath, full.subarray(0, cut));
-      const replay = Journal.read(journalPath);
-      assert.equal(replay.droppedBytes, cut - goodSize, `cut at ${cut}`);
-    }
-    truncateSync(journalPath, goodSize + 5);
-    const reopened = await JobStore.open({ dir: tmp.path });
-    assert.deepEqual(reopened.list().map((j) => j.id), [kept.id]);
-    await reopened.create({ persona: 'engineer', task: 'after' });
-    await reopened.close();
-    const again = await JobStore.open({ dir: tmp.path });
-    assert.equal(again.list().length, 2);
-    await again.close();
   });
 
   it('refuses a store written by a newer schema, with a hint, and leaves it in place', async () => {

@@ -153,5 +153,8 @@ describe('the job engine: pool, crash and recovery', function () {
     await s.pool.cancel(job.id);
     const delay = (await withTimeout(closedAt.promise, 2_000, 'the connection never closed')) - t0;
     assert.ok(delay < 100, `connection closed ${delay.toFixed(1)} ms after cancel`);
+    const final = await whenFinished(s.store, job.id);
+    assert.equal(final.status, 'cancelled');
+    assert.equal(final.result, null, 'a cancelled job has no result');
   });
 });
