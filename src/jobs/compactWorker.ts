@@ -21,7 +21,7 @@ async function compact({ snapshotPath, sealedPath }: CompactRequest): Promise<Co
     db.run('PRAGMA journal_mode = MEMORY');
     db.run('PRAGMA synchronous = OFF');
     const lastSeq = Number(db.exec('SELECT last_seq FROM journal_state WHERE id = 1')[0]?.values[0]?.[0] ?? 0);
-    const maxSeq = replayRecords(db, Journal.read(sealedPath).records, lastSeq, () => false);
+    const maxSeq = replayRecords(db, Journal.read(sealedPath).records, lastSeq, () => true);
     db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [maxSeq]);
     const data = db.export();
     await writeSnapshotFile(snapshotPath, data);

@@ -102,13 +102,15 @@ export class JobStore implements Disposable {
     if (context.length > MAX_CONTEXT_CHARS) {
       throw new PersonaError('INVALID_INPUT', `The context is ${context.length} characters; the limit is ${MAX_CONTEXT_CHARS}.`, 'Send a smaller selection or file; the extension cuts context to the "agentOsPersonas.context.maxChars" setting.');
     }
-    const id = randomUUID();
+    const job = newJobRow({ id: randomUUID(), persona, task, context, contextNote: input.contextNote ?? null, priority: input.priority ?? 0, createdAt: this.now(), parentId: input.parentId ?? null });
     await this.write(
       `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, percent, created_at, parent_id)
        VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)`,
-      [id, persona, task, context, input.contextNote ?? null, input.priority ?? 0, this.now(), input.parentId ?? null],
+      [job.id, persona, task, context, job.contextNote, job.priority, job.createdAt, job.parentId],
     );
-    return this.emitWith('job:created', id);
+    // The row is exactly what was inserted: no need to read it back (a read costs as much as the insert).
+    this.events.emit('job:created', job);
+    return job;
   }
 
   /** queued -> running. */
@@ -402,6 +404,15 @@ export class JobStore implements Disposable {
       throw new PersonaError('STORE_CLOSED', `The job store in ${this.dir} is closed.`, 'Reload the window to reopen it.');
     }
   }
+}
+
+/** A just-created job as its row reads: the column defaults of migration 001. */
+function newJobRow(v: Pick<Job, 'id' | 'persona' | 'task' | 'context' | 'contextNote' | 'priority' | 'createdAt' | 'parentId'>): Job {
+  return {
+    ...v,
+    status: 'queued', phase: null, percent: 0, message: null, etaMs: null, partialOutput: null, result: null, error: null,
+    modelLabel: null, tokensIn: 0, tokensOut: 0, toolCalls: 0, attempt: 1, startedAt: null, finishedAt: null, heartbeatAt: null, expiresAt: null,
+  };
 }
 
 function tail(text: string, max: number): string {

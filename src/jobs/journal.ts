@@ -8,8 +8,8 @@ import { crc32 } from 'node:zlib';
  * A record whose length runs past the end of the file or whose checksum fails is a torn
  * tail from a crash mid-append: it and everything after it are dropped on open.
  *
- * Group commit: appends made in the same tick share one durable write, and
- * appends made while a flush is in flight wait for the next one. A promise from `append`
+ * Group commit: when the file is idle an append is written at once; appends made while a
+ * write is on disk wait and share the next one. A promise from `append`
  * resolves only after the bytes are on disk; that is what "acknowledged" means.
  */
 export interface JournalRecord {
@@ -37,9 +37,10 @@ export interface ReplayResult {
 
 export class Journal {
   private pending: { bytes: Buffer; seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushScheduled = false;
-  /** Every file operation runs on this chain, one at a time, in order. */
-  private io: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  /** File operations (writes, truncate, rotate) run one at a time, in order. */
+  private readonly ops: (() => Promise<void>)[] = [];
+  private opRunning = false;
   private handle: fsp.FileHandle | null;
   private size: number;
   private lastWrittenSeq = 0;
@@ -122,19 +123,36 @@ export class Journal {
     const bytes = Journal.encode(record);
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ bytes, seq: record.seq, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        // The batch is taken when the chain reaches it, so every append made in this tick,
-        // and every append made while an earlier flush was on disk, shares one durable write.
-        process.nextTick(() => {
-          this.io = this.io.then(() => this.flushPending());
-        });
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        // When the file is idle the write starts right here, synchronously, so the caller's
+        // in-memory work overlaps it. Appends made while it is on disk share the next write.
+        void this.enqueue(() => this.flushPending());
       }
     });
   }
 
+  /** Runs file operations one at a time, in order; the first starts synchronously when idle. */
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.ops.push(() => op().then(resolve, reject));
+      this.runNext();
+    });
+  }
+
+  private runNext(): void {
+    if (this.opRunning) return;
+    const op = this.ops.shift();
+    if (!op) return;
+    this.opRunning = true;
+    void op().finally(() => {
+      this.opRunning = false;
+      this.runNext();
+    });
+  }
+
   private async flushPending(): Promise<void> {
-    this.flushScheduled = false;
+    this.flushQueued = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -154,11 +172,9 @@ export class Journal {
 
   /** Resolves once every append made so far is on disk. */
   async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.flushScheduled) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await this.io;
-    }
-    await this.io;
+    do {
+      await this.enqueue(() => Promise.resolve());
+    } while (this.pending.length > 0);
   }
 
   /**
@@ -167,13 +183,12 @@ export class Journal {
    * ones the snapshot already holds, so keeping old records is harmless and losing new ones is not.
    */
   truncateUpTo(snapshotSeq: number): Promise<void> {
-    this.io = this.io.then(async () => {
+    return this.enqueue(async () => {
       if (!this.handle || this.lastWrittenSeq > snapshotSeq) return;
       await this.handle.truncate(0);
       await this.handle.datasync();
       this.size = 0;
     });
-    return this.io;
   }
 
   /**
@@ -181,7 +196,7 @@ export class Journal {
    * appends around it. Resolves with the highest seq in the sealed file.
    */
   rotate(sealedPath: string): Promise<number> {
-    const op = this.io.then(async () => {
+    return this.enqueue(async () => {
       if (!this.handle) throw new Error('journal is closed');
       await this.handle.close();
       this.handle = null;
@@ -190,11 +205,6 @@ export class Journal {
       this.size = 0;
       return this.lastWrittenSeq;
     });
-    this.io = op.then(
-      () => undefined,
-      () => undefined,
-    );
-    return op;
   }
 
   async close(): Promise<void> {

@@ -25,7 +25,7 @@ describe('JobStore', () => {
     for (const e of ['job:created', 'job:started', 'job:progress', 'job:completed'] as const) store.events.on(e, () => events.push(e));
     const created = await store.create({ persona: 'architect', task: 'Review the module', context: 'File: a.ts\n1| x' });
     assert.equal(created.status, 'queued');
-    assert.equal(store.get(created.id)?.task, 'Review the module');
+    assert.deepEqual(created, store.get(created.id), 'create returns exactly the row it wrote');
     await store.start(created.id, 'demo model');
     const progressed = await store.progress(created.id, { phase: 'generating', percent: 40, message: 'writing', partialOutput: '# Arch' });
     assert.equal(progressed.phase, 'generating');
