@@ -25,7 +25,7 @@ async function createLatency(count: number): Promise<void> {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    console.log(`job create (durable: fdatasync'd journal), 1 caller, ${count} jobs: p50 ${fmt(percentile(times, 50))}, p99 ${fmt(percentile(times, 99))}`);
+    console.log(`job create (durable: on disk in the journal before it resolves), 1 caller, ${count} jobs: p50 ${fmt(percentile(times, 50))}, p99 ${fmt(percentile(times, 99))}`);
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -198,7 +198,7 @@ export async function etaFigures(): Promise<void> {
 }
 
 export async function jobEngineBench(): Promise<void> {
-  console.log('\nJob engine (durable create = acknowledged only after fdatasync):');
+  console.log('\nJob engine (durable create = acknowledged only once its journal write (O_DSYNC) returned):');
   const ours = await storeFigures();
   const floor = floorFigures();
   const bsq = await betterSqliteFigures();
