@@ -32,11 +32,14 @@ describe('Reload the window while a job runs', function () {
     await row('[aria-label*="generating"]').waitFor({ state: 'visible', timeout: 60_000 });
     await session.screenshot('before-reload');
 
+    // Wait for the page to load again: until then the old workbench is still on screen.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await session.runCommand('Developer: Reload Window', 30_000);
+    await reloaded;
     await page.locator(SELECTORS.activityBar).first().waitFor({ state: 'visible', timeout: 60_000 });
-    const icon = page.locator(SELECTORS.activityIcon('Personas')).first();
-    await icon.waitFor({ state: 'visible', timeout: 60_000 });
-    if (!(await row().isVisible())) await icon.click();
+    // The reloaded window may restore the side bar with the view open, or not; clicking the
+    // container icon would toggle it, so focus the view by its command, which always shows it.
+    await session.runCommand('Personas: Focus on Persona Jobs View', 60_000);
     // After the restart the same job is back in the tree (queued or running again) ...
     await row().waitFor({ state: 'visible', timeout: 60_000 });
     const afterReload = (await row().getAttribute('aria-label')) ?? '';
