@@ -54,9 +54,16 @@ export async function runPersona(
       { signal: request.signal },
     );
     let text = '';
+    // A model cannot write more than max_tokens; an answer far past it is a runaway stream,
+    // stopped before it can exhaust the worker's memory.
+    const maxChars = Math.max(64_000, config.maxTokens * 16);
     stream.on('streamEvent', () => idle.reset());
     stream.on('text', (delta) => {
       text += delta;
+      if (text.length > maxChars) {
+        request.abort(new PersonaError('MODEL_ERROR', `${config.label} kept writing past ${maxChars} characters (max_tokens is ${config.maxTokens}); the answer was stopped.`, 'Retry the job; if the endpoint ignores max_tokens, check "agentOsPersonas.model.baseUrl".'));
+        return;
+      }
       const share = Math.min(1, text.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
       onProgress({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: text });
     });

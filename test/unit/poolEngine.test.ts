@@ -80,17 +80,14 @@ describe('the job engine: pool, crash and recovery', function () {
     assert.deepEqual(startOrder.slice(3), ['p9', 'p5 first', 'p5 second', 'p1', 'p1 second', 'p0 first', 'p0 second']);
   });
 
-  it('fails a job whose worker dies (heap limit) with WORKER_CRASHED, replaces the worker, and keeps going', async () => {
-    const s = await start({ workerMemoryMb: 48 });
-    const replaced = deferred<string>();
-    s.pool.events.on('worker:replaced', (e) => replaced.resolve(e.reason));
+  it('stops a runaway answer before it exhausts the worker, and keeps going', async () => {
+    const s = await start();
     const flood = await s.store.create({ persona: 'engineer', task: 'runaway answer [[demo:flood]]' });
-    const failed = await whenFinished(s.store, flood.id, 45_000);
+    const failed = await whenFinished(s.store, flood.id, 30_000);
     assert.equal(failed.status, 'failed');
-    assert.equal(failed.error?.code, 'WORKER_CRASHED');
-    assert.match(failed.error?.hint ?? '', /Retry/);
-    assert.match(await withTimeout(replaced.promise, 5_000, 'no worker:replaced event'), /worker/);
-    assert.equal(s.pool.size, 3, 'the pool is back to 3 workers');
+    assert.equal(failed.error?.code, 'MODEL_ERROR');
+    assert.match(failed.error?.message ?? '', /kept writing past \d+ characters/);
+    assert.equal(s.pool.size, 3);
     const after = await s.store.create({ persona: 'engineer', task: 'still working?' });
     assert.equal((await whenFinished(s.store, after.id)).status, 'completed');
   });
