@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { writeSnapshotFile } from './snapshotFile';
 import { Journal } from './journal';
-import { loadSqlJs } from './sqlite';
+import { applyPragmas, loadSqlJs } from './sqlite';
 import { replayRecords } from './replay';
 import { readFileSync, existsSync } from 'node:fs';
 
@@ -18,8 +18,7 @@ async function compact({ snapshotPath, sealedPath }: CompactRequest): Promise<Co
   const SQL = await loadSqlJs();
   const db = existsSync(snapshotPath) ? new SQL.Database(readFileSync(snapshotPath)) : new SQL.Database();
   try {
-    db.run('PRAGMA journal_mode = MEMORY');
-    db.run('PRAGMA synchronous = OFF');
+    applyPragmas(db);
     const lastSeq = Number(db.exec('SELECT last_seq FROM journal_state WHERE id = 1')[0]?.values[0]?.[0] ?? 0);
     const maxSeq = replayRecords(db, Journal.read(sealedPath).records, lastSeq, () => true);
     db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [maxSeq]);

@@ -7,7 +7,7 @@ import type { CompactRequest, CompactResult } from './compactWorker';
 import { Journal, type JournalParam, type JournalRecord } from './journal';
 import { MIGRATIONS } from './migrations';
 import { writeSnapshotFile } from './snapshotFile';
-import { loadSqlJs } from './sqlite';
+import { applyPragmas, loadSqlJs } from './sqlite';
 import { replayRecords } from './replay';
 
 export const SNAPSHOT_FILE = 'jobs.sqlite';
@@ -303,17 +303,6 @@ function runCompactor(script: string, request: CompactRequest): Promise<CompactR
       settled = true;
     });
   });
-}
-
-/**
- * sql.js keeps the database as a file in Emscripten's in-memory file system; its default
- * rollback journal costs ~1 ms per statement there. Durability is our own journal's job,
- * so SQLite's is kept in memory and never synced.
- */
-function applyPragmas(db: Database): void {
-  db.run('PRAGMA journal_mode = MEMORY');
-  db.run('PRAGMA synchronous = OFF');
-  db.run('PRAGMA foreign_keys = ON');
 }
 
 function scalar(db: Database, sql: string): SqlValue {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
-import type { SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 
 let loading: Promise<SqlJsStatic> | undefined;
 
@@ -17,4 +17,16 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
     },
   });
   return loading;
+}
+
+/**
+ * sql.js keeps the database as a file in Emscripten's in-memory file system; its default
+ * rollback journal costs ~1 ms per statement there. Durability is our own journal's job,
+ * so SQLite's is kept in memory and never synced. The host and the compactor must apply the
+ * same pragmas: replay has to fail (and skip) exactly the statements that failed when written.
+ */
+export function applyPragmas(db: Database): void {
+  db.run('PRAGMA journal_mode = MEMORY');
+  db.run('PRAGMA synchronous = OFF');
+  db.run('PRAGMA foreign_keys = ON');
 }
