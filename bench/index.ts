@@ -1,36 +1,9 @@
-// `npm run bench`: prints figures (not pass/fail). Run after `npm run build`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, then the
+// job engine (create latency and throughput, polls, replay, stalls, ETA: bench/jobEngine.ts).
 import { join } from 'node:path';
-import { JobStore } from '../src/jobs/jobStore';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-const fmt = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
-
-async function createLatency(count: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-os-bench-'));
-  try {
-    const store = await JobStore.open({ dir });
-    for (let i = 0; i < 50; i++) await store.create({ persona: 'engineer', task: `warm ${i}` });
-    const times: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const t = performance.now();
-      await store.create({ persona: 'engineer', task: `bench ${i}`, context: 'File: a.ts (file, lines 1-1)\n1| x' });
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`job create (durable: on disk in the journal before it resolves), 1 caller, ${count} jobs: p50 ${fmt(percentile(times, 50))}, p99 ${fmt(percentile(times, 99))}`);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -56,7 +29,6 @@ async function activation(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Agent OS Personas bench — ${new Date().toISOString()}, Node ${process.version}`);
-  await createLatency(2000);
   if (!process.argv.includes('--no-vscode')) await activation();
   if (!process.argv.includes('--no-engine')) await jobEngineBench();
 }
