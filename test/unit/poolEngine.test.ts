@@ -29,12 +29,12 @@ describe('the job engine: pool, crash and recovery', function () {
   });
   const tmp = useTempDir();
 
-  const start = async (overrides: { workerCount?: number; workerMemoryMb?: number } = {}): Promise<PersonaServices> => {
+  const start = async (overrides: { workerCount?: number; workerMemoryMb?: number; workerScript?: string } = {}): Promise<PersonaServices> => {
     services = await PersonaServices.create({
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: overrides.workerScript ?? join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
       workerCount: overrides.workerCount ?? 3,
       workerMemoryMb: overrides.workerMemoryMb,
       modelSettings: demo,
@@ -90,6 +90,31 @@ describe('the job engine: pool, crash and recovery', function () {
     assert.equal(s.pool.size, 3);
     const after = await s.store.create({ persona: 'engineer', task: 'still working?' });
     assert.equal((await whenFinished(s.store, after.id)).status, 'completed');
+  });
+
+  it('fails a job whose worker dies mid-stream with WORKER_CRASHED, and replaces the worker', async () => {
+    // The worker thread exits on its first streamed text while the demo model is still writing
+    // ([[demo:slow]]), so the crash happens mid-job with a live model connection.
+    const s = await start({ workerScript: join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'exitingWorker.js') });
+    await s.pool.ready();
+    const demoServer = await s.models.demoServer();
+    const closed = deferred<void>();
+    demoServer.events.on('closed', () => closed.resolve());
+    const replaced = deferred<string>();
+    s.pool.events.on('worker:replaced', (e) => replaced.resolve(e.reason));
+    const doomed = await s.store.create({ persona: 'engineer', task: 'review this [[demo:slow]] [[test:exit-worker]]' });
+    const failed = await whenFinished(s.store, doomed.id, 30_000);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error?.code, 'WORKER_CRASHED');
+    assert.match(failed.error?.message ?? '', /stopped unexpectedly \(worker exited with code 70\)/);
+    assert.match(failed.error?.hint ?? '', /Retry the job/);
+    assert.match(await withTimeout(replaced.promise, 5_000, 'the worker was never replaced'), /code 70/);
+    await withTimeout(closed.promise, 5_000, 'the dead worker\'s model connection never closed');
+    assert.equal(s.pool.size, 3, 'the pool is back to 3 workers');
+    // The replacement works: three jobs at once complete, one per worker.
+    const after = await Promise.all([1, 2, 3].map((i) => s.store.create({ persona: 'engineer', task: `after the crash ${i}` })));
+    const done = await Promise.all(after.map((j) => whenFinished(s.store, j.id)));
+    assert.deepEqual(done.map((j) => j.status), ['completed', 'completed', 'completed']);
   });
 
   it('re-queues a job left running by a crashed process and completes it; fails one past its attempts', async () => {
