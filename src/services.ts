@@ -8,6 +8,8 @@ import { WorkerPool } from './jobs/workerPool';
 import type { Job, Retention } from './jobs/types';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { ModelResolver, type ModelSettings } from './personas/modelResolver';
+import { ProposalStore } from './standards/proposalStore';
+import { StandardsSearch } from './standards/standardsSearch';
 
 export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30, cancelledDays: 7 };
 export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
@@ -40,6 +42,8 @@ export class PersonaServices implements Disposable {
     readonly models: ModelResolver,
     readonly pool: WorkerPool,
     readonly maintenance: MaintenanceScheduler,
+    readonly proposals: ProposalStore,
+    readonly standards: StandardsSearch,
     private readonly lock: StoreLock,
     /** Interrupted jobs found at start: re-queued or failed. */
     readonly recovered: { requeued: Job[]; failed: Job[] },
@@ -58,6 +62,8 @@ export class PersonaServices implements Disposable {
       const recovered = await store.recoverInterrupted();
       const registry = new PersonaRegistry([join(options.extensionRoot, 'personas'), join(dataDir, 'personas')]);
       const models = new ModelResolver(options.modelSettings, options.apiKey);
+      const proposals = new ProposalStore(store.sharedDatabase, now);
+      const standards = new StandardsSearch(join(dataDir, 'standards'));
       const pool = new WorkerPool({
         store,
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
@@ -65,12 +71,17 @@ export class PersonaServices implements Disposable {
         workerMemoryMb: options.workerMemoryMb,
         now,
         log: options.log,
+        toolHost: (job: Job) => ({
+          searchStandards: (query) => standards.search(query),
+          // The job's persona is the author, whatever the worker says; there is no approver here.
+          proposeStandard: async (p) => ({ id: (await proposals.create({ domain: p.domain, topic: p.topic, title: p.title, body: p.body, tags: p.tags, createdBy: job.persona, jobId: job.id })).id }),
+        }),
         plan: async (job: Job) => {
           const persona = registry.require(job.persona);
           const model = await models.resolve();
           return {
             model,
-            input: { personaId: persona.id, systemPrompt: persona.systemPrompt, task: job.task, context: job.context, contextNote: job.contextNote, personaModel: persona.model },
+            input: { personaId: persona.id, systemPrompt: persona.systemPrompt, task: job.task, context: job.context, contextNote: job.contextNote, personaModel: persona.model, tools: persona.tools, workspaceRoot: options.workspaceRoot, jobId: job.id },
           };
         },
       });
@@ -81,7 +92,7 @@ export class PersonaServices implements Disposable {
         clock: options.clock,
         log: options.log,
       });
-      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, maintenance, lock, recovered);
+      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, maintenance, proposals, standards, lock, recovered);
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();

@@ -16,6 +16,8 @@ export type PersonaErrorCode =
   | 'MODEL_ERROR'
   | 'UNKNOWN_PERSONA'
   | 'INVALID_INPUT'
+  | 'PATH_REFUSED'
+  | 'TOOL_ERROR'
   | 'JOB_NOT_FOUND'
   | 'INVALID_TRANSITION'
   | 'STORE_NEWER_VERSION'

@@ -77,6 +77,14 @@ export class JobStore implements Disposable {
     return new JobStore(options.dir, database, options);
   }
 
+  /**
+   * The journaled database under the jobs, for stores of other rows that must share its
+   * durability and single owner (standard proposals). Jobs are only changed through this class.
+   */
+  get sharedDatabase(): JournaledDatabase {
+    return this.database;
+  }
+
   /** What the user should be told about this open (corrupt snapshot moved aside, torn write dropped). */
   get notices(): readonly string[] {
     return this.database.notices;

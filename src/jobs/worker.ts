@@ -2,7 +2,8 @@
 import { parentPort } from 'node:worker_threads';
 import { serializeError, PersonaError } from '../core/errors';
 import { runPersona } from '../personas/personaRunner';
-import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { ToolHost } from '../personas/tools/types';
+import type { HostMethod, HostToWorker, WorkerToHost } from './workerProtocol';
 import type { JobProgress } from './types';
 
 const port = parentPort;
@@ -11,6 +12,22 @@ if (!port) {
 }
 const post = (message: WorkerToHost): void => port.postMessage(message);
 const running = new Map<string, AbortController>();
+const pendingCalls = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+let nextCallId = 1;
+
+/** Standards search and proposals live with the store, in the host: asked by message. */
+function hostFor(jobId: string): ToolHost {
+  const call = (method: HostMethod, args: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const callId = nextCallId++;
+      pendingCalls.set(callId, { resolve, reject });
+      post({ type: 'hostCall', jobId, callId, method, args });
+    });
+  return {
+    searchStandards: (query) => call('searchStandards', query) as ReturnType<ToolHost['searchStandards']>,
+    proposeStandard: (proposal) => call('proposeStandard', proposal) as ReturnType<ToolHost['proposeStandard']>,
+  };
+}
 const latest = new Map<string, JobProgress>();
 
 /** Progress goes to the host at most every 150 ms per job, plus every phase change. */
@@ -19,6 +36,13 @@ const PROGRESS_INTERVAL_MS = 150;
 port.on('message', (message: HostToWorker) => {
   if (message.type === 'cancel') {
     running.get(message.jobId)?.abort(new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.'));
+    return;
+  }
+  if (message.type === 'hostReply') {
+    const pending = pendingCalls.get(message.callId);
+    pendingCalls.delete(message.callId);
+    if (message.ok) pending?.resolve(message.value);
+    else pending?.reject(new PersonaError(message.error.code, message.error.message, message.error.hint));
     return;
   }
   if (message.type === 'checkpoint') {
@@ -40,7 +64,7 @@ port.on('message', (message: HostToWorker) => {
     lastPhase = progress.phase;
     post({ type: 'progress', jobId, progress });
   };
-  runPersona(input, model, controller.signal, onProgress).then(
+  runPersona(input, model, controller.signal, onProgress, hostFor(jobId)).then(
     (outcome) => post({ type: 'completed', jobId, outcome }),
     (err: unknown) => {
       const error = serializeError(err);

@@ -7,6 +7,7 @@ import type { ModelConfig } from '../personas/modelConfig';
 import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
 import type { Job } from './types';
+import type { ToolHost } from '../personas/tools/types';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
 
 export interface RunPlan {
@@ -25,6 +26,8 @@ export interface WorkerPoolOptions {
   cancelGraceMs?: number;
   /** Heap limit of each worker thread; a runaway job is stopped by it instead of the host. */
   workerMemoryMb?: number;
+  /** Serves the tools that need the host (standards search, proposals); without it they fail with a hint. */
+  toolHost?: (job: Job) => ToolHost;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -160,6 +163,9 @@ export class WorkerPool implements Disposable {
         await this.settle(jobId, () => store.progress(jobId, { ...message.progress, etaMs }));
         return;
       }
+      case 'hostCall':
+        await this.answerHostCall(slot, message);
+        return;
       case 'checkpointed':
         this.checkpoints.get(jobId)?.();
         return;
@@ -177,6 +183,18 @@ export class WorkerPool implements Disposable {
         break;
     }
     this.pump();
+  }
+
+  private async answerHostCall(slot: Slot, message: Extract<WorkerToHost, { type: 'hostCall' }>): Promise<void> {
+    const job = this.options.store.get(message.jobId);
+    try {
+      if (!job || !this.options.toolHost) throw new PersonaError('TOOL_ERROR', 'This tool is not available here.', 'Run the review from the editor or the CLI in a workspace.');
+      const host = this.options.toolHost(job);
+      const value = message.method === 'searchStandards' ? await host.searchStandards(message.args as Parameters<ToolHost['searchStandards']>[0]) : await host.proposeStandard(message.args as Parameters<ToolHost['proposeStandard']>[0]);
+      this.post(slot, { type: 'hostReply', callId: message.callId, ok: true, value });
+    } catch (err) {
+      this.post(slot, { type: 'hostReply', callId: message.callId, ok: false, error: serializeError(err) });
+    }
   }
 
   private release(slot: Slot): void {

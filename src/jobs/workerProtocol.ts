@@ -8,7 +8,13 @@ export type HostToWorker =
   | { type: 'run'; jobId: string; input: PersonaRunInput; model: ModelConfig }
   | { type: 'cancel'; jobId: string }
   /** Report the latest progress now: the host is about to stop this worker. */
-  | { type: 'checkpoint'; jobId: string };
+  | { type: 'checkpoint'; jobId: string }
+  /** The answer to a worker's hostCall. */
+  | { type: 'hostReply'; callId: number; ok: true; value: unknown }
+  | { type: 'hostReply'; callId: number; ok: false; error: SerializedError };
+
+/** What a worker may ask of the host (which owns the store and the standards index). */
+export type HostMethod = 'searchStandards' | 'proposeStandard';
 
 /** Messages from a worker thread to the host. */
 export type WorkerToHost =
@@ -17,4 +23,5 @@ export type WorkerToHost =
   | { type: 'completed'; jobId: string; outcome: JobOutcome }
   | { type: 'failed'; jobId: string; error: SerializedError }
   | { type: 'cancelled'; jobId: string }
-  | { type: 'checkpointed'; jobId: string };
+  | { type: 'checkpointed'; jobId: string }
+  | { type: 'hostCall'; jobId: string; callId: number; method: HostMethod; args: unknown };

@@ -3,6 +3,8 @@ import { PersonaError } from '../core/errors';
 import type { JobOutcome, JobProgress } from '../jobs/types';
 import type { ModelConfig } from './modelConfig';
 import { mapModelError } from './modelErrors';
+import { runTool, toolDefinitions, toolsFor } from './tools';
+import type { PersonaTool, ToolHost } from './tools/types';
 
 export interface PersonaRunInput {
   personaId: string;
@@ -14,22 +16,41 @@ export interface PersonaRunInput {
   personaModel: string | null;
   /** The answer length progress is measured against (the persona's typical one). */
   expectedOutputChars?: number;
+  /** Tool names the persona may call (its front matter's `tools`). */
+  tools?: string[];
+  /** The workspace the file tools are confined to; null offers no file tools. */
+  workspaceRoot?: string | null;
+  jobId?: string;
 }
 
 /** The answer length progress aims at without history; percent never claims 100 before the end. */
 export const DEFAULT_EXPECTED_OUTPUT_CHARS = 3000;
+/** Bounds on one review's agent loop: model turns, tool calls, and the tool text sent back. */
+export const MAX_TURNS = 12;
+export const MAX_TOOL_CALLS = 24;
+
+type Block = Anthropic.ContentBlockParam;
 
 /**
- * Runs one persona request against the Messages API, streaming, and reports progress at
- * each checkpoint. `signal` aborts the HTTP request at once (the SDK closes the socket).
+ * Runs one persona review as an agent loop against the Messages API: stream a turn, run the
+ * tools it asks for (read-only, inside the workspace), send the results back, until the model
+ * answers or the turn and tool budgets run out. Progress is reported at each checkpoint;
+ * `signal` aborts the HTTP request at once (the SDK closes the socket).
  */
 export async function runPersona(
   input: PersonaRunInput,
   config: ModelConfig,
   signal: AbortSignal,
   onProgress: (p: JobProgress) => void,
+  host?: ToolHost,
 ): Promise<JobOutcome> {
-  onProgress({ phase: 'initializing', percent: 2, message: `Preparing the request for ${config.label}` });
+  let percent = 0;
+  const report = (p: JobProgress): void => {
+    // Percent only moves forward, across turns and tool calls.
+    percent = Math.max(percent, p.percent);
+    onProgress({ ...p, percent });
+  };
+  report({ phase: 'initializing', percent: 2, message: `Preparing the request for ${config.label}` });
   const client = new Anthropic({
     apiKey: config.apiKey,
     ...(config.baseURL ? { baseURL: config.baseURL } : {}),
@@ -37,43 +58,74 @@ export async function runPersona(
     timeout: config.idleTimeoutMs,
   });
   const model = config.kind === 'anthropic' && input.personaModel ? input.personaModel : config.model;
+  const tools = availableTools(input, host);
+  const definitions = toolDefinitions(tools);
   const request = new AbortController();
   const idle = new IdleWatchdog(config.idleTimeoutMs, () => request.abort(new PersonaError('MODEL_TIMEOUT', `${config.label} sent nothing for ${Math.round(config.idleTimeoutMs / 1000)} s.`, 'Retry the job; if it keeps happening raise "agentOsPersonas.model.requestTimeoutSeconds".')));
   const onAbort = (): void => request.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
+  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: userMessage(input) }];
+  let shown = '';
+  let tokensIn = 0;
+  let tokensOut = 0;
+  let toolCalls = 0;
   try {
     if (signal.aborted) throw new PersonaError('CANCELLED', 'The job was cancelled before it started.', 'Nothing to do.');
-    onProgress({ phase: 'analyzing', percent: 8, message: `Waiting for ${config.label}` });
-    const stream = client.messages.stream(
-      {
-        model,
-        max_tokens: config.maxTokens,
-        system: `Persona: ${input.personaId}\n\n${input.systemPrompt}`,
-        messages: [{ role: 'user', content: userMessage(input) }],
-      },
-      { signal: request.signal },
-    );
-    let text = '';
     // A model cannot write more than max_tokens; an answer far past it is a runaway stream,
     // stopped before it can exhaust the worker's memory.
     const maxChars = Math.max(64_000, config.maxTokens * 16);
-    stream.on('streamEvent', () => idle.reset());
-    stream.on('text', (delta) => {
-      text += delta;
-      if (text.length > maxChars) {
-        request.abort(new PersonaError('MODEL_ERROR', `${config.label} kept writing past ${maxChars} characters (max_tokens is ${config.maxTokens}); the answer was stopped.`, 'Retry the job; if the endpoint ignores max_tokens, check "agentOsPersonas.model.baseUrl".'));
-        return;
+    for (let turn = 0; ; turn++) {
+      report({ phase: 'analyzing', percent: 8, message: turn === 0 ? `Waiting for ${config.label}` : `${config.label} is analysing what the tools found` });
+      const lastTurn = turn >= MAX_TURNS - 1 || toolCalls >= MAX_TOOL_CALLS;
+      idle.reset();
+      const stream = client.messages.stream(
+        {
+          model,
+          max_tokens: config.maxTokens,
+          system: `Persona: ${input.personaId}\n\n${input.systemPrompt}`,
+          messages,
+          // After the budget, tools stay defined (earlier turns used them) but may not be called.
+          ...(definitions.length > 0 ? { tools: definitions, tool_choice: lastTurn ? { type: 'none' as const } : { type: 'auto' as const } } : {}),
+        },
+        { signal: request.signal },
+      );
+      let turnText = '';
+      stream.on('streamEvent', () => idle.reset());
+      stream.on('text', (delta) => {
+        turnText += delta;
+        shown += delta;
+        if (turnText.length > maxChars) {
+          request.abort(new PersonaError('MODEL_ERROR', `${config.label} kept writing past ${maxChars} characters (max_tokens is ${config.maxTokens}); the answer was stopped.`, 'Retry the job; if the endpoint ignores max_tokens, check "agentOsPersonas.model.baseUrl".'));
+          return;
+        }
+        const share = Math.min(1, turnText.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
+        report({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: shown });
+      });
+      const final = await stream.finalMessage();
+      tokensIn += final.usage.input_tokens;
+      tokensOut += final.usage.output_tokens;
+      const uses = final.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+      if (final.stop_reason !== 'tool_use' || uses.length === 0 || lastTurn) {
+        const answer = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+        return { result: decorate(answer.trim() ? answer : shown, config, input.contextNote), tokensIn, tokensOut, toolCalls };
       }
-      const share = Math.min(1, text.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
-      onProgress({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: text });
-    });
-    const final = await stream.finalMessage();
-    const result = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
-    return {
-      result: decorate(result, config, input.contextNote),
-      tokensIn: final.usage.input_tokens,
-      tokensOut: final.usage.output_tokens,
-    };
+      if (turnText) shown += '\n\n';
+      messages.push({ role: 'assistant', content: final.content as Block[] });
+      const results: Anthropic.ToolResultBlockParam[] = [];
+      for (const use of uses) {
+        if (toolCalls >= MAX_TOOL_CALLS) {
+          results.push({ type: 'tool_result', tool_use_id: use.id, content: `Tool budget spent (${MAX_TOOL_CALLS} calls); write the review with what you have.`, is_error: true });
+          continue;
+        }
+        toolCalls += 1;
+        const tool = tools.find((t) => t.name === use.name);
+        report({ phase: tool?.phase ?? 'searching', percent: Math.min(30, 8 + toolCalls * 2), message: `${input.personaId}: ${describeCall(use)}` });
+        const outcome = await runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal });
+        if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.');
+        results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.content, ...(outcome.isError ? { is_error: true } : {}) });
+      }
+      messages.push({ role: 'user', content: results });
+    }
   } catch (err) {
     const reason: unknown = request.signal.reason;
     if (reason instanceof PersonaError) throw reason;
@@ -87,13 +139,38 @@ export async function runPersona(
   }
 }
 
+const NO_HOST: ToolHost = {
+  searchStandards: () => Promise.resolve([]),
+  proposeStandard: () => Promise.reject(new PersonaError('TOOL_ERROR', 'Proposals cannot be recorded here.', 'Run the review from the editor or the CLI with a workspace.')),
+};
+
+/** File tools need a workspace; standards tools need a host that owns the store. */
+function availableTools(input: PersonaRunInput, host: ToolHost | undefined): PersonaTool[] {
+  return toolsFor(input.tools ?? []).filter((t) => {
+    if (t.name === 'search_standards' || t.name === 'propose_standard') return host !== undefined;
+    return Boolean(input.workspaceRoot);
+  });
+}
+
+function describeCall(use: Anthropic.ToolUseBlock): string {
+  const args = use.input as Record<string, unknown>;
+  const subject = args['path'] ?? args['pattern'] ?? args['query'] ?? args['topic'];
+  return typeof subject === 'string' ? `${use.name} ${subject.slice(0, 80)}` : use.name;
+}
+
 function userMessage(input: PersonaRunInput): string {
   if (!input.context.trim()) return input.task;
   return `${input.task}\n---\n${input.context}`;
 }
 
+/** The headings every persona's output template has; an answer without them is shown as is, flagged. */
+const TEMPLATE_HEADINGS = [/^##\s+Summary/im, /^##\s+Findings/im];
+
 function decorate(result: string, config: ModelConfig, contextNote: string | null): string {
   const notes: string[] = [];
+  if (!TEMPLATE_HEADINGS.every((h) => h.test(result))) {
+    notes.push('_⚠ This answer does not follow the review template (no Summary and Findings sections); it is shown as the model wrote it._');
+  }
   if (contextNote) notes.push(`_${contextNote}_`);
   notes.push(`_Model: ${config.label}._`);
   return `${result.trim()}\n\n---\n${notes.join('  \n')}\n`;

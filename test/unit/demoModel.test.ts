@@ -124,6 +124,18 @@ describe('DemoModelServer with the real Anthropic SDK', () => {
     }
   });
 
+  it('retries a 429 as often as configured, waiting the retry-after the server sent, then fails MODEL_RATE_LIMITED', async () => {
+    const at: number[] = [];
+    server.events.on('request', () => at.push(performance.now()));
+    await assert.rejects(
+      runPersona({ personaId: 'qa', systemPrompt: 's', task: 't [[demo:429]]', context: '', contextNote: null, personaModel: null }, config({ maxRetries: 3 }), new AbortController().signal, () => undefined),
+      (err: unknown) => err instanceof PersonaError && err.code === 'MODEL_RATE_LIMITED' && /after 3 retries/.test(err.message) && /retry the job/i.test(err.hint),
+    );
+    assert.equal(at.length, 4, 'the first try and 3 retries');
+    // The demo sends retry-after-ms: 20; each retry waits at least that long.
+    for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 19, `retry ${i} came ${(at[i]! - at[i - 1]!).toFixed(1)} ms after the previous try`);
+  });
+
   it('fails a hung request with MODEL_TIMEOUT', async () => {
     await assert.rejects(
       runPersona({ personaId: 'qa', systemPrompt: 's', task: 't [[demo:hang-mid-stream]]', context: '', contextNote: null, personaModel: null }, config({ idleTimeoutMs: 300, maxRetries: 0 }), new AbortController().signal, () => undefined),

@@ -9,6 +9,8 @@ export type DemoScript =
   | { kind: 'hang' }
   | { kind: 'hang-mid-stream' }
   | { kind: 'tool-use' }
+  /** Act as an agent (standards, files, reads, grep), then review what it read; `propose` also proposes a standard. */
+  | { kind: 'agent'; propose: boolean }
   | { kind: 'not-template' }
   | { kind: 'flood' };
 
@@ -25,7 +27,8 @@ const ERRORS: Record<string, { status: number; errorType: string; message: strin
 };
 
 /**
- * Names: `slow` (paced for cancel tests), `crawl` (400 ms a chunk: a review of a minute or so), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
+ * Names: `tools` (calls every read-only tool on the paths the task names in backticks, then
+ * reviews what it read), `propose` (the same, plus a standard proposal), `slow` (paced for cancel tests), `crawl` (400 ms a chunk: a review of a minute or so), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
  * `flood` (streams text without end, ignoring max_tokens: a runaway answer),
  * `<status>` (always fails: 400, 401, 404, 413 = context too long, 429, 500, 529), and
  * `<status>x<N>` (fails N times with that status, then answers: e.g. `529x1`).
@@ -45,6 +48,10 @@ export function scriptFor(text: string): DemoScript {
       return { kind: 'hang-mid-stream' };
     case 'tool-use':
       return { kind: 'tool-use' };
+    case 'tools':
+      return { kind: 'agent', propose: false };
+    case 'propose':
+      return { kind: 'agent', propose: true };
     case 'not-template':
       return { kind: 'not-template' };
     case 'flood':

@@ -68,11 +68,14 @@ export interface ReviewRequest {
   userText: string;
 }
 
-export function parseContext(userText: string): { file: string; lines: { n: number; code: string }[] } {
+/** The numbered lines of the context, each with the file it came from (the latest `File:` header). */
+export function parseContext(userText: string): { file: string; lines: { n: number; code: string; file: string }[] } {
   const file = /^File: (\S+)/m.exec(userText)?.[1] ?? 'the context';
-  const lines: { n: number; code: string }[] = [];
-  for (const m of userText.matchAll(/^\s*(\d+)\| ?(.*)$/gm)) {
-    lines.push({ n: Number(m[1]), code: m[2] ?? '' });
+  const lines: { n: number; code: string; file: string }[] = [];
+  let current = file;
+  for (const m of userText.matchAll(/^File: (\S+).*$|^\s*(\d+)\| ?(.*)$/gm)) {
+    if (m[1]) current = m[1];
+    else lines.push({ n: Number(m[2]), code: m[3] ?? '', file: current });
   }
   return { file, lines };
 }
@@ -83,7 +86,7 @@ export function writeReview({ persona, userText }: ReviewRequest): string {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const hit = lines.find((l) => rule.pattern.test(l.code));
-    if (hit) findings.push({ ...rule, file, line: hit.n, code: hit.code.trim().slice(0, 100) });
+    if (hit) findings.push({ ...rule, file: hit.file, line: hit.n, code: hit.code.trim().slice(0, 100) });
   }
   const title = TITLES[persona] ?? persona;
   const task = userText.split('\n---\n')[0]?.replace(/\[\[demo:[^\]]*\]\]/g, '').trim() ?? '';

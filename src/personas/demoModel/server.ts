@@ -5,6 +5,7 @@ import { TypedEmitter } from '../../core/typedEmitter';
 import type { Disposable } from '../../core/disposable';
 import { scriptFor, type DemoScript } from './faults';
 import { writeReview } from './reviews';
+import { nextAgentTurn, wantsAgent, type Conversation, type ConversationPart } from './agent';
 
 /** The label every surface shows for answers from this server. */
 export const DEMO_MODEL_LABEL = 'demo model';
@@ -15,6 +16,8 @@ export interface DemoRequestEvent {
   script: DemoScript['kind'];
   persona: string;
   stream: boolean;
+  /** The request body as received: tests check what left the worker (tool results, never secrets). */
+  body: string;
 }
 
 export interface DemoClosedEvent {
@@ -40,8 +43,9 @@ interface MessagesBody {
   max_tokens?: number;
   stream?: boolean;
   system?: string | { type: string; text?: string }[];
-  messages?: { role: string; content: string | { type: string; text?: string }[] }[];
+  messages?: { role: string; content: string | ConversationPart[] }[];
   tools?: { name: string }[];
+  tool_choice?: { type: string };
 }
 
 /**
@@ -113,7 +117,7 @@ export class DemoModelServer implements Disposable {
     const userText = taskText(body);
     const persona = personaOf(body);
     const script = scriptFor(userText);
-    this.events.emit('request', { requestId, script: script.kind, persona, stream: body.stream === true });
+    this.events.emit('request', { requestId, script: script.kind, persona, stream: body.stream === true, body: raw });
     this.track(requestId, res);
 
     if (script.kind === 'error') {
@@ -149,6 +153,10 @@ export class DemoModelServer implements Disposable {
   }
 
   private answerFor(script: DemoScript, body: MessagesBody, persona: string, userText: string): ContentBlock[] {
+    const conversation: Conversation = { messages: body.messages ?? [], tools: (body.tools ?? []).map((t) => t.name), mustAnswer: body.tool_choice?.type === 'none' };
+    if ((script.kind === 'agent' || script.kind === 'review') && wantsAgent(conversation, userText, script.kind === 'agent')) {
+      return nextAgentTurn(conversation, persona, userText, script.kind === 'agent' && script.propose);
+    }
     if (script.kind === 'tool-use' && body.tools && body.tools.length > 0 && !hasToolResult(body)) {
       const tool = body.tools[0]!;
       return [
@@ -262,7 +270,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function textOf(content: string | { type: string; text?: string }[]): string {
+function textOf(content: string | ConversationPart[]): string {
   return typeof content === 'string' ? content : content.map((c) => (c.type === 'text' ? (c.text ?? '') : '')).join('\n');
 }
 

@@ -1,0 +1,71 @@
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { PersonaError } from './errors';
+
+/** Windows device names: refused as any path segment so a file written here opens on every OS. */
+const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
+/**
+ * The one gate every path from input passes (model tool calls, MCP arguments, webview
+ * messages): a relative path inside `root`, no `..`, no NUL, no absolute or drive paths, and,
+ * when the target exists, no symlink that leads out of `root`.
+ * Returns the absolute path; throws PATH_REFUSED saying which rule was broken.
+ */
+export function resolveInWorkspace(root: string, input: string, what = 'path'): string {
+  const refuse = (why: string): never => {
+    throw new PersonaError('PATH_REFUSED', `The ${what} "${printable(input)}" was refused: ${why}.`, `Give a path relative to the workspace root, such as "src/index.ts", with no ".." segments.`);
+  };
+  if (typeof input !== 'string') refuse('it is not text');
+  if (input.includes('\0')) refuse('it contains a NUL character');
+  const trimmed = input.trim();
+  if (trimmed.length > 1024) refuse('it is longer than 1,024 characters');
+  if (isAbsolute(trimmed) || /^[a-zA-Z]:/.test(trimmed) || trimmed.startsWith('\\') || trimmed.startsWith('~')) refuse('it is absolute; only paths inside the workspace can be used');
+  const segments = trimmed.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  if (segments.some((s) => s === '..')) refuse('it climbs out with ".."');
+  if (segments.some((s) => RESERVED_NAMES.test(s))) refuse('it uses a reserved device name');
+  const target = join(root, ...segments);
+  const realRoot = realpathSync(root);
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    // It does not exist (yet): its nearest existing parent must still be inside the root.
+    real = realParentOf(target);
+  }
+  if (!isInside(realRoot, real)) refuse('it leads outside the workspace through a symbolic link');
+  return target;
+}
+
+/** Like resolveInWorkspace, and the path must also lie under `subfolder` (e.g. ".agent-os"). */
+export function resolveUnder(root: string, subfolder: string, input: string, what = 'path'): string {
+  const target = resolveInWorkspace(root, input, what);
+  const base = join(root, subfolder);
+  if (!isInside(base, target)) {
+    throw new PersonaError('PATH_REFUSED', `The ${what} "${printable(input)}" was refused: it must be inside ${subfolder}/.`, `Only files under ${subfolder}/ can be written.`);
+  }
+  return target;
+}
+
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+function realParentOf(target: string): string {
+  const rest: string[] = [];
+  let dir = target;
+  for (;;) {
+    const parent = dirname(dir);
+    if (parent === dir) return target;
+    rest.unshift(basename(dir));
+    try {
+      return join(realpathSync(parent), ...rest);
+    } catch {
+      dir = parent;
+    }
+  }
+}
+
+function printable(input: unknown): string {
+  return String(input).replace(/\0/g, '\\0').slice(0, 200);
+}

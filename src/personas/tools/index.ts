@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { PersonaError } from '../../core/errors';
+import { grepTool } from './grep';
+import { listFilesTool } from './listFiles';
+import { proposeStandardTool } from './proposeStandard';
+import { readFileTool } from './readFile';
+import { searchStandardsTool } from './searchStandards';
+import type { PersonaTool, ToolContext } from './types';
+
+export const PERSONA_TOOLS: readonly PersonaTool[] = [searchStandardsTool, readFileTool, listFilesTool, grepTool, proposeStandardTool];
+export const TOOL_NAMES = PERSONA_TOOLS.map((t) => t.name);
+
+/** The tools a persona's front matter allows, in a stable order. */
+export function toolsFor(allowed: readonly string[]): PersonaTool[] {
+  return PERSONA_TOOLS.filter((t) => allowed.includes(t.name));
+}
+
+/** The Messages API `tools` entries: JSON Schema generated from the zod schema, the one source of validation. */
+export function toolDefinitions(tools: readonly PersonaTool[]): { name: string; description: string; input_schema: { type: 'object'; [k: string]: unknown } }[] {
+  return tools.map((t) => {
+    const schema = z.toJSONSchema(t.schema, { io: 'input' }) as Record<string, unknown>;
+    delete schema['$schema'];
+    return { name: t.name, description: t.description, input_schema: { ...schema, type: 'object' } };
+  });
+}
+
+/**
+ * Runs one tool call. Bad arguments and refused paths come back as an error text for the
+ * model (is_error), never as a failed job: the model can correct itself.
+ */
+export async function runTool(tools: readonly PersonaTool[], name: string, input: unknown, context: ToolContext): Promise<{ content: string; isError: boolean }> {
+  const tool = tools.find((t) => t.name === name);
+  if (!tool) return { content: `There is no tool "${name}" for this persona. Tools: ${tools.map((t) => t.name).join(', ') || 'none'}.`, isError: true };
+  const parsed = tool.schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+    return { content: `Invalid arguments for ${name}: ${issues}.`, isError: true };
+  }
+  try {
+    return { content: await tool.run(parsed.data, context), isError: false };
+  } catch (err) {
+    if (err instanceof PersonaError && (err.code === 'PATH_REFUSED' || err.code === 'TOOL_ERROR' || err.code === 'INVALID_INPUT')) {
+      return { content: `${err.message} ${err.hint}`, isError: true };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { PersonaTool } from './types';
+
+/** Lower-case words joined by hyphens: safe as a folder and a file name on every OS. */
+export const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+const schema = z.object({
+  domain: z.string().regex(SLUG, 'lower-case letters, digits and hyphens, e.g. "security"').describe('The area, e.g. "security", "testing", "api".'),
+  topic: z.string().regex(SLUG, 'lower-case letters, digits and hyphens, e.g. "parameterised-queries"').describe('File name for the standard, e.g. "parameterised-queries".'),
+  title: z.string().min(3).max(120),
+  body: z.string().min(20).max(20_000).describe('Markdown with the sections Context, Pattern, Examples, Anti-Patterns, When to Revisit.'),
+  tags: z.array(z.string().regex(SLUG)).max(10).default([]),
+});
+
+export const proposeStandardTool: PersonaTool<typeof schema> = {
+  name: 'propose_standard',
+  description: 'Propose a project standard for a rule that recurs. It is recorded as a pending proposal; only a human can approve it, in the editor. Returns the proposal id. Do not claim it is approved.',
+  schema,
+  phase: 'analyzing',
+  async run(input, context) {
+    // Only the fields above reach the host: an "approved_by" or status in the input is dropped by the schema.
+    const { id } = await context.host.proposeStandard({ ...input, persona: context.persona, jobId: context.jobId });
+    return `Proposal ${id} recorded for ${input.domain}/${input.topic}; it waits for a human to approve or reject it.`;
+  },
+};

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { PersonaTool } from './types';
+
+const schema = z.object({
+  query: z.string().min(1).max(500).describe('Words to look for in the approved standards.'),
+  domain: z.string().max(64).optional().describe('Only standards of this domain, e.g. "security".'),
+  tags: z.array(z.string().max(64)).max(10).optional().describe('Only standards carrying all these tags.'),
+});
+
+export const searchStandardsTool: PersonaTool<typeof schema> = {
+  name: 'search_standards',
+  description: 'Search the project\'s human-approved standards (.agent-os/standards). Returns the best-matching sections with path, heading and a snippet. Call it first: a finding that breaks an approved standard should cite it.',
+  schema,
+  phase: 'searching',
+  async run(input, context) {
+    const hits = await context.host.searchStandards({ query: input.query, domain: input.domain, tags: input.tags, limit: 5 });
+    if (hits.length === 0) return `No approved standard matches "${input.query}".`;
+    return hits.map((h) => `${h.path} — ${h.heading}\n${h.snippet}`).join('\n\n');
+  },
+};

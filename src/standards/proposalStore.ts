@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlValue } from 'sql.js';
+import { PersonaError } from '../core/errors';
+import { TypedEmitter } from '../core/typedEmitter';
+import type { JournaledDatabase } from '../jobs/journaledDatabase';
+
+export type ProposalStatus = 'pending' | 'approved' | 'rejected';
+
+export interface Proposal {
+  id: string;
+  domain: string;
+  topic: string;
+  title: string;
+  body: string;
+  tags: string[];
+  /** The persona (or "person") that proposed it; never who approves. */
+  createdBy: string;
+  jobId: string | null;
+  status: ProposalStatus;
+  createdAt: number;
+  decidedAt: number | null;
+  decidedBy: string | null;
+  reason: string | null;
+  path: string | null;
+}
+
+export interface NewProposal {
+  domain: string;
+  topic: string;
+  title: string;
+  body: string;
+  tags?: string[];
+  createdBy: string;
+  jobId?: string | null;
+}
+
+export interface ProposalEvents extends Record<string, unknown> {
+  'proposal:created': Proposal;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * Standard proposals, kept in the job store's journaled database (same durability, same single
+ * owner). Only creation lives here; there is deliberately no approve on this API surface that
+ * tools reach: approval is a human action in the editor.
+ */
+export class ProposalStore {
+  readonly events = new TypedEmitter<ProposalEvents>();
+
+  constructor(
+    private readonly db: JournaledDatabase,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(input: NewProposal): Promise<Proposal> {
+    for (const [field, value] of [['domain', input.domain], ['topic', input.topic]] as const) {
+      if (typeof value !== 'string' || !SLUG.test(value)) {
+        throw new PersonaError('INVALID_INPUT', `The proposal's ${field} "${String(value).slice(0, 80)}" is not a valid name.`, 'Use lower-case letters, digits and hyphens, starting with a letter or digit (at most 64), e.g. "api-errors".');
+      }
+    }
+    if (!input.title?.trim() || !input.body?.trim()) {
+      throw new PersonaError('INVALID_INPUT', 'A proposal needs a title and a body.', 'Write the standard in the template: Context, Pattern, Examples, Anti-Patterns, When to Revisit.');
+    }
+    const tags = (input.tags ?? []).filter((t) => SLUG.test(t)).slice(0, 10);
+    const proposal: Proposal = {
+      id: randomUUID(),
+      domain: input.domain,
+      topic: input.topic,
+      title: input.title.trim().slice(0, 200),
+      body: input.body,
+      tags,
+      createdBy: input.createdBy,
+      jobId: input.jobId ?? null,
+      status: 'pending',
+      createdAt: this.now(),
+      decidedAt: null,
+      decidedBy: null,
+      reason: null,
+      path: null,
+    };
+    await this.db.write(
+      `INSERT INTO standard_proposals (id, domain, topic, title, body, tags, created_by, job_id, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM jobs WHERE id = ?), 'pending', ?)`,
+      [proposal.id, proposal.domain, proposal.topic, proposal.title, proposal.body, JSON.stringify(tags), proposal.createdBy, proposal.jobId, proposal.createdAt],
+    );
+    this.events.emit('proposal:created', proposal);
+    return proposal;
+  }
+
+  get(id: string): Proposal | undefined {
+    const row = this.db.query('SELECT * FROM standard_proposals WHERE id = ?', [id])[0];
+    return row ? toProposal(row) : undefined;
+  }
+
+  list(status?: ProposalStatus): Proposal[] {
+    const rows = status
+      ? this.db.query('SELECT * FROM standard_proposals WHERE status = ? ORDER BY created_at', [status])
+      : this.db.query('SELECT * FROM standard_proposals ORDER BY created_at');
+    return rows.map(toProposal);
+  }
+}
+
+function toProposal(row: Record<string, SqlValue>): Proposal {
+  const text = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(row['id']),
+    domain: String(row['domain']),
+    topic: String(row['topic']),
+    title: String(row['title']),
+    body: String(row['body']),
+    tags: JSON.parse(String(row['tags'] ?? '[]')) as string[],
+    createdBy: String(row['created_by']),
+    jobId: text(row['job_id']),
+    status: String(row['status']) as ProposalStatus,
+    createdAt: Number(row['created_at']),
+    decidedAt: row['decided_at'] === null ? null : Number(row['decided_at']),
+    decidedBy: text(row['decided_by']),
+    reason: text(row['reason']),
+    path: text(row['path']),
+  };
+}
