@@ -1,9 +1,10 @@
 // Headless entry (dist/cli.js, `npx agent-os-personas`): the same services as the extension,
 // on the workspace in the current directory.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { PersonaError } from './core/errors';
-import { formatContext } from './personas/context';
+import { formatDiff, formatSources } from './personas/context';
 import type { ModelSettings } from './personas/modelResolver';
 import { PersonaServices } from './services';
 import { TERMINAL_STATUSES, type Job } from './jobs/types';
@@ -11,7 +12,10 @@ import { TERMINAL_STATUSES, type Job } from './jobs/types';
 const USAGE = `Usage: agent-os-personas <command>
 
 Commands:
-  review --persona <id> [--task <text>] <file>...   run a persona review on files; prints the result
+  review --persona <id> [--task <text>] [--diff] [<file>...]
+                                                    run a persona review on files, or on the
+                                                    working tree's changes (git diff HEAD) with
+                                                    --diff; prints the result
   personas                                          list the personas
   help                                              this text
 
@@ -48,21 +52,34 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+const CONTEXT_MAX_CHARS = 60_000;
+
+function gitDiff(): string {
+  try {
+    return execFileSync('git', ['diff', 'HEAD'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    throw new PersonaError('INVALID_INPUT', `"git diff HEAD" failed: ${stderr || (err instanceof Error ? err.message : String(err))}`, 'Run review --diff inside a git repository with at least one commit, or pass files instead.');
+  }
+}
+
 async function review(services: PersonaServices, args: string[]): Promise<number> {
   let persona = '';
   let task = 'Review these files.';
   const files: string[] = [];
+  let diff = false;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--persona') persona = args[++i] ?? '';
     else if (args[i] === '--task') task = args[++i] ?? '';
+    else if (args[i] === '--diff') diff = true;
     else files.push(args[i]!);
   }
   services.registry.require(persona);
-  const parts = files.map((f) => {
-    const path = relative(process.cwd(), resolve(f));
-    return formatContext({ path, text: readFileSync(f, 'utf8'), startLine: 1, kind: 'file' }, 60_000).context;
-  });
-  const job = await services.store.create({ persona, task, context: parts.join('\n\n') });
+  const formatted = diff
+    ? formatDiff(gitDiff(), CONTEXT_MAX_CHARS)
+    : formatSources(files.map((f) => ({ path: relative(process.cwd(), resolve(f)), text: readFileSync(f, 'utf8'), startLine: 1, kind: 'file' as const })), CONTEXT_MAX_CHARS);
+  if (formatted.note) process.stderr.write(`note: ${formatted.note}\n`);
+  const job = await services.store.create({ persona, task, context: formatted.context, contextNote: formatted.note });
   process.stderr.write(`job ${job.id} queued\n`);
   const final = await new Promise<Job>((done) => {
     const check = (j: Job): void => {

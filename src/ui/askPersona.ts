@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import { formatContext } from '../personas/context';
 import type { Job } from '../jobs/types';
 import type { PersonaServices } from '../services';
-import { readContextMaxChars, readOpenOnCompletion } from './settings';
+import { readOpenOnCompletion } from './settings';
+import { CONTEXT_SOURCES, collectContext, pickContextSource, type ContextSourceKind } from './contextPicker';
 import { showJobProgress } from './jobProgress';
 import { openJobDocument } from './jobDocuments';
 import { reportJobFailure } from './jobFailure';
@@ -12,8 +12,12 @@ import { reportJobFailure } from './jobFailure';
 export interface AskArgs {
   persona?: string;
   task?: string;
-  /** Text to review; when absent the selection, else the active file, is used. */
+  /** Text to review; when absent, `contextSource` decides. */
   context?: string;
+  /** Where the context comes from when `context` is absent (default: asked when interactive, else `auto`). */
+  contextSource?: ContextSourceKind;
+  /** Workspace-relative files for `contextSource: 'files'`. */
+  files?: string[];
   priority?: number;
   /** Show the progress notification and open the result (default: true when a person runs the command). */
   interactive?: boolean;
@@ -34,14 +38,22 @@ export async function askPersona(services: PersonaServices | undefined, args: As
   const persona = services.registry.require(personaId);
   const task = args.task ?? (await vscode.window.showInputBox({
     title: `Ask ${persona.name}`,
-    prompt: `What should the ${persona.name} persona review or answer? The selection, else the active file, goes along as context.`,
+    prompt: `What should the ${persona.name} persona review or answer? Next you pick what goes along: selection, file, files or git changes.`,
     placeHolder: 'e.g. Review this module for hidden coupling',
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? EMPTY_TASK_MESSAGE : undefined),
   }));
   if (task === undefined) return undefined;
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_TASK_MESSAGE, 'Run the command again with a task.');
-  const { context, note } = args.context !== undefined ? { context: args.context, note: null } : editorContext();
+  if (args.contextSource !== undefined && !CONTEXT_SOURCES.includes(args.contextSource)) {
+    throw new PersonaError('INVALID_INPUT', `Unknown context source "${String(args.contextSource)}".`, `Use one of: ${CONTEXT_SOURCES.join(', ')}.`);
+  }
+  let source = args.contextSource;
+  if (args.context === undefined && source === undefined && interactive) {
+    source = await pickContextSource();
+    if (source === undefined) return undefined;
+  }
+  const { context, note } = args.context !== undefined ? { context: args.context, note: null } : await collectContext(services.workspaceRoot, source ?? 'auto', args.files);
   const job = await services.store.create({ persona: persona.id, task, context, contextNote: note, priority: args.priority ?? 0 });
   if (interactive) void followJob(services, job);
   return job;
@@ -68,20 +80,4 @@ async function pickPersona(services: PersonaServices): Promise<string | undefine
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Ask a Persona', placeHolder: 'Which persona?', matchOnDetail: true });
   return picked?.id;
-}
-
-/** The selection, else the whole active file, numbered and bounded in size. */
-function editorContext(): { context: string; note: string | null } {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) return { context: '', note: null };
-  const doc = editor.document;
-  const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
-  const selection = editor.selection;
-  const useSelection = !selection.isEmpty;
-  const range = useSelection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
-  const formatted = formatContext(
-    { path, text: doc.getText(range), startLine: useSelection ? selection.start.line + 1 : 1, kind: useSelection ? 'selection' : 'file' },
-    readContextMaxChars(),
-  );
-  return { context: formatted.context, note: formatted.note };
 }

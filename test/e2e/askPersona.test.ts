@@ -39,6 +39,10 @@ describe('Ask a Persona in the workbench', function () {
     await current().screenshot('empty-task');
     await page.locator(SELECTORS.quickInputBox).first().fill('Review the order module for coupling [[demo:slow]]');
     await page.keyboard.press('Enter');
+    // What goes along: with no editor open, "Pick files…" comes first; take "No context".
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'What should the persona look at?' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('No context');
+    await page.keyboard.press('Enter');
 
     // Reveal the Persona Jobs view (the tree lives in the Personas container).
     await page.locator(SELECTORS.activityIcon('Personas')).first().click();
@@ -61,5 +65,41 @@ describe('Ask a Persona in the workbench', function () {
     await page.locator('.editor-instance .view-lines', { hasText: 'Architect review' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     assert.match((await editorText.innerText()).replace(/\u00a0/g, ' '), /demo model/);
     await current().screenshot('result-open');
+  });
+
+  it('asks security about the open payments module; the result cites the planted credential by file and line', async () => {
+    const { page } = current();
+    // Open the file the way a person does: Quick Open.
+    await page.keyboard.press('Control+P');
+    await page.locator(SELECTORS.quickInputBox).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('payments.ts');
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+
+    await current().runCommand('Personas: Ask a Persona…', 60_000);
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'security' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('security');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask security' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('Is the payment call safe to ship?');
+    await page.keyboard.press('Enter');
+    // The open file is offered first.
+    const contextTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: 'What should the persona look at?' });
+    await contextTitle.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await page.locator(SELECTORS.quickInputRow).first().innerText(), /Active file[\s\S]*src\/payments\.ts/);
+    await page.keyboard.press('Enter');
+
+    await current().runCommand('Personas: Focus on Persona Jobs View', 30_000);
+    const done = page.locator(`${SELECTORS.treeRow}[aria-label*="security: Is the payment call safe"][aria-label*="completed"]`).first();
+    await done.waitFor({ state: 'visible', timeout: 60_000 });
+    await done.click();
+    await page.locator('.tabs-container .tab', { hasText: /^security-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const finding = page.locator('.editor-instance .view-lines', { hasText: 'Hard-coded credential' }).first();
+    await finding.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await finding.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /\[CRITICAL\] Hard-coded credential/);
+    assert.match(text, /src\/payments\.ts:4/, 'the finding cites the file and the line of the planted key');
+    await current().screenshot('security-finding');
   });
 });

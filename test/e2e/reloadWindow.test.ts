@@ -27,6 +27,9 @@ describe('Reload the window while a job runs', function () {
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask engineer' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator(SELECTORS.quickInputBox).first().fill('Survive a reload [[demo:crawl]]');
     await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'What should the persona look at?' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill('No context');
+    await page.keyboard.press('Enter');
     await page.locator(SELECTORS.activityIcon('Personas')).first().click();
     const row = (extra = ''): ReturnType<typeof page.locator> => page.locator(`${SELECTORS.treeRow}[aria-label*="engineer: Survive a reload"]${extra}`).first();
     await row('[aria-label*="generating"]').waitFor({ state: 'visible', timeout: 60_000 });

@@ -1,6 +1,9 @@
 // The walking skeleton inside the real VS Code extension host: commands, tree, and jobs that
 // run on worker threads against the built-in demo model over loopback HTTP.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PersonasApi } from '../../src/ui/personasExtension';
 import type { Job } from '../../src/jobs/types';
@@ -104,5 +107,42 @@ describe('Agent OS Personas in VS Code', function () {
       /no persona "ghost"/i,
     );
     assert.equal(services.store.list({ limit: 500 }).length, before);
+  });
+
+  it('takes the working tree\'s git changes as context through the Git extension, numbered by working-tree line', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const root = services.workspaceRoot;
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q');
+    writeFileSync(join(root, '.gitignore'), '.agent-os/\n.vscode/\n');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const orders = join(root, 'src', 'orders.ts');
+    const lines = readFileSync(orders, 'utf8').split('\n');
+    lines.splice(2, 0, 'const adminPassword = "letmein-please";');
+    writeFileSync(orders, lines.join('\n'));
+    const id = await vscode.commands.executeCommand<string>('agentOsPersonas.askPersona', { persona: 'security', task: 'Review my change', contextSource: 'diff', interactive: false });
+    const job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    assert.equal(job.status, 'completed', job.error?.message);
+    assert.match(job.context, /^File: src\/orders\.ts \(git diff against HEAD/);
+    assert.match(job.context, /^3\| \+ const adminPassword = "letmein-please";$/m);
+    assert.match(job.result ?? '', /`src\/orders\.ts:3`/, 'the review cites the changed line');
+  });
+
+  it('takes picked files as context, and refuses a path outside the workspace without creating a job', async () => {
+    const { services } = await api();
+    assert.ok(services);
+    const id = await vscode.commands.executeCommand<string>('agentOsPersonas.askPersona', { persona: 'engineer', task: 'Review both', contextSource: 'files', files: ['src/orders.ts', 'src/payments.ts'], interactive: false });
+    const job = services.store.require(id);
+    assert.match(job.context, /^File: src\/orders\.ts \(file, lines 1-\d+\)/);
+    assert.match(job.context, /^File: src\/payments\.ts \(file, lines 1-\d+\)/m);
+    const before = services.store.list({ limit: 500 }).length;
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('agentOsPersonas.askPersona', { persona: 'engineer', task: 'x', contextSource: 'files', files: ['../../etc/passwd'], interactive: false })),
+      /climbs out/,
+    );
+    assert.equal(services.store.list({ limit: 500 }).length, before);
+    await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
   });
 });

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, useTempDir } from './tempDir';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+
+function runCli(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, AGENT_OS_PROVIDER: 'demo', ANTHROPIC_API_KEY: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the CLI (dist/cli.js) on a workspace', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir();
+
+  it('review --diff reviews the working tree\'s changes and cites the changed line; exit 2 on a critical finding', async () => {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: tmp.path, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q');
+    writeFileSync(join(tmp.path, '.gitignore'), '.agent-os/\n');
+    writeFileSync(join(tmp.path, 'config.ts'), 'export const region = "eu";\nexport const retries = 3;\n');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    writeFileSync(join(tmp.path, 'config.ts'), 'export const region = "eu";\nexport const apiKey = "sk-live-abcdef123456";\nexport const retries = 3;\n');
+    const { code, stdout, stderr } = await runCli(tmp.path, ['review', '--persona', 'security', '--task', 'Review my change', '--diff']);
+    assert.equal(code, 2, `exit 2 for a critical finding (stderr: ${stderr})`);
+    assert.match(stdout, /\[CRITICAL\] Hard-coded credential/);
+    assert.match(stdout, /`config\.ts:2`/, 'the finding cites the changed line by its number in the working tree');
+  });
+
+  it('an unknown persona is refused with the list of known ids', async () => {
+    const { code, stderr } = await runCli(tmp.path, ['review', '--persona', 'nobody', 'x.ts']);
+    assert.equal(code, 1);
+    assert.match(stderr, /There is no persona "nobody"/);
+    assert.match(stderr, /Known personas: .*architect.*security/);
+  });
+});
