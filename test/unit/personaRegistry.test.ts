@@ -16,7 +16,7 @@ describe('persona files and the registry', () => {
     for (const id of ['architect', 'engineer', 'security']) assert.ok(ids.includes(id), `${id} is shipped`);
     const architect = registry.require('architect');
     assert.equal(architect.name, 'architect');
-    assert.deepEqual(architect.tools, ['search_standards', 'read_file', 'list_files', 'grep']);
+    assert.deepEqual(architect.tools, ['search_standards', 'read_file', 'list_files', 'grep', 'propose_standard']);
     assert.equal(architect.model, null, '"inherit" means the configured model');
     assert.match(architect.systemPrompt, /Architect/);
   });
