@@ -8,6 +8,7 @@ export interface Persona {
   description: string;
   tools: string[];
   model: string | null;
+  /** null for a core persona; "specialist" for `specialty: true`, or the specialty text given. */
   specialty: string | null;
   systemPrompt: string;
   source: string;
@@ -67,10 +68,19 @@ export function parsePersonaFile(text: string, file: string, idFromFile: string)
     description: description.trim(),
     tools: toList(fields['tools']),
     model: typeof fields['model'] === 'string' && fields['model'] !== 'inherit' ? fields['model'] : null,
-    specialty: typeof fields['specialty'] === 'string' ? fields['specialty'] : null,
+    specialty: specialtyOf(fields['specialty']),
     systemPrompt: body,
     source: file,
   };
+}
+
+/**
+ * `specialty: true` marks a specialist (the shipped ones use it); a text value names the
+ * specialty itself. Either way the persona is a specialist; absent or false means core.
+ */
+function specialtyOf(value: unknown): string | null {
+  if (value === true) return 'specialist';
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 function toList(value: unknown): string[] {

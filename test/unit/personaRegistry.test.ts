@@ -52,6 +52,13 @@ describe('persona files and the registry', () => {
     assert.throws(() => registry.require('ghost'), (err: unknown) => err instanceof PersonaError && err.code === 'UNKNOWN_PERSONA' && /architect/.test(err.hint));
   });
 
+  it('reads "specialty: true" as a specialist, a text specialty as given, and no specialty as core', () => {
+    assert.equal(parsePersonaFile('---\nname: n\ndescription: d\nspecialty: true\n---\nx', 'f.md', 'f').specialty, 'specialist');
+    assert.equal(parsePersonaFile('---\nname: n\ndescription: d\nspecialty: web performance\n---\nx', 'f.md', 'f').specialty, 'web performance');
+    assert.equal(parsePersonaFile('---\nname: n\ndescription: d\nspecialty: false\n---\nx', 'f.md', 'f').specialty, null);
+    assert.equal(parsePersonaFile('---\nname: n\ndescription: d\n---\nx', 'f.md', 'f').specialty, null);
+  });
+
   it('requires name, description and a prompt body', () => {
     assert.throws(() => parsePersonaFile('---\ndescription: d\n---\nx', 'f.md', 'f'), /"name"/);
     assert.throws(() => parsePersonaFile('---\nname: n\n---\nx', 'f.md', 'f'), /"description"/);

@@ -12,9 +12,25 @@ interface Rule {
   title: string;
   why: string;
   fix: string;
+  /** Conditions on the hit's neighbourhood; all must hold. */
+  when?: Condition[];
+  /** Report the nth line that qualifies (default 1), e.g. the second of two writes. */
+  nth?: number;
 }
 
-interface Finding extends Omit<Rule, 'pattern'> {
+/**
+ * `before`: the hit line or one of the 4 above it matches (a loop header, say);
+ * `after`: the hit line or one of the 4 below it; `above`: the nearest non-blank line above
+ * (a doc comment's end, say); `file`: any line of the context.
+ * `absent` turns the condition round.
+ */
+interface Condition {
+  re: RegExp;
+  span: 'before' | 'after' | 'above' | 'file';
+  absent?: boolean;
+}
+
+interface Finding extends Omit<Rule, 'pattern' | 'when' | 'nth'> {
   file: string;
   line: number;
   code: string;
@@ -52,8 +68,65 @@ const DATA: Rule[] = [
   { pattern: /(select|insert|update|delete)\b/i, severity: 'medium', title: 'Query without a visible index or limit', why: 'It scans the table as data grows.', fix: 'Check the plan; add an index for the filter and a LIMIT for lists.' },
 ];
 
-const RULES: Record<string, Rule[]> = { security: SECURITY, engineer: ENGINEER, architect: ARCHITECT, qa: QA, sre: SRE, data: DATA };
-const TITLES: Record<string, string> = { architect: 'Architect', engineer: 'Engineer', security: 'Security', qa: 'QA', sre: 'SRE', data: 'Data' };
+const LOOP = /\b(for|while)\s*\(|\.(forEach|map|reduce)\(/;
+// `ids.map(async …)` runs in parallel; only a statement loop makes awaits sequential.
+const STATEMENT_LOOP = /\b(for|while)\s*\(/;
+const PERFORMANCE: Rule[] = [
+  { pattern: /\bawait\b/, when: [{ re: STATEMENT_LOOP, span: 'before' }], severity: 'high', title: 'Sequential await inside a loop', why: 'Each iteration waits for the previous one: n independent calls take n round trips instead of one.', fix: 'Collect the promises and await them together with bounded parallelism (e.g. chunks of 8 with Promise.all), or use a batch API.' },
+  { pattern: /JSON\.(parse|stringify)\(/, when: [{ re: LOOP, span: 'before' }], severity: 'medium', title: 'JSON parsed or serialised inside a loop', why: 'Parsing on every iteration repeats the same work and allocates a new object graph each time.', fix: 'Parse once before the loop, or keep the parsed value in a Map keyed by its source.' },
+  { pattern: /\.(includes|indexOf|find|findIndex)\(/, when: [{ re: LOOP, span: 'before' }], severity: 'medium', title: 'Linear search inside a loop', why: 'A search per iteration makes the loop quadratic: 10,000 items cost 10^8 comparisons.', fix: 'Build a Set or Map once before the loop and look items up in constant time.' },
+  { pattern: /\b(readFileSync|writeFileSync|existsSync|statSync|execSync)\(/, severity: 'medium', title: 'Synchronous I/O blocks the event loop', why: 'Nothing else runs while the call waits on the disk or the child process.', fix: 'Use the promise API (fs/promises, execFile with a promise) off the hot path.' },
+];
+const CONCURRENCY: Rule[] = [
+  { pattern: /\.forEach\(\s*async\b/, severity: 'high', title: 'Async callback in forEach is never awaited', why: 'forEach ignores the returned promises: the caller continues before the work ends, and rejections go unhandled.', fix: 'Use for...of with await, or Promise.all over map with a bound on parallelism.' },
+  { pattern: /^(let|var)\s+\w+/, when: [{ re: /\basync\b|\bawait\b/, span: 'file' }], severity: 'high', title: 'Module-level mutable state shared by async callers', why: 'Every caller reads and writes the same variable; between two awaits another call can change it (a lost update).', fix: 'Keep the state per call or per instance, or serialise access with a queue or lock.' },
+  { pattern: /^\s*(?!await\b|return\b|void\b)[\w.]*\.(save|write|update|insert|delete|send|commit|flush|unlink|rename)(File|Many|One|All)?\(/, when: [{ re: /\basync\b/, span: 'file' }], severity: 'high', title: 'Promise not awaited', why: 'The function moves on before the write finishes; its errors become unhandled rejections and its result may not be there yet.', fix: 'Await it, or write `void` with a comment when fire-and-forget is intended.' },
+  { pattern: /if\s*\(\s*!?\s*\(?\s*(await\s+)?[\w.]*\b(exists|existsSync|has)\(/, severity: 'medium', title: 'Check-then-act race', why: 'Between the check and the action another task can create or remove the same thing.', fix: 'Make it one atomic step: create with an exclusive flag, an upsert, or a lock around both.' },
+  { pattern: /Promise\.all\(\s*[\w.]+\.map\(/, severity: 'medium', title: 'Unbounded parallelism', why: 'One promise per item: a large list opens that many connections or files at once.', fix: 'Limit concurrency (a small pool or chunks) to what the dependency can take.' },
+];
+const WRITE_SQL = /\b(insert\s+into|update\s+\w+\s+set|delete\s+from)\b/i;
+const DATABASE: Rule[] = [
+  { pattern: /\.(query|execute|findOne|findById|findUnique|findMany)\(|\bdb\.(get|all|run)\(/, when: [{ re: LOOP, span: 'before' }], severity: 'high', title: 'Query inside a loop (N+1)', why: 'One round trip per item: a page of 100 rows becomes 101 queries.', fix: 'Fetch all rows in one query (WHERE id IN (...) or a join) before the loop.' },
+  { pattern: WRITE_SQL, nth: 2, when: [{ re: /\b(transaction|begin|commit)\b/i, span: 'file', absent: true }], severity: 'high', title: 'Related writes without a transaction', why: 'If the process fails between the writes, the data is left half-changed.', fix: 'Run the writes in one transaction and roll back on error.' },
+  { pattern: /\bselect\s+\*/i, severity: 'medium', title: 'SELECT * in application code', why: 'It reads columns nobody uses, defeats covering indexes and breaks when columns are added.', fix: 'Name the columns the code needs.' },
+  { pattern: /\bselect\b(?![^'"`]*\b(limit\b|count\(|where\s+(\w+\.)?id\s*=))[^'"`;]*\bfrom\b/i, severity: 'low', title: 'List query without LIMIT', why: 'It returns every row; the response and memory grow with the table.', fix: 'Add LIMIT with keyset pagination (WHERE id > ? ORDER BY id).' },
+];
+const CODE_REVIEWER: Rule[] = [
+  { pattern: /\(([^(),]+,){4,}[^(),]+\)\s*(:\s*[^={;]+)?(\{|=>)/, severity: 'medium', title: 'Too many positional parameters', why: 'Callers must remember the order of five or more arguments; swapping two of the same type compiles.', fix: 'Take one options object with named fields.' },
+  { pattern: /\?\s[^:?]+\s:\s[^;]*\?\s[^:?]+\s:/, severity: 'low', title: 'Nested ternary', why: 'The reader has to unpick the branches to see which value wins.', fix: 'Use if/else or a small lookup table.' },
+  { pattern: /^\s*\/\/\s*(const|let|var|if|for|return|await|function)\b.*[;{)]\s*$/, severity: 'low', title: 'Commented-out code', why: 'It rots, misleads searches, and version control already keeps the old code.', fix: 'Delete it.' },
+  { pattern: /^(?!\s*(export\s+)?const\s+[A-Z0-9_]+\s*=).*([<>]=?|===?|\(|,)\s*\d{3,}\b/, severity: 'low', title: 'Magic number', why: 'The value has no name, so its unit and reason are lost and copies drift apart.', fix: 'Give it a named constant that states the unit (MAX_ITEMS, TIMEOUT_MS).' },
+];
+const ACCESSIBILITY: Rule[] = [
+  { pattern: /<img\b(?![^>]*\balt=)/i, severity: 'high', title: 'Image without alt text (WCAG 1.1.1)', why: 'Screen readers announce the file name or nothing; the image\'s meaning is lost.', fix: 'Add alt describing its purpose, or alt="" when it is decoration.' },
+  { pattern: /<(div|span)\b(?=[^>]*(\bonclick\b|@click\b|v-on:click\b))(?![^>]*\brole=)/i, severity: 'high', title: 'Click handler on a non-interactive element (WCAG 2.1.1)', why: 'A div cannot be reached or activated by keyboard and is not announced as a control.', fix: 'Use a <button>; otherwise add role="button", tabindex="0" and Enter/Space handlers.' },
+  { pattern: /<input\b(?![^>]*\baria-label)(?![^>]*type=["']?hidden)/i, when: [{ re: /<label\b/i, span: 'file', absent: true }], severity: 'medium', title: 'Form field without a label (WCAG 1.3.1)', why: 'Assistive technology announces an unnamed edit field; users cannot tell what to type.', fix: 'Add a <label for> tied to the input id, or aria-label when no visible label fits.' },
+  { pattern: /outline\s*:\s*(none|0)\b/i, severity: 'medium', title: 'Focus indicator removed (WCAG 2.4.7)', why: 'Keyboard users cannot see which control has focus.', fix: 'Keep the outline or replace it with a visible :focus-visible style.' },
+  { pattern: /tabindex=["']?[1-9]/i, severity: 'low', title: 'Positive tabindex (WCAG 2.4.3)', why: 'It overrides the document order, so focus jumps around the page.', fix: 'Use tabindex="0" and order the markup instead.' },
+];
+const API_DOCS: Rule[] = [
+  { pattern: /^\s*export\s+(default\s+)?(async\s+)?(function|class)\s+\w+/, when: [{ re: /\*\/\s*$|^\s*@\w+/, span: 'above', absent: true }], severity: 'medium', title: 'Exported function without a doc comment', why: 'Callers see only the signature: not the units, the errors it throws, or its side effects.', fix: 'Add a /** */ comment: what it does, each parameter, the result, and the errors with their codes.' },
+  { pattern: /\b(app|router)\.(get|post|put|patch|delete)\(\s*['"`]/, when: [{ re: /@openapi|@swagger|schema/i, span: 'file', absent: true }], severity: 'medium', title: 'HTTP endpoint without a documented contract', why: 'Clients guess the request shape, status codes and error body, and break when they change.', fix: 'Describe it in the OpenAPI document (or a schema next to the handler) with its errors.' },
+  { pattern: /throw new \w*Error\(/, when: [{ re: /@throws/, span: 'file', absent: true }], severity: 'low', title: 'Thrown errors are not documented', why: 'Callers cannot know which failures to handle.', fix: 'Add @throws to the doc comment, naming the error and when it happens.' },
+];
+const OBSERVABILITY: Rule[] = [
+  { pattern: /\.catch\(\s*\(\s*\w*\s*\)\s*=>\s*(\{\s*\}|undefined|null)\s*\)/, severity: 'high', title: 'Promise rejection silenced', why: 'The failure leaves no trace; an incident here cannot be explained afterwards.', fix: 'Log it with the operation and inputs, and count it in an error metric.' },
+  { pattern: /catch\s*(\([^)]*\))?\s*\{/, when: [{ re: /\b(log|logger|console|metrics?|counter|increment|span|report|capture)\b|\bthrow\b/i, span: 'after', absent: true }], severity: 'high', title: 'Error caught without a log or metric', why: 'The caller gets a default and nobody learns that the operation failed.', fix: 'Log the error with a stable event name and context, and increment an error counter; rethrow if the caller must know.' },
+  { pattern: /\b(log|logger|console)\.\w+\([^)]*\b(password|token|secret|authorization|email)\b/i, severity: 'high', title: 'Sensitive value written to logs', why: 'Logs are kept long and read widely; a credential or personal data there is a leak.', fix: 'Log an identifier or a redacted value instead.' },
+  { pattern: /\b(log|logger)\.(info|warn|error|debug)\(\s*`[^`]*\$\{/, severity: 'medium', title: 'Log message built by interpolation', why: 'Values inside prose cannot be filtered, grouped or alerted on.', fix: 'Log a fixed event name with the values as structured fields.' },
+  { pattern: /setInterval\(\s*async\b/, severity: 'medium', title: 'Background task errors go nowhere', why: 'A rejection in the timer callback is unhandled; the task can fail on every tick unseen.', fix: 'Catch inside the callback, log and count failures, and expose the last success time.' },
+];
+
+const RULES: Record<string, Rule[]> = {
+  security: SECURITY, engineer: ENGINEER, architect: ARCHITECT, qa: QA, sre: SRE, data: DATA,
+  performance: PERFORMANCE, concurrency: CONCURRENCY, database: DATABASE, 'code-reviewer': CODE_REVIEWER,
+  accessibility: ACCESSIBILITY, 'api-docs': API_DOCS, observability: OBSERVABILITY,
+};
+const TITLES: Record<string, string> = {
+  architect: 'Architect', engineer: 'Engineer', security: 'Security', qa: 'QA', sre: 'SRE', data: 'Data',
+  performance: 'Performance', concurrency: 'Concurrency', database: 'Database', 'code-reviewer': 'Code Reviewer',
+  accessibility: 'Accessibility', 'api-docs': 'API Docs', observability: 'Observability',
+};
 const SPECIALIST: Record<string, string> = {
   architect: '**performance** if these modules sit on a hot path; **database** for the persistence boundary.',
   engineer: '**code-reviewer** for a line-by-line pass before merge.',
@@ -61,6 +134,13 @@ const SPECIALIST: Record<string, string> = {
   qa: '**concurrency** if these functions run in parallel.',
   sre: '**observability** to define the metrics and alerts for this path.',
   data: '**database** for indexes and migrations.',
+  performance: '**database** if the loop issues queries; **observability** for a latency metric that confirms the gain.',
+  concurrency: '**database** if row locks or a version column can replace the in-process guard.',
+  database: '**performance** to measure these queries against production-sized data; **concurrency** for updates that race between transactions.',
+  'code-reviewer': '**api-docs** for the exported names this change touches.',
+  accessibility: '**code-reviewer** to apply the fixes consistently across components.',
+  'api-docs': '**code-reviewer** to align names with the documented contract.',
+  observability: '**performance** once latency metrics show where the time goes.',
 };
 
 export interface ReviewRequest {
@@ -80,12 +160,21 @@ export function parseContext(userText: string): { file: string; lines: { n: numb
   return { file, lines };
 }
 
+function holds(condition: Condition, lines: { code: string }[], at: number): boolean {
+  const window =
+    condition.span === 'file' ? lines
+      : condition.span === 'before' ? lines.slice(Math.max(0, at - 4), at + 1)
+        : condition.span === 'after' ? lines.slice(at, at + 5)
+          : lines.slice(0, at).filter((l) => l.code.trim() !== '').slice(-1);
+  return window.some((l) => condition.re.test(l.code)) !== (condition.absent ?? false);
+}
+
 export function writeReview({ persona, userText }: ReviewRequest): string {
   const { file, lines } = parseContext(userText);
   const rules = RULES[persona] ?? ENGINEER;
   const findings: Finding[] = [];
-  for (const rule of rules) {
-    const hit = lines.find((l) => rule.pattern.test(l.code));
+  for (const { pattern, when, nth, ...rule } of rules) {
+    const hit = lines.filter((l, i) => pattern.test(l.code) && (when ?? []).every((c) => holds(c, lines, i)))[(nth ?? 1) - 1];
     if (hit) findings.push({ ...rule, file: hit.file, line: hit.n, code: hit.code.trim().slice(0, 100) });
   }
   const title = TITLES[persona] ?? persona;
