@@ -74,6 +74,11 @@ export class WorkerPool implements Disposable {
     return this.slots.filter((s) => s.jobId !== null).length;
   }
 
+  /** How long a job of this persona usually takes (median of recent ones), or null without history. */
+  typicalMs(persona: string): number | null {
+    return this.eta.typicalMs(persona);
+  }
+
   get size(): number {
     return this.slots.length;
   }

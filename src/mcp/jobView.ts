@@ -1,0 +1,64 @@
+import type { Job } from '../jobs/types';
+
+/** How an agent sees a job: snake_case fields, seconds, and what to do next. */
+export interface JobView {
+  job_id: string;
+  persona: string;
+  status: Job['status'];
+  phase: Job['phase'];
+  percent: number;
+  message: string | null;
+  eta_seconds: number | null;
+  model: string | null;
+  attempt: number;
+  parent_id: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error?: { code: string; message: string; hint: string };
+  result?: string;
+  partial_output?: string;
+  next: string;
+}
+
+const PARTIAL_LIMIT = 4000;
+
+export function jobView(job: Job, options: { result?: boolean; partial?: boolean } = {}): JobView {
+  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+  const view: JobView = {
+    job_id: job.id,
+    persona: job.persona,
+    status: job.status,
+    phase: job.phase,
+    percent: job.percent,
+    message: job.message,
+    eta_seconds: job.etaMs === null ? null : Math.ceil(job.etaMs / 1000),
+    model: job.modelLabel,
+    attempt: job.attempt,
+    parent_id: job.parentId,
+    created_at: new Date(job.createdAt).toISOString(),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    next: nextStep(job),
+  };
+  if (job.error) view.error = job.error;
+  if (options.result && job.result !== null) view.result = job.result;
+  if (options.partial && job.partialOutput && job.status === 'running') {
+    view.partial_output = job.partialOutput.length > PARTIAL_LIMIT ? `…${job.partialOutput.slice(-PARTIAL_LIMIT)}` : job.partialOutput;
+  }
+  return view;
+}
+
+function nextStep(job: Job): string {
+  switch (job.status) {
+    case 'queued':
+    case 'running':
+      return `Call check_persona_job with job_id "${job.id}" (wait_seconds up to 50 blocks until it finishes), or cancel_persona_job.`;
+    case 'completed':
+      return 'Done: the review is in "result".';
+    case 'failed':
+      return `Failed: ${job.error?.hint ?? 'see error'} retry_persona_job runs it again.`;
+    case 'cancelled':
+      return 'Cancelled. retry_persona_job runs it again.';
+  }
+}

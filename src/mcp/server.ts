@@ -1,0 +1,109 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
+import type { CallToolRequest, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { PersonaServices } from '../services';
+import type { Job } from '../jobs/types';
+import { TERMINAL_STATUSES } from '../jobs/types';
+import type { McpDeps } from './deps';
+import type { ToolExtra } from './jobWait';
+import { JobTaskStore, toTask } from './taskStore';
+import { registerCancelPersonaJob } from './tools/cancelPersonaJob';
+import { registerCheckPersonaJob } from './tools/checkPersonaJob';
+import { registerCurrentDate } from './tools/currentDate';
+import { registerInvokePersonas } from './tools/invokePersona';
+import { registerListPersonaJobs } from './tools/listPersonaJobs';
+import { registerListPersonas } from './tools/listPersonas';
+import { registerPersonaDatabaseStats } from './tools/personaDatabaseStats';
+import { registerProposeStandard } from './tools/proposeStandard';
+import { registerResetPersonaJobs } from './tools/resetPersonaJobs';
+import { registerRetryPersonaJob } from './tools/retryPersonaJob';
+import { registerSearchStandards } from './tools/searchStandards';
+
+export const SERVER_NAME = 'agent-os-personas';
+export const SERVER_VERSION = '0.1.0';
+
+type PlainCall = (args: unknown, extra: ToolExtra) => Promise<CallToolResult>;
+
+/**
+ * The McpServer with one difference: a task-capable tool called without a task (most clients
+ * today) returns its job id at once instead of the SDK's default of blocking until the task
+ * ends. Blocking is what makes long tool calls die at a client's 60 s timeout; a job id and
+ * check_persona_job work everywhere.
+ */
+export class PersonaMcpServer extends McpServer {
+  readonly plainToolCalls = new Map<string, PlainCall>();
+  private readonly follows: (() => void)[] = [];
+
+  constructor(private readonly services: PersonaServices) {
+    super(
+      { name: SERVER_NAME, version: SERVER_VERSION },
+      {
+        capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+        taskStore: new JobTaskStore(services),
+        instructions:
+          'Expert reviewer personas (architect, engineer, data, qa, security, sre and specialists). invoke_* tools start a durable review job and return a job_id at once; poll check_persona_job (wait_seconds blocks up to 50 s). search_standards finds the team\'s approved standards; propose_standard suggests one for a human to approve.',
+      },
+    );
+    this.server.onclose = () => this.stopFollowing();
+    // The SDK (1.x) routes a task-capable tool called without a task through this private
+    // method, which polls until the task ends. Shadowing it on the instance is the one
+    // place we reach past the SDK's types; a unit test fails if the SDK stops calling it.
+    (this as unknown as { handleAutomaticTaskPolling: (tool: unknown, request: CallToolRequest, extra: ToolExtra) => Promise<CallToolResult> }).handleAutomaticTaskPolling = (_tool, request, extra) => {
+      const plain = this.plainToolCalls.get(request.params.name);
+      if (!plain) return Promise.reject(new Error(`Tool ${request.params.name} has no plain handler`));
+      return plain(request.params.arguments, extra);
+    };
+  }
+
+  /** Sends notifications/tasks/status as the job behind a task moves, until it ends. */
+  followTask(jobId: string, extra: CreateTaskRequestHandlerExtra): void {
+    const store = this.services.store;
+    let lastPhase: string | null = null;
+    const unsubscribes: (() => void)[] = [];
+    const stop = (): void => {
+      for (const u of unsubscribes.splice(0)) u();
+    };
+    const onChange = (job: Job): void => {
+      if (job.id !== jobId) return;
+      if (TERMINAL_STATUSES.has(job.status)) {
+        stop();
+        if (job.status === 'cancelled') void this.sendTaskStatus(job);
+        else void extra.taskStore.storeTaskResult(jobId, job.status === 'completed' ? 'completed' : 'failed', {}).catch(() => undefined);
+        return;
+      }
+      const phase = job.phase ?? job.status;
+      if (phase === lastPhase) return;
+      lastPhase = phase;
+      void this.sendTaskStatus(job);
+    };
+    for (const event of ['job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const) unsubscribes.push(store.events.on(event, onChange));
+    this.follows.push(stop);
+  }
+
+  private async sendTaskStatus(job: Job): Promise<void> {
+    if (!this.isConnected()) return;
+    await this.server.notification({ method: 'notifications/tasks/status', params: toTask(job, null) }).catch(() => undefined);
+  }
+
+  private stopFollowing(): void {
+    for (const stop of this.follows.splice(0)) stop();
+  }
+}
+
+/** One McpServer with every tool; transports (HTTP, stdio, in-memory) only carry it. */
+export function createPersonaServer(services: PersonaServices, options: { now?: () => number } = {}): PersonaMcpServer {
+  const server = new PersonaMcpServer(services);
+  const deps: McpDeps = { services, now: options.now ?? Date.now };
+  registerCurrentDate(server, deps);
+  registerSearchStandards(server, deps);
+  registerInvokePersonas(server, deps);
+  registerCheckPersonaJob(server, deps);
+  registerListPersonaJobs(server, deps);
+  registerCancelPersonaJob(server, deps);
+  registerRetryPersonaJob(server, deps);
+  registerPersonaDatabaseStats(server, deps);
+  registerResetPersonaJobs(server, deps);
+  registerProposeStandard(server, deps);
+  registerListPersonas(server, deps);
+  return server;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import type { PersonaMcpServer } from '../server';
+import type { McpDeps } from '../deps';
+import { jobView } from '../jobView';
+import { guarded, ok } from '../results';
+
+export function registerRetryPersonaJob(server: PersonaMcpServer, deps: McpDeps): void {
+  server.registerTool(
+    'retry_persona_job',
+    {
+      description: 'Run a failed or cancelled persona job again (same persona, task and context). Returns the job, queued again; poll it with check_persona_job.',
+      inputSchema: { job_id: z.string().min(1).max(100) },
+    },
+    (input) => guarded(async () => ok(jobView(await deps.services.store.retry(input.job_id)))),
+  );
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { PersonaMcpServer } from '../server';
+import type { McpDeps } from '../deps';
+import { guarded, ok } from '../results';
+
+export function registerSearchStandards(server: PersonaMcpServer, deps: McpDeps): void {
+  server.registerTool(
+    'search_standards',
+    {
+      description: 'Search the project\'s human-approved standards (.agent-os/standards). Returns the best-matching sections with path, heading and snippet. Call it before writing or reviewing code so your work follows what the team approved.',
+      inputSchema: {
+        query: z.string().min(1).max(500).describe('Words to look for.'),
+        domain: z.string().max(64).optional().describe('Only this domain, e.g. "security".'),
+        tags: z.array(z.string().max(64)).max(10).optional().describe('Only standards with all these tags.'),
+        limit: z.number().int().min(1).max(20).default(5),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (input) => guarded(async () => ok({ results: await deps.services.standards.search({ query: input.query, domain: input.domain, tags: input.tags, limit: input.limit }) })),
+  );
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PersonaServices } from '../../src/services';
+import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
+import { deferred, withTimeout } from '../harness/waitFor';
+import { REPO_ROOT, useTempDir } from './tempDir';
+
+const CONTEXT = 'File: src/pay.ts (file, lines 1-2)\n1| const apiKey = "sk-live-1234567890";\n2| export const x = 1;';
+
+export const ALL_TOOLS = [
+  'cancel_persona_job', 'check_persona_job', 'current_date', 'invoke_architect', 'invoke_data', 'invoke_engineer', 'invoke_persona',
+  'invoke_qa', 'invoke_security', 'invoke_sre', 'list_persona_jobs', 'list_personas', 'persona_database_stats', 'propose_standard',
+  'reset_persona_jobs', 'retry_persona_job', 'search_standards',
+];
+
+function data(result: unknown): Record<string, unknown> {
+  const r = result as CallToolResult;
+  const first = r.content[0];
+  assert.ok(first && first.type === 'text', 'a text result');
+  return JSON.parse(first.text) as Record<string, unknown>;
+}
+
+function text(result: unknown): string {
+  const first = (result as CallToolResult).content[0];
+  return first && first.type === 'text' ? first.text : '';
+}
+
+describe('the MCP server through the real SDK client (in-memory transport)', function () {
+  this.timeout(60_000);
+  let services: PersonaServices | undefined;
+  let server: PersonaMcpServer | undefined;
+  let client: Client;
+  afterEach(async () => {
+    await client?.close();
+    await server?.close();
+    await services?.dispose(0);
+    services = undefined;
+  });
+  const tmp = useTempDir();
+
+  beforeEach(async () => {
+    services = await PersonaServices.create({
+      workspaceRoot: tmp.path,
+      extensionRoot: REPO_ROOT,
+      ownerKind: 'unit test',
+      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerCount: 3,
+      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
+      apiKey: () => Promise.resolve(undefined),
+      log: () => undefined,
+    });
+    server = createPersonaServer(services);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    client = new Client({ name: 'test', version: '1' }, { capabilities: { tasks: { requests: {} } } });
+    await Promise.all([server.connect(a), client.connect(b)]);
+  });
+
+  it('lists every tool, each with a description for a model and an input schema', async () => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), ALL_TOOLS);
+    for (const t of tools) {
+      assert.ok((t.description ?? '').length > 60, `${t.name} has a description`);
+      assert.equal(t.inputSchema.type, 'object');
+    }
+    const invoke = tools.find((t) => t.name === 'invoke_security');
+    assert.equal(invoke?.execution?.taskSupport, 'optional', 'invoke tools can run as MCP tasks');
+    assert.ok(invoke?.inputSchema.required?.includes('task'));
+  });
+
+  it('invoke returns a job id at once; check with wait returns the review', async () => {
+    const t0 = performance.now();
+    const invoked = data(await client.callTool({ name: 'invoke_security', arguments: { task: 'Is this safe?', context: CONTEXT } }));
+    assert.ok(performance.now() - t0 < 2000, 'the call does not wait for the review');
+    assert.equal(invoked['status'], 'queued');
+    assert.match(String(invoked['next']), /check_persona_job/);
+    const jobId = String(invoked['job_id']);
+    const checked = data(await client.callTool({ name: 'check_persona_job', arguments: { job_id: jobId, wait_seconds: 30 } }));
+    assert.equal(checked['status'], 'completed');
+    assert.match(String(checked['result']), /`src\/pay\.ts:1`/);
+    const listed = data(await client.callTool({ name: 'list_persona_jobs', arguments: { persona: 'security' } }));
+    assert.deepEqual((listed['jobs'] as { job_id: string }[]).map((j) => j.job_id), [jobId]);
+    const stats = data(await client.callTool({ name: 'persona_database_stats', arguments: {} }));
+    assert.equal((stats['counts'] as Record<string, number>)['completed'], 1);
+    const personas = data(await client.callTool({ name: 'list_personas', arguments: {} }));
+    assert.ok((personas['personas'] as { id: string }[]).some((p) => p.id === 'accessibility'));
+    const date = data(await client.callTool({ name: 'current_date', arguments: {} }));
+    assert.match(String(date['date']), /^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('invalid arguments are isError results naming the field; reset without confirm is refused; an unknown persona lists the known ones', async () => {
+    const before = services!.store.list().length;
+    const noTask = await client.callTool({ name: 'invoke_security', arguments: { context: 'x' } });
+    assert.equal(noTask.isError, true);
+    assert.match(text(noTask), /task/);
+    const badWait = await client.callTool({ name: 'check_persona_job', arguments: { job_id: 'x', wait_seconds: 500 } });
+    assert.equal(badWait.isError, true);
+    assert.match(text(badWait), /wait_seconds/);
+    const reset = await client.callTool({ name: 'reset_persona_jobs', arguments: {} });
+    assert.equal(reset.isError, true);
+    assert.match(text(reset), /confirm/);
+    const resetFalse = await client.callTool({ name: 'reset_persona_jobs', arguments: { confirm: false } });
+    assert.equal(resetFalse.isError, true);
+    const ghost = await client.callTool({ name: 'invoke_persona', arguments: { persona: 'ghost', task: 'x' } });
+    assert.equal(ghost.isError, true);
+    assert.match(text(ghost), /UNKNOWN_PERSONA[\s\S]*Known personas: .*security/);
+    const outside = await client.callTool({ name: 'invoke_engineer', arguments: { task: 'x', files: ['../../etc/passwd'] } });
+    assert.equal(outside.isError, true);
+    assert.match(text(outside), /PATH_REFUSED/);
+    const missing = await client.callTool({ name: 'check_persona_job', arguments: { job_id: 'no-such-job' } });
+    assert.equal(missing.isError, true);
+    assert.match(text(missing), /JOB_NOT_FOUND/);
+    assert.equal(services!.store.list().length, before, 'no job was created by bad input');
+  });
+
+  it('a proposal cannot be approved through MCP: a forged approved_by and status are dropped', async () => {
+    const proposed = data(await client.callTool({ name: 'propose_standard', arguments: { domain: 'security', topic: 'no-hardcoded-keys', title: 'No keys in code', body: '## Context\nKeys leak through git history.', approved_by: 'mallory', status: 'approved' } }));
+    assert.equal(proposed['status'], 'pending');
+    const row = services!.proposals.get(String(proposed['proposal_id']));
+    assert.equal(row?.status, 'pending');
+    assert.equal(row?.decidedBy, null);
+    assert.equal(row?.createdBy, 'agent');
+    const { tools } = await client.listTools();
+    assert.ok(!tools.some((t) => /approve/.test(t.name)), 'no tool approves');
+  });
+
+  it('sends progress notifications in increasing order while a check waits', async () => {
+    const invoked = data(await client.callTool({ name: 'invoke_engineer', arguments: { task: 'Review slowly [[demo:slow]]', context: CONTEXT } }));
+    const seen: { progress: number; message?: string }[] = [];
+    const checked = data(
+      await client.callTool({ name: 'check_persona_job', arguments: { job_id: invoked['job_id'], wait_seconds: 30 } }, CallToolResultSchema, {
+        onprogress: (p) => seen.push({ progress: p.progress, message: p.message }),
+      }),
+    );
+    assert.equal(checked['status'], 'completed');
+    assert.ok(seen.length >= 3, `several progress notifications (${seen.length})`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.progress > seen[i - 1]!.progress, `progress increases: ${seen.map((s) => s.progress).join(', ')}`);
+    assert.ok(seen.some((s) => /generating/.test(s.message ?? '')), 'the message names the phase');
+  });
+
+  it('cancelling the client request that waits on an invoke cancels the job', async () => {
+    const aborter = new AbortController();
+    const generating = deferred<void>();
+    const call = client.callTool({ name: 'invoke_engineer', arguments: { task: 'Cancel me [[demo:crawl]]', context: CONTEXT, wait_seconds: 40 } }, CallToolResultSchema, {
+      signal: aborter.signal,
+      onprogress: (p) => {
+        if (/generating/.test(p.message ?? '')) generating.resolve();
+      },
+    });
+    await withTimeout(generating.promise, 20_000, 'the job never started generating');
+    aborter.abort('the user pressed stop');
+    await assert.rejects(call);
+    const job = services!.store.list({ persona: 'engineer' })[0]!;
+    const cancelled = deferred<void>();
+    if (job.status === 'cancelled') cancelled.resolve();
+    services!.store.events.on('job:cancelled', (j) => j.id === job.id && cancelled.resolve());
+    await withTimeout(cancelled.promise, 5_000, 'the job was not cancelled');
+  });
+
+  it('runs an invoke as an MCP task: created, status notifications, result; and tasks/cancel cancels the job', async () => {
+    const notified: string[] = [];
+    client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
+      notified.push(`${n.params.taskId}:${n.params.status}`);
+    });
+    const messages: string[] = [];
+    let taskId = '';
+    let result: CallToolResult | undefined;
+    for await (const m of client.experimental.tasks.callToolStream({ name: 'invoke_security', arguments: { task: 'As a task', context: CONTEXT } }, CallToolResultSchema, { task: { ttl: 60_000 } })) {
+      messages.push(m.type);
+      if (m.type === 'taskCreated') taskId = m.task.taskId;
+      if (m.type === 'result') result = m.result as CallToolResult;
+      if (m.type === 'error') throw m.error;
+    }
+    assert.equal(messages[0], 'taskCreated');
+    assert.equal(messages.at(-1), 'result');
+    assert.equal(services!.store.get(taskId)?.status, 'completed', 'the task id is the job id');
+    assert.match(String(data(result)['result']), /Hard-coded credential/);
+    assert.equal((await client.experimental.tasks.getTask(taskId)).status, 'completed');
+    assert.ok(notified.includes(`${taskId}:working`), `status notifications while it ran (${notified.join(', ')})`);
+    assert.ok(notified.includes(`${taskId}:completed`), 'a status notification when it completed');
+
+    const stream = client.experimental.tasks.callToolStream({ name: 'invoke_engineer', arguments: { task: 'Long task [[demo:crawl]]', context: CONTEXT } }, CallToolResultSchema, { task: { ttl: 60_000 } });
+    const first = await stream.next();
+    assert.ok(!first.done && first.value.type === 'taskCreated');
+    const longId = first.value.task.taskId;
+    const cancelled = await client.experimental.tasks.cancelTask(longId);
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(services!.store.get(longId)?.status, 'cancelled');
+    assert.ok(notified.includes(`${longId}:cancelled`), 'a status notification when it was cancelled');
+    await stream.return();
+  });
+});
