@@ -170,7 +170,7 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
     for await (const m of client.experimental.tasks.callToolStream({ name: 'invoke_security', arguments: { task: 'As a task', context: CONTEXT } }, CallToolResultSchema, { task: { ttl: 60_000 } })) {
       messages.push(m.type);
       if (m.type === 'taskCreated') taskId = m.task.taskId;
-      if (m.type === 'result') result = m.result as CallToolResult;
+      if (m.type === 'result') result = m.result;
       if (m.type === 'error') throw m.error;
     }
     assert.equal(messages[0], 'taskCreated');
