@@ -6,6 +6,7 @@ import { ApiKeyStore, promptForApiKey } from './apiKey';
 import { askPersona, type AskArgs } from './askPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
+import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { createLog } from './output';
 import { reportPersonaProblems } from './personaDiagnostics';
 import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
@@ -21,6 +22,8 @@ export interface PersonasApi {
   readonly activationMs: number;
   /** From activate() to the store open and the UI following it. */
   readonly readyMs: number;
+  /** The MCP server definition provider (its definitions carry the loopback URL and token). */
+  readonly mcp: McpEndpointHost;
 }
 
 type JobArg = Job | { jobId: string } | string | undefined;
@@ -35,6 +38,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   readyMs = 0;
   services: PersonaServices | undefined;
   readonly ready: Promise<PersonaServices | undefined>;
+  readonly mcp: McpEndpointHost;
 
   private constructor(
     readonly log: vscode.LogOutputChannel,
@@ -43,6 +47,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   ) {
     const started = performance.now();
     this.disposables.push(log, apiKeys);
+    this.mcp = new McpEndpointHost(log);
+    this.disposables.push(this.mcp);
     const ui = this.registerUi();
     // The store and the workers start after activate() returns: opening the store compiles
     // sql.js's WebAssembly, and no other extension should wait for that.
@@ -50,7 +56,13 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       (services) => {
         this.services = services;
         this.readyMs = performance.now() - started;
-        if (services) ui.follow(services);
+        if (services) {
+          ui.follow(services);
+          this.mcp.start(services).catch((err: unknown) => {
+            this.log.error(`MCP server failed to start: ${err instanceof Error ? err.message : String(err)}`);
+            void vscode.window.showWarningMessage('Agent OS Personas: the MCP server for agents could not start; persona jobs still work here. The output channel has the reason.');
+          });
+        }
         return services;
       },
       (err: unknown) => {
@@ -133,6 +145,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         const job = await this.jobFrom(arg);
         await openJobDocument(job.id, job.persona);
       }),
+      'agentOsPersonas.copyMcpConfiguration': () => this.guard('Copy MCP Configuration', () => copyMcpConfiguration(this.mcp)),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);
         return (await (await this.requireServices()).pool.cancel(job.id)).status;
@@ -177,6 +190,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   /** Stops the workers and writes the final snapshot; deactivate awaits this. */
   async shutdown(): Promise<void> {
     const services = await this.ready.catch(() => undefined);
+    await this.mcp.close();
     await services?.dispose();
     this.dispose();
   }

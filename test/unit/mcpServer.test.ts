@@ -7,14 +7,10 @@ import { PersonaServices } from '../../src/services';
 import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { REPO_ROOT, useTempDir } from './tempDir';
+import { ALL_TOOLS } from './mcpTools';
 
 const CONTEXT = 'File: src/pay.ts (file, lines 1-2)\n1| const apiKey = "sk-live-1234567890";\n2| export const x = 1;';
 
-export const ALL_TOOLS = [
-  'cancel_persona_job', 'check_persona_job', 'current_date', 'invoke_architect', 'invoke_data', 'invoke_engineer', 'invoke_persona',
-  'invoke_qa', 'invoke_security', 'invoke_sre', 'list_persona_jobs', 'list_personas', 'persona_database_stats', 'propose_standard',
-  'reset_persona_jobs', 'retry_persona_job', 'search_standards',
-];
 
 function data(result: unknown): Record<string, unknown> {
   const r = result as CallToolResult;
