@@ -7,6 +7,7 @@ import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
 import type { Job, Retention } from './jobs/types';
 import { PersonaRegistry } from './personas/personaRegistry';
+import { personaSources } from './personas/personaSources';
 import { ModelResolver, type ModelSettings } from './personas/modelResolver';
 
 export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30, cancelledDays: 7 };
@@ -56,7 +57,7 @@ export class PersonaServices implements Disposable {
       store = await JobStore.open({ dir: dataDir, now, log: options.log });
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
-      const registry = new PersonaRegistry([join(options.extensionRoot, 'personas'), join(dataDir, 'personas')]);
+      const registry = new PersonaRegistry(personaSources(options.extensionRoot, options.workspaceRoot));
       const models = new ModelResolver(options.modelSettings, options.apiKey);
       const pool = new WorkerPool({
         store,
@@ -99,6 +100,7 @@ export class PersonaServices implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.maintenance.dispose();
+    this.registry.dispose();
     await this.pool.shutdown(graceMs);
     await this.models.dispose();
     await this.store.close();
