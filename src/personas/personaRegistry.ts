@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Debouncer, type Timers } from '../core/debouncer';
 import type { Disposable } from '../core/disposable';
 import { PersonaError } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import { problemOf, type Persona, type PersonaFileProblem } from './personaFile';
+import { PersonaFolderWatcher } from './personaFolderWatcher';
 import { parsePersonaFileAs, type PersonaSource } from './personaSources';
 
 /** What a reload changed; emitted only when the personas or the problems differ from before. */
@@ -19,6 +21,9 @@ export interface PersonaRegistryEvents extends Record<string, unknown> {
   change: PersonaRegistryChange;
 }
 
+/** How long a burst of file events is collected before one reload. */
+export const RELOAD_DEBOUNCE_MS = 150;
+
 /**
  * The personas that can be invoked, loaded from persona sources in precedence order (see
  * `personaSources`): a later source overrides an earlier one by id. A broken file is skipped
@@ -31,6 +36,7 @@ export class PersonaRegistry implements Disposable {
   private personas = new Map<string, Persona>();
   private problemList: PersonaFileProblem[] = [];
   private signature = '';
+  private readonly disposables: Disposable[] = [];
 
   constructor(sources: readonly (string | PersonaSource)[]) {
     this.sources = sources.map((s) => (typeof s === 'string' ? { format: 'agent-os', folder: s, suffix: '.md' } : s));
@@ -83,6 +89,24 @@ export class PersonaRegistry implements Disposable {
     return this.events.on('change', listener);
   }
 
+  /**
+   * Follows the workspace sources with `node:fs.watch` (see PersonaFolderWatcher) and reloads,
+   * debounced, when they change. For the CLI and other hosts without VS Code's file watcher.
+   */
+  watch(options: { debounceMs?: number; timers?: Timers; persistent?: boolean } = {}): Disposable {
+    const debouncer = new Debouncer(options.debounceMs ?? RELOAD_DEBOUNCE_MS, () => this.reload(), options.timers);
+    const folders = this.sources.flatMap((s) => (s.workspaceRoot ? [{ folder: s.folder, root: s.workspaceRoot }] : []));
+    const watcher = new PersonaFolderWatcher(folders, () => debouncer.trigger(), { persistent: options.persistent });
+    const handle: Disposable = {
+      dispose: () => {
+        watcher.dispose();
+        debouncer.dispose();
+      },
+    };
+    this.disposables.push(handle);
+    return handle;
+  }
+
   get problems(): readonly PersonaFileProblem[] {
     return this.problemList;
   }
@@ -110,6 +134,7 @@ export class PersonaRegistry implements Disposable {
   }
 
   dispose(): void {
+    for (const d of this.disposables.splice(0)) void d.dispose();
     this.events.removeAll();
   }
 }
