@@ -6,6 +6,7 @@ import type { PersonaRegistryChange } from '../personas/personaRegistry';
 import { PersonaServices } from '../services';
 import { ApiKeyStore, promptForApiKey } from './apiKey';
 import { askPersona, type AskArgs } from './askPersona';
+import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
 import { createLog } from './output';
@@ -146,6 +147,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         const job = await this.jobFrom(arg);
         await openJobDocument(job.id, job.persona);
       }),
+      'agentOsPersonas.exportPersona': (args?: ExportArgs) => this.guard('Export Persona', async () => exportPersonaCommand(await this.requireServices(), args ?? {})),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);
         return (await (await this.requireServices()).pool.cancel(job.id)).status;
