@@ -6,6 +6,8 @@ import { join, relative, resolve } from 'node:path';
 import { PersonaError } from './core/errors';
 import { formatDiff, formatSources } from './personas/context';
 import type { ModelSettings } from './personas/modelResolver';
+import { PersonaRegistry } from './personas/personaRegistry';
+import { personaSources } from './personas/personaSources';
 import { PersonaServices } from './services';
 import { TERMINAL_STATUSES, type Job } from './jobs/types';
 
@@ -16,7 +18,8 @@ Commands:
                                                     run a persona review on files, or on the
                                                     working tree's changes (git diff HEAD) with
                                                     --diff; prints the result
-  personas                                          list the personas
+  personas [--watch]                                list the personas (id, format, description);
+                                                    --watch: list again whenever a persona file changes
   help                                              this text
 
 Environment: ANTHROPIC_API_KEY (without it the offline demo model answers),
@@ -29,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // Listing personas needs no job store, so it never contends with VS Code for the store's lock.
+  if (command === 'personas') return listPersonas(rest.includes('--watch'));
   const services = await PersonaServices.create({
     workspaceRoot: process.cwd(),
     extensionRoot: join(__dirname, '..'),
@@ -39,11 +44,7 @@ async function main(argv: string[]): Promise<number> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   try {
-    for (const p of services.registry.problems) process.stderr.write(`warning: persona file skipped: ${p.file}:${p.line}: ${p.message}\n`);
-    if (command === 'personas') {
-      for (const p of services.registry.list()) process.stdout.write(`${p.id}\t${p.description}\n`);
-      return 0;
-    }
+    printProblems(services.registry);
     if (command === 'review') return await review(services, rest);
     process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
     return 1;
@@ -61,6 +62,38 @@ function gitDiff(): string {
     const stderr = (err as { stderr?: string }).stderr?.trim();
     throw new PersonaError('INVALID_INPUT', `"git diff HEAD" failed: ${stderr || (err instanceof Error ? err.message : String(err))}`, 'Run review --diff inside a git repository with at least one commit, or pass files instead.');
   }
+}
+
+function printProblems(registry: PersonaRegistry): void {
+  for (const p of registry.problems) process.stderr.write(`warning: persona file skipped: ${p.file}:${p.line}: ${p.message}\n`);
+}
+
+function printPersonas(registry: PersonaRegistry): void {
+  printProblems(registry);
+  for (const p of registry.list()) {
+    process.stdout.write(`${p.id}\t${p.format}\t${p.description}\n`);
+    for (const note of p.notes) process.stderr.write(`note: ${p.id} (${p.source}): ${note}\n`);
+  }
+}
+
+/**
+ * `personas`: prints the list (problems to stderr). With --watch, follows the workspace's
+ * persona folders with node:fs.watch (PersonaRegistry.watch) and prints again on each change,
+ * until Ctrl+C.
+ */
+async function listPersonas(watch: boolean): Promise<number> {
+  const registry = new PersonaRegistry(personaSources(join(__dirname, '..'), process.cwd()));
+  printPersonas(registry);
+  if (!watch) return 0;
+  registry.watch({ persistent: true });
+  registry.onDidChange((change) => {
+    const what = [...change.added.map((id) => `+${id}`), ...change.removed.map((id) => `-${id}`), ...change.changed.map((id) => `~${id}`)];
+    process.stderr.write(`personas changed${what.length ? ` (${what.join(' ')})` : ''}:\n`);
+    printPersonas(registry);
+  });
+  await new Promise<void>((stop) => process.once('SIGINT', () => stop()));
+  registry.dispose();
+  return 0;
 }
 
 async function review(services: PersonaServices, args: string[]): Promise<number> {

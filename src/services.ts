@@ -7,6 +7,7 @@ import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
 import type { Job, Retention } from './jobs/types';
 import { PersonaRegistry } from './personas/personaRegistry';
+import { personaSources } from './personas/personaSources';
 import { ModelResolver, type ModelSettings } from './personas/modelResolver';
 import { ProposalStore } from './standards/proposalStore';
 import { StandardsSearch } from './standards/standardsSearch';
@@ -60,7 +61,7 @@ export class PersonaServices implements Disposable {
       store = await JobStore.open({ dir: dataDir, now, log: options.log });
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
-      const registry = new PersonaRegistry([join(options.extensionRoot, 'personas'), join(dataDir, 'personas')]);
+      const registry = new PersonaRegistry(personaSources(options.extensionRoot, options.workspaceRoot));
       const models = new ModelResolver(options.modelSettings, options.apiKey);
       const proposals = new ProposalStore(store.sharedDatabase, now);
       const standards = new StandardsSearch(join(dataDir, 'standards'));
@@ -110,6 +111,7 @@ export class PersonaServices implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.maintenance.dispose();
+    this.registry.dispose();
     await this.pool.shutdown(graceMs);
     await this.models.dispose();
     await this.store.close();

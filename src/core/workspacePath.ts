@@ -18,9 +18,13 @@ export function resolveInWorkspace(root: string, input: string, what = 'path'): 
   if (typeof input !== 'string') refuse('it is not text');
   if (input.includes('\0')) refuse('it contains a NUL character');
   const trimmed = input.trim();
+  if (trimmed === '') refuse('it is empty');
   if (trimmed.length > 1024) refuse('it is longer than 1,024 characters');
   if (isAbsolute(trimmed) || /^[a-zA-Z]:/.test(trimmed) || trimmed.startsWith('\\') || trimmed.startsWith('~')) refuse('it is absolute; only paths inside the workspace can be used');
-  const segments = trimmed.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  // A backslash separates on Windows and is a name character elsewhere: refused so both agree.
+  if (trimmed.includes('\\')) refuse('it contains a backslash; use "/"');
+  if (hasLookAlike(trimmed)) refuse('it contains characters that read as "." or "/"');
+  const segments = trimmed.split(/\/+/).filter((s) => s !== '' && s !== '.');
   if (segments.some((s) => s === '..')) refuse('it climbs out with ".."');
   if (segments.some((s) => RESERVED_NAMES.test(s))) refuse('it uses a reserved device name');
   const target = join(root, ...segments);
@@ -64,6 +68,15 @@ function realParentOf(target: string): string {
       dir = parent;
     }
   }
+}
+
+/** A character other than "." and "/" whose compatibility (NFKC) form contains "." "/" or "\\" (e.g. full-width "．．／"). */
+function hasLookAlike(path: string): boolean {
+  for (const c of path) {
+    if (c === '.' || c === '/') continue;
+    if (/[./\\]/.test(c.normalize('NFKC'))) return true;
+  }
+  return false;
 }
 
 function printable(input: unknown): string {

@@ -1,76 +1,104 @@
-import { parseDocument, LineCounter } from 'yaml';
-import { PersonaError } from '../core/errors';
+import { problemError, readFrontMatter, type FrontMatterFile } from './frontMatter';
+import { modelFromAgentOs } from './modelNames';
+import { droppedToolsNote, PERSONA_TOOLS, toolNameList, toolsFromAgentOs, type MappedTools, type PersonaTool } from './toolNames';
 
-/** A persona as loaded from markdown with YAML front matter. */
+export { problemOf, type PersonaFileProblem } from './frontMatter';
+
+/** Where a persona was written: our `personas/<id>.md`, a Claude Code subagent, a Copilot custom agent. */
+export type PersonaFormat = 'agent-os' | 'claude' | 'copilot';
+
+/** A persona as loaded from markdown with YAML front matter, in any of the three formats. */
 export interface Persona {
   id: string;
   name: string;
   description: string;
-  tools: string[];
+  /** Our read-only tools; a file's other tools are dropped and named in `notes`. */
+  tools: PersonaTool[];
+  /** An Anthropic model id, or null for the configured model. */
   model: string | null;
   /** null for a core persona; "specialist" for `specialty: true`, or the specialty text given. */
   specialty: string | null;
   systemPrompt: string;
+  /** The file it was loaded from. */
   source: string;
+  format: PersonaFormat;
+  /** What the loader could not carry over (tools we do not have, a model it did not recognise). */
+  notes: string[];
 }
 
-export interface PersonaFileProblem {
-  file: string;
-  /** 1-based line of the problem in the file. */
-  line: number;
-  message: string;
+/** A persona id: what `invoke_persona`, the CLI and file names use. */
+export const SAFE_PERSONA_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The id for `raw` (lower-cased), or a problem naming the file and line when it is not a safe name. */
+export function personaId(raw: string, file: string, line: number, what: string): string {
+  const id = raw.trim().toLowerCase();
+  if (!SAFE_PERSONA_ID.test(id)) {
+    const suggestion = id.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+    const hint = suggestion && SAFE_PERSONA_ID.test(suggestion) ? `, e.g. "${suggestion}"` : '';
+    throw problemError({ file, line, message: `${what} "${raw}" is not a usable persona id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit${hint}` });
+  }
+  return id;
 }
 
-const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+/** A required text field, or a problem at its line (or the name's line when it is missing). */
+export function requiredText(fm: FrontMatterFile, key: string, file: string, lineIfMissing: number): string {
+  const value = fm.fields[key];
+  if (typeof value !== 'string' || value.trim() === '') {
+    const present = key in fm.fields;
+    throw problemError({ file, line: present ? fm.lineOf(key) : lineIfMissing, message: `front matter needs a "${key}" (text)` });
+  }
+  return value.trim();
+}
+
+/** The body as the system prompt; an empty one is a problem at the closing fence. */
+export function requiredPrompt(fm: FrontMatterFile, file: string): string {
+  if (fm.body === '') {
+    throw problemError({ file, line: fm.closingLine, message: 'the system prompt (the text after the front matter) is empty' });
+  }
+  return fm.body;
+}
 
 /**
- * Parses one persona file. YAML is parsed by the `yaml` package (kept, and its errors carry
- * line positions, which the diagnostics need); only the `---` fence is split here.
- * Throws PersonaError INVALID_INPUT with `problem` describing file and line.
+ * Tools: absent means every read-only tool; names with no equivalent are dropped with a note.
+ * `mapNames` is the format's table (src/personas/toolNames.ts).
+ */
+export function mappedTools(fm: FrontMatterFile, mapNames: (names: string[]) => MappedTools): { tools: PersonaTool[]; note?: string } {
+  if (!('tools' in fm.fields) || fm.fields['tools'] === null) return { tools: [...PERSONA_TOOLS] };
+  const { tools, dropped } = mapNames(toolNameList(fm.fields['tools']));
+  const note = droppedToolsNote(dropped);
+  return note ? { tools, note } : { tools };
+}
+
+export function notesOf(...notes: (string | undefined)[]): string[] {
+  return notes.filter((n): n is string => typeof n === 'string');
+}
+
+/**
+ * Parses one file of our own format, `personas/<id>.md` or `.agent-os/personas/<id>.md`: the
+ * file name is the id; front matter `name`, `description`, optional `tools` (our names, a list
+ * or comma-separated), `model` (an id, a Claude alias, or `inherit`) and `specialty`.
+ * Throws PersonaError INVALID_INPUT carrying a problem with file and line (see `problemOf`).
  */
 export function parsePersonaFile(text: string, file: string, idFromFile: string): Persona {
-  const fence = FRONT_MATTER.exec(text);
-  if (!fence) {
-    throw problemError({ file, line: 1, message: 'missing YAML front matter (a first line "---", the fields, then "---")' });
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(fence[1]!, { lineCounter, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const pos = lineCounter.linePos(firstError.pos[0]);
-    // +1: the front matter starts on the line after the opening fence.
-    throw problemError({ file, line: pos.line + 1, message: `front matter is not valid YAML: ${firstError.message.split('\n')[0]}` });
-  }
-  const data: unknown = doc.toJS();
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw problemError({ file, line: 2, message: 'front matter must be a mapping of fields (name, description, ...)' });
-  }
-  const fields = data as Record<string, unknown>;
-  const lineOf = (key: string): number => {
-    const node = doc.contents && 'items' in doc.contents ? (doc.contents.items as { key: { source?: string; range?: number[] } }[]).find((i) => i.key?.source === key) : undefined;
-    return node?.key.range ? lineCounter.linePos(node.key.range[0]!).line + 1 : 2;
-  };
-  const name = fields['name'];
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw problemError({ file, line: 2, message: 'front matter needs a "name" (text)' });
-  }
-  const description = fields['description'];
-  if (typeof description !== 'string' || description.trim() === '') {
-    throw problemError({ file, line: lineOf('name'), message: 'front matter needs a "description" (text)' });
-  }
-  const body = text.slice(fence[0].length).trim();
-  if (body === '') {
-    throw problemError({ file, line: text.slice(0, fence[0].length).split('\n').length, message: 'the system prompt (the text after the front matter) is empty' });
-  }
+  const fm = readFrontMatter(text, file);
+  const id = personaId(idFromFile, file, 1, 'the file name');
+  const name = requiredText(fm, 'name', file, 2);
+  const description = requiredText(fm, 'description', file, fm.lineOf('name'));
+  const systemPrompt = requiredPrompt(fm, file);
+  const tools = mappedTools(fm, toolsFromAgentOs);
+  const model = modelFromAgentOs(fm.fields['model']);
+  const specialty = fm.fields['specialty'];
   return {
-    id: idFromFile,
-    name: name.trim(),
-    description: description.trim(),
-    tools: toList(fields['tools']),
-    model: typeof fields['model'] === 'string' && fields['model'] !== 'inherit' ? fields['model'] : null,
-    specialty: specialtyOf(fields['specialty']),
-    systemPrompt: body,
+    id,
+    name,
+    description,
+    tools: tools.tools,
+    model: model.model,
+    specialty: specialtyOf(specialty),
+    systemPrompt,
     source: file,
+    format: 'agent-os',
+    notes: notesOf(tools.note, model.note),
   };
 }
 
@@ -81,20 +109,4 @@ export function parsePersonaFile(text: string, file: string, idFromFile: string)
 function specialtyOf(value: unknown): string | null {
   if (value === true) return 'specialist';
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
-function toList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
-  return [];
-}
-
-function problemError(problem: PersonaFileProblem): PersonaError {
-  const err = new PersonaError('INVALID_INPUT', `${problem.file}:${problem.line}: ${problem.message}`, 'Fix the persona file; the other personas still load.');
-  (err as PersonaError & { problem: PersonaFileProblem }).problem = problem;
-  return err;
-}
-
-export function problemOf(err: unknown): PersonaFileProblem | undefined {
-  return (err as { problem?: PersonaFileProblem } | undefined)?.problem;
 }

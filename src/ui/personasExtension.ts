@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import type { Job } from '../jobs/types';
+import type { Persona } from '../personas/personaFile';
+import type { PersonaRegistryChange } from '../personas/personaRegistry';
 import { PersonaServices } from '../services';
 import { ApiKeyStore, promptForApiKey } from './apiKey';
 import { askPersona, type AskArgs } from './askPersona';
+import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { createLog } from './output';
-import { reportPersonaProblems } from './personaDiagnostics';
+import { PersonaFileSync } from './personaFileSync';
 import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
 import { PersonasStatusBar } from './statusBar';
 
@@ -24,6 +27,10 @@ export interface PersonasApi {
   readonly readyMs: number;
   /** The MCP server definition provider (its definitions carry the loopback URL and token). */
   readonly mcp: McpEndpointHost;
+  /** The personas loaded now, from every source (empty before the services start). */
+  personas(): Persona[];
+  /** Fires when persona files change on disk and the registry reloads. */
+  readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
 }
 
 type JobArg = Job | { jobId: string } | string | undefined;
@@ -39,6 +46,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   services: PersonaServices | undefined;
   readonly ready: Promise<PersonaServices | undefined>;
   readonly mcp: McpEndpointHost;
+  readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
+  private readonly personaFiles: PersonaFileSync;
 
   private constructor(
     readonly log: vscode.LogOutputChannel,
@@ -49,6 +58,9 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.disposables.push(log, apiKeys);
     this.mcp = new McpEndpointHost(log);
     this.disposables.push(this.mcp);
+    this.personaFiles = new PersonaFileSync(log);
+    this.onDidChangePersonas = this.personaFiles.onDidChange;
+    this.disposables.push(this.personaFiles);
     const ui = this.registerUi();
     // The store and the workers start after activate() returns: opening the store compiles
     // sql.js's WebAssembly, and no other extension should wait for that.
@@ -79,6 +91,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     return new PersonasExtension(createLog(), new ApiKeyStore(context.secrets), context);
   }
 
+  personas(): Persona[] {
+    return this.services?.registry.list() ?? [];
+  }
+
   private async startServices(context: vscode.ExtensionContext): Promise<PersonaServices | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
@@ -100,12 +116,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     const tree = new JobTreeProvider(store);
     const documents = new JobDocumentProvider(store);
     const statusBar = new PersonasStatusBar();
-    const diagnostics = vscode.languages.createDiagnosticCollection('agent-os-personas');
     this.disposables.push(
       tree,
       documents,
       statusBar,
-      diagnostics,
       vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
       vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
     );
@@ -120,7 +134,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       }
       tree.follow(services.store);
       statusBar.follow(services.store);
-      reportPersonaProblems(services.registry, diagnostics, this.log);
+      this.personaFiles.follow(services.registry, vscode.Uri.file(services.workspaceRoot));
       void updateModelLabel();
     };
     const updateModelLabel = async (): Promise<void> => {
@@ -146,6 +160,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         await openJobDocument(job.id, job.persona);
       }),
       'agentOsPersonas.copyMcpConfiguration': () => this.guard('Copy MCP Configuration', () => copyMcpConfiguration(this.mcp)),
+      'agentOsPersonas.exportPersona': (args?: ExportArgs) => this.guard('Export Persona', async () => exportPersonaCommand(await this.requireServices(), args ?? {})),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);
         return (await (await this.requireServices()).pool.cancel(job.id)).status;

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { parsePersonaFile } from '../../src/personas/personaFile';
-import { PersonaRegistry } from '../../src/personas/personaRegistry';
+import { PersonaRegistry, type PersonaRegistryChange } from '../../src/personas/personaRegistry';
+import { personaSources } from '../../src/personas/personaSources';
 import { REPO_ROOT, useTempDir } from './tempDir';
+
+function write(file: string, text: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, text);
+}
+
+const ours = (name: string, description: string): string => `---\nname: ${name}\ndescription: ${description}\n---\nYou are ${name}.\n`;
 
 describe('persona files and the registry', () => {
   const tmp = useTempDir();
@@ -18,6 +26,8 @@ describe('persona files and the registry', () => {
     assert.equal(architect.name, 'architect');
     assert.deepEqual(architect.tools, ['search_standards', 'read_file', 'list_files', 'grep', 'propose_standard']);
     assert.equal(architect.model, null, '"inherit" means the configured model');
+    assert.equal(architect.format, 'agent-os');
+    assert.deepEqual(architect.notes, []);
     assert.match(architect.systemPrompt, /Architect/);
   });
 
@@ -37,14 +47,89 @@ describe('persona files and the registry', () => {
     assert.equal(nofence?.line, 1);
   });
 
-  it('lets a later folder override an earlier one by id', () => {
-    const shipped = join(tmp.path, 'a');
-    const workspace = join(tmp.path, 'b');
-    mkdirSync(shipped);
-    mkdirSync(workspace);
-    writeFileSync(join(shipped, 'qa.md'), '---\nname: qa\ndescription: shipped\n---\nShipped.\n');
-    writeFileSync(join(workspace, 'qa.md'), '---\nname: qa\ndescription: mine\n---\nMine.\n');
-    assert.equal(new PersonaRegistry([shipped, workspace]).require('qa').description, 'mine');
+  it('applies precedence across all four sources: shipped < .agent-os < .claude < .github', () => {
+    const ext = join(tmp.path, 'ext');
+    const ws = join(tmp.path, 'ws');
+    for (const id of ['a', 'b', 'c', 'd']) write(join(ext, 'personas', `${id}.md`), ours(id, 'shipped'));
+    write(join(ws, '.agent-os', 'personas', 'b.md'), ours('b', 'agent-os'));
+    write(join(ws, '.agent-os', 'personas', 'c.md'), ours('c', 'agent-os'));
+    write(join(ws, '.agent-os', 'personas', 'd.md'), ours('d', 'agent-os'));
+    write(join(ws, '.claude', 'agents', 'c.md'), ours('c', 'claude'));
+    write(join(ws, '.claude', 'agents', 'any-file-name.md'), ours('d', 'claude'));
+    write(join(ws, '.github', 'agents', 'd.agent.md'), '---\ndescription: copilot\n---\nYou are d.\n');
+    write(join(ws, '.github', 'agents', 'README.md'), '# not an agent: only *.agent.md files are read\n');
+    const registry = new PersonaRegistry(personaSources(ext, ws));
+    assert.deepEqual(registry.problems, []);
+    assert.deepEqual(registry.list().map((p) => [p.id, p.description, p.format]), [
+      ['a', 'shipped', 'agent-os'],
+      ['b', 'agent-os', 'agent-os'],
+      ['c', 'claude', 'claude'],
+      ['d', 'copilot', 'copilot'],
+    ]);
+    assert.equal(registry.require('d').source, join(ws, '.github', 'agents', 'd.agent.md'));
+  });
+
+  it('reports a broken file in each workspace source with its file and line; the shipped persona stays', () => {
+    const ext = join(tmp.path, 'ext');
+    const ws = join(tmp.path, 'ws');
+    write(join(ext, 'personas', 'qa.md'), ours('qa', 'shipped'));
+    const files = {
+      ours: join(ws, '.agent-os', 'personas', 'qa.md'),
+      claude: join(ws, '.claude', 'agents', 'qa.md'),
+      copilot: join(ws, '.github', 'agents', 'qa.agent.md'),
+    };
+    write(files.ours, '---\nname: qa\ndescription: [oops\n---\nx\n');
+    write(files.claude, '---\nname: qa\n---\nx\n');
+    write(files.copilot, '---\ndescription: d\nname: Q A\n---\nx\n');
+    const registry = new PersonaRegistry(personaSources(ext, ws));
+    assert.equal(registry.require('qa').description, 'shipped');
+    const byFile = new Map(registry.problems.map((p) => [p.file, p]));
+    assert.equal(byFile.get(files.ours)?.line, 3);
+    assert.equal(byFile.get(files.claude)?.line, 2);
+    assert.match(byFile.get(files.claude)?.message ?? '', /"description"/);
+    assert.equal(byFile.get(files.copilot)?.line, 3);
+    assert.match(byFile.get(files.copilot)?.message ?? '', /not a usable persona id/);
+  });
+
+  it('reports two files of one folder that claim the same id, and keeps the first', () => {
+    const ws = join(tmp.path, 'ws');
+    write(join(ws, '.claude', 'agents', 'a.md'), ours('twin', 'first'));
+    write(join(ws, '.claude', 'agents', 'b.md'), ours('twin', 'second'));
+    const registry = new PersonaRegistry(personaSources(join(tmp.path, 'none'), ws));
+    assert.equal(registry.require('twin').description, 'first');
+    assert.equal(registry.problems.length, 1);
+    assert.match(registry.problems[0]!.message, /already defined by .*a\.md/);
+    assert.ok(registry.problems[0]!.file.endsWith('b.md'));
+  });
+
+  it('reload picks up an added, a changed and a deleted file, and emits one change each', () => {
+    const ws = join(tmp.path, 'ws');
+    const file = join(ws, '.claude', 'agents', 'reviewer-x.md');
+    const registry = new PersonaRegistry(personaSources(join(tmp.path, 'none'), ws));
+    const changes: PersonaRegistryChange[] = [];
+    registry.onDidChange((c) => changes.push(c));
+    assert.equal(registry.reload(), undefined, 'nothing changed, nothing emitted');
+
+    write(file, ours('reviewer-x', 'first'));
+    registry.reload();
+    assert.deepEqual(changes.at(-1)?.added, ['reviewer-x']);
+    assert.equal(registry.require('reviewer-x').description, 'first');
+
+    write(file, ours('reviewer-x', 'second'));
+    registry.reload();
+    assert.deepEqual(changes.at(-1)?.changed, ['reviewer-x']);
+    assert.equal(registry.require('reviewer-x').description, 'second');
+
+    write(file, '---\nname: reviewer-x\ndescription: [\n---\nx\n');
+    registry.reload();
+    assert.deepEqual(changes.at(-1)?.removed, ['reviewer-x']);
+    assert.deepEqual(changes.at(-1)?.problems.map((p) => [p.file, p.line]), [[file, 3]]);
+
+    rmSync(file);
+    registry.reload();
+    assert.deepEqual(changes.at(-1)?.problems, [], 'the problem goes with the file');
+    assert.equal(registry.get('reviewer-x'), undefined);
+    assert.equal(changes.length, 4);
   });
 
   it('names the known ids when a persona does not exist', () => {
