@@ -64,7 +64,7 @@ port.on('message', (message: HostToWorker) => {
     lastPhase = progress.phase;
     post({ type: 'progress', jobId, progress });
   };
-  runPersona(input, model, controller.signal, onProgress, hostFor(jobId)).then(
+  runPersona(input, model, controller.signal, onProgress, { toolHost: hostFor(jobId) }).then(
     (outcome) => post({ type: 'completed', jobId, outcome }),
     (err: unknown) => {
       const error = serializeError(err);
