@@ -30,4 +30,15 @@ export default tseslint.config(
     files: ['src/ui/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts', 'bench/activation/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  // Test-only extensions in plain CommonJS (no build, outside the TypeScript project): untyped rules.
+  {
+    files: ['test/fixtures/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', fetch: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly' },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off', 'no-restricted-imports': 'off' },
+  },
 );

@@ -244,6 +244,8 @@ async function runIntegration() {
       extensionPath,
       testsEntry: path.join(outDir, 'test', 'integration', 'index.js'),
       workspaceFolder,
+      // A test-only chat model provider for the vscode.lm tests (test/fixtures/lm-provider-extension).
+      installExtensions: [path.join(root, 'test', 'fixtures', 'lm-provider-extension')],
       timeoutMs: INTEGRATION_TIMEOUT_MS,
     });
     printFailures('integration', result.failures);

@@ -24,6 +24,7 @@ Commands:
 
 Environment: ANTHROPIC_API_KEY (without it the offline demo model answers),
 AGENT_OS_PROVIDER=auto|anthropic|demo, AGENT_OS_MODEL, ANTHROPIC_BASE_URL.
+(vscode-lm, VS Code's own chat models, works only inside VS Code.)
 Exit status of review: 0 no high or critical findings, 2 high or critical findings, 1 the job failed.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -131,7 +132,8 @@ async function review(services: PersonaServices, args: string[]): Promise<number
 function settingsFromEnv(): ModelSettings {
   const provider = process.env['AGENT_OS_PROVIDER'];
   return {
-    provider: provider === 'anthropic' || provider === 'demo' ? provider : 'auto',
+    // vscode-lm is accepted so that asking for it fails with its own clear error (MODEL_UNAVAILABLE).
+    provider: provider === 'anthropic' || provider === 'demo' || provider === 'vscode-lm' ? provider : 'auto',
     model: process.env['AGENT_OS_MODEL'] ?? 'claude-sonnet-4-5',
     baseUrl: process.env['ANTHROPIC_BASE_URL'] ?? '',
     maxTokens: 4096,

@@ -9,6 +9,7 @@ import type { Job, Retention } from './jobs/types';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { personaSources } from './personas/personaSources';
 import { ModelResolver, type ModelSettings } from './personas/modelResolver';
+import type { ChatModelBridge } from './personas/chatBridge';
 import { ProposalStore } from './standards/proposalStore';
 import { StandardsSearch } from './standards/standardsSearch';
 
@@ -26,6 +27,8 @@ export interface ServicesOptions {
   workerMemoryMb?: number;
   modelSettings: () => ModelSettings;
   apiKey: () => Promise<string | undefined>;
+  /** The editor's chat models (VS Code's Language Model API); absent in the CLI. */
+  chatBridge?: ChatModelBridge;
   retention?: () => Retention;
   maxStoreBytes?: () => number;
   clock?: Clock;
@@ -62,7 +65,7 @@ export class PersonaServices implements Disposable {
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, options.workspaceRoot));
-      const models = new ModelResolver(options.modelSettings, options.apiKey);
+      const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
       const proposals = new ProposalStore(store.sharedDatabase, now);
       const standards = new StandardsSearch(join(dataDir, 'standards'));
       const pool = new WorkerPool({
@@ -72,6 +75,7 @@ export class PersonaServices implements Disposable {
         workerMemoryMb: options.workerMemoryMb,
         now,
         log: options.log,
+        chatBridge: options.chatBridge,
         toolHost: (job: Job) => ({
           searchStandards: (query) => standards.search(query),
           // The job's persona is the author, whatever the worker says; there is no approver here.

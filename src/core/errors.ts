@@ -14,6 +14,14 @@ export type PersonaErrorCode =
   | 'MODEL_UNREACHABLE'
   | 'MODEL_TIMEOUT'
   | 'MODEL_ERROR'
+  /** A provider that cannot run here (vscode-lm outside VS Code). */
+  | 'MODEL_UNAVAILABLE'
+  /** VS Code offers no chat model matching the selector. */
+  | 'NO_CHAT_MODEL'
+  /** The user has not allowed this extension to use the chat model (VS Code's consent). */
+  | 'MODEL_NO_PERMISSION'
+  /** The chat model's provider refused the request (quota, policy). */
+  | 'MODEL_BLOCKED'
   | 'UNKNOWN_PERSONA'
   | 'INVALID_INPUT'
   | 'PATH_REFUSED'

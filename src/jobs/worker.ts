@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError, PersonaError } from '../core/errors';
 import { runPersona } from '../personas/personaRunner';
 import type { ToolHost } from '../personas/tools/types';
+import { ChatChannelClient } from './chatChannel';
 import type { HostMethod, HostToWorker, WorkerToHost } from './workerProtocol';
 import type { JobProgress } from './types';
 
@@ -28,6 +29,8 @@ function hostFor(jobId: string): ToolHost {
     proposeStandard: (proposal) => call('proposeStandard', proposal) as ReturnType<ToolHost['proposeStandard']>,
   };
 }
+/** Chat model turns (vscode-lm) run in the host, which alone can call VS Code. */
+const chat = new ChatChannelClient(post);
 const latest = new Map<string, JobProgress>();
 
 /** Progress goes to the host at most every 150 ms per job, plus every phase change. */
@@ -43,6 +46,10 @@ port.on('message', (message: HostToWorker) => {
     pendingCalls.delete(message.callId);
     if (message.ok) pending?.resolve(message.value);
     else pending?.reject(new PersonaError(message.error.code, message.error.message, message.error.hint));
+    return;
+  }
+  if (message.type === 'lmEvent' || message.type === 'lmDone' || message.type === 'lmError') {
+    chat.handle(message);
     return;
   }
   if (message.type === 'checkpoint') {
@@ -64,7 +71,7 @@ port.on('message', (message: HostToWorker) => {
     lastPhase = progress.phase;
     post({ type: 'progress', jobId, progress });
   };
-  runPersona(input, model, controller.signal, onProgress, hostFor(jobId)).then(
+  runPersona(input, model, controller.signal, onProgress, { toolHost: hostFor(jobId), chat }).then(
     (outcome) => post({ type: 'completed', jobId, outcome }),
     (err: unknown) => {
       const error = serializeError(err);

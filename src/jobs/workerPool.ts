@@ -9,6 +9,8 @@ import { EtaEstimator } from './eta';
 import type { Job } from './types';
 import type { ToolHost } from '../personas/tools/types';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { ChatModelBridge } from '../personas/chatBridge';
+import { ChatChannelHost } from './chatChannel';
 
 export interface RunPlan {
   input: PersonaRunInput;
@@ -28,6 +30,11 @@ export interface WorkerPoolOptions {
   workerMemoryMb?: number;
   /** Serves the tools that need the host (standards search, proposals); without it they fail with a hint. */
   toolHost?: (job: Job) => ToolHost;
+  /**
+   * Serves chat model turns for vscode-lm jobs (the editor's Language Model API). Without it
+   * (the CLI) such a turn fails with MODEL_UNAVAILABLE and a hint.
+   */
+  chatBridge?: ChatModelBridge;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -38,6 +45,8 @@ export interface PoolEvents extends Record<string, unknown> {
 
 interface Slot {
   worker: Worker;
+  /** The chat model turns this worker's job has open in the host. */
+  chat: ChatChannelHost;
   jobId: string | null;
   ready: Promise<void>;
   retired: boolean;
@@ -90,6 +99,8 @@ export class WorkerPool implements Disposable {
     if (job.status === 'running') {
       const slot = this.slots.find((s) => s.jobId === jobId);
       if (slot) {
+        // The editor's request is cancelled from here at once, whatever the worker does.
+        slot.chat.abortJob(jobId);
         this.post(slot, { type: 'cancel', jobId });
         this.cancelTimers.set(
           jobId,
@@ -138,7 +149,8 @@ export class WorkerPool implements Disposable {
       resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemoryMb ?? 512 },
     });
     let markReady: () => void = () => undefined;
-    const slot: Slot = { worker, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
+    const chat = new ChatChannelHost(this.options.chatBridge, (message) => worker.postMessage(message satisfies HostToWorker), this.options.log);
+    const slot: Slot = { worker, chat, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
     worker.on('message', (message: WorkerToHost) => {
       if (message.type === 'ready') {
         markReady();
@@ -170,6 +182,10 @@ export class WorkerPool implements Disposable {
       }
       case 'hostCall':
         await this.answerHostCall(slot, message);
+        return;
+      case 'lmRequest':
+      case 'lmCancel':
+        slot.chat.handle(message);
         return;
       case 'checkpointed':
         this.checkpoints.get(jobId)?.();
@@ -206,6 +222,7 @@ export class WorkerPool implements Disposable {
     const jobId = slot.jobId;
     slot.jobId = null;
     if (jobId) {
+      slot.chat.abortJob(jobId);
       clearTimeout(this.cancelTimers.get(jobId));
       this.cancelTimers.delete(jobId);
     }
@@ -217,6 +234,7 @@ export class WorkerPool implements Disposable {
     slot.retired = true;
     const jobId = slot.jobId;
     this.release(slot);
+    slot.chat.abortAll();
     void slot.worker.terminate();
     const index = this.slots.indexOf(slot);
     if (this.disposed || index < 0) return;
@@ -287,6 +305,7 @@ export class WorkerPool implements Disposable {
     await Promise.all(
       this.slots.map((s) => {
         s.retired = true;
+        s.chat.abortAll();
         return s.worker.terminate();
       }),
     );

@@ -2,6 +2,7 @@ import type { SerializedError } from '../core/errors';
 import type { PersonaRunInput } from '../personas/personaRunner';
 import type { ModelConfig } from '../personas/modelConfig';
 import type { JobOutcome, JobProgress } from './types';
+import type { ChatHostMessage, ChatWorkerMessage } from './chatChannel';
 
 /** Messages from the host to a worker thread. */
 export type HostToWorker =
@@ -11,7 +12,9 @@ export type HostToWorker =
   | { type: 'checkpoint'; jobId: string }
   /** The answer to a worker's hostCall. */
   | { type: 'hostReply'; callId: number; ok: true; value: unknown }
-  | { type: 'hostReply'; callId: number; ok: false; error: SerializedError };
+  | { type: 'hostReply'; callId: number; ok: false; error: SerializedError }
+  /** A chat model turn served by the host (vscode-lm): events, then done or error. See chatChannel.ts. */
+  | ChatHostMessage;
 
 /** What a worker may ask of the host (which owns the store and the standards index). */
 export type HostMethod = 'searchStandards' | 'proposeStandard';
@@ -24,4 +27,6 @@ export type WorkerToHost =
   | { type: 'failed'; jobId: string; error: SerializedError }
   | { type: 'cancelled'; jobId: string }
   | { type: 'checkpointed'; jobId: string }
-  | { type: 'hostCall'; jobId: string; callId: number; method: HostMethod; args: unknown };
+  | { type: 'hostCall'; jobId: string; callId: number; method: HostMethod; args: unknown }
+  /** Start or cancel a chat model turn in the host (vscode-lm). See chatChannel.ts. */
+  | ChatWorkerMessage;

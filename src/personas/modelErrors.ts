@@ -7,7 +7,7 @@ const KEY_HINT = 'Run "Personas: Set Anthropic API Key" (stored in SecretStorage
 /** Maps what the Anthropic SDK throws to our error codes, each with a hint. */
 export function mapModelError(err: unknown, config: ModelConfig): PersonaError {
   if (err instanceof PersonaError) return err;
-  const where = config.kind === 'demo' ? 'the demo model' : `Anthropic (${config.baseURL ?? 'default endpoint'})`;
+  const where = config.kind === 'demo' ? 'the demo model' : config.kind === 'vscode-lm' ? config.label : `Anthropic (${config.baseURL ?? 'default endpoint'})`;
   if (err instanceof Anthropic.APIUserAbortError) {
     return new PersonaError('CANCELLED', 'The model request was cancelled.', 'Nothing to do; start the job again to rerun it.', { cause: err });
   }

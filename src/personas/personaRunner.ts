@@ -1,8 +1,9 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { PersonaError } from '../core/errors';
 import type { JobOutcome, JobProgress } from '../jobs/types';
+import type { ChatMessage, ChatToolResultBlock, ChatToolUseBlock, ChatTurnStreamer } from './chatBridge';
 import type { ModelConfig } from './modelConfig';
 import { mapModelError } from './modelErrors';
+import { turnModelFor } from './modelTurns';
 import { runTool, toolDefinitions, toolsFor } from './tools';
 import type { PersonaTool, ToolHost } from './tools/types';
 
@@ -29,21 +30,27 @@ export const DEFAULT_EXPECTED_OUTPUT_CHARS = 3000;
 export const MAX_TURNS = 12;
 export const MAX_TOOL_CALLS = 24;
 
-type Block = Anthropic.ContentBlockParam;
+/** What a run may reach outside the worker: the host's tools, and the editor's chat models. */
+export interface RunServices {
+  toolHost?: ToolHost;
+  chat?: ChatTurnStreamer;
+}
 
 /**
- * Runs one persona review as an agent loop against the Messages API: stream a turn, run the
- * tools it asks for (read-only, inside the workspace), send the results back, until the model
- * answers or the turn and tool budgets run out. Progress is reported at each checkpoint;
- * `signal` aborts the HTTP request at once (the SDK closes the socket).
+ * Runs one persona review as an agent loop: stream a model turn, run the tools it asks for
+ * (read-only, inside the workspace), send the results back, until the model answers or the
+ * turn and tool budgets run out. The turn goes to the Messages API (Anthropic, demo model) or
+ * to an editor chat model through the bridge (vscode-lm); the loop is the same. Progress is
+ * reported at each checkpoint; `signal` aborts the model request at once.
  */
 export async function runPersona(
   input: PersonaRunInput,
   config: ModelConfig,
   signal: AbortSignal,
   onProgress: (p: JobProgress) => void,
-  host?: ToolHost,
+  services: RunServices = {},
 ): Promise<JobOutcome> {
+  const host = services.toolHost;
   let percent = 0;
   const report = (p: JobProgress): void => {
     // Percent only moves forward, across turns and tool calls.
@@ -51,26 +58,20 @@ export async function runPersona(
     onProgress({ ...p, percent });
   };
   report({ phase: 'initializing', percent: 2, message: `Preparing the request for ${config.label}` });
-  const client = new Anthropic({
-    apiKey: config.apiKey,
-    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-    maxRetries: config.maxRetries,
-    timeout: config.idleTimeoutMs,
-  });
-  const model = config.kind === 'anthropic' && input.personaModel ? input.personaModel : config.model;
   const tools = availableTools(input, host);
   const definitions = toolDefinitions(tools);
   const request = new AbortController();
   const idle = new IdleWatchdog(config.idleTimeoutMs, () => request.abort(new PersonaError('MODEL_TIMEOUT', `${config.label} sent nothing for ${Math.round(config.idleTimeoutMs / 1000)} s.`, 'Retry the job; if it keeps happening raise "agentOsPersonas.model.requestTimeoutSeconds".')));
   const onAbort = (): void => request.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: userMessage(input) }];
+  const messages: ChatMessage[] = [{ role: 'user', content: userMessage(input) }];
   let shown = '';
   let tokensIn = 0;
   let tokensOut = 0;
   let toolCalls = 0;
   try {
     if (signal.aborted) throw new PersonaError('CANCELLED', 'The job was cancelled before it started.', 'Nothing to do.');
+    const model = turnModelFor(config, input.personaModel, input.jobId ?? '', services.chat);
     // A model cannot write more than max_tokens; an answer far past it is a runaway stream,
     // stopped before it can exhaust the worker's memory.
     const maxChars = Math.max(64_000, config.maxTokens * 16);
@@ -78,40 +79,41 @@ export async function runPersona(
       report({ phase: 'analyzing', percent: 8, message: turn === 0 ? `Waiting for ${config.label}` : `${config.label} is analysing what the tools found` });
       const lastTurn = turn >= MAX_TURNS - 1 || toolCalls >= MAX_TOOL_CALLS;
       idle.reset();
-      const stream = client.messages.stream(
+      let turnText = '';
+      const final = await model.turn(
         {
-          model,
-          max_tokens: config.maxTokens,
           system: `Persona: ${input.personaId}\n\n${input.systemPrompt}`,
           messages,
           // After the budget, tools stay defined (earlier turns used them) but may not be called.
-          ...(definitions.length > 0 ? { tools: definitions, tool_choice: lastTurn ? { type: 'none' as const } : { type: 'auto' as const } } : {}),
+          tools: definitions,
+          toolChoice: lastTurn ? 'none' : 'auto',
         },
-        { signal: request.signal },
+        {
+          onActivity: () => idle.reset(),
+          onText: (delta) => {
+            if (request.signal.aborted) return;
+            turnText += delta;
+            shown += delta;
+            if (turnText.length > maxChars) {
+              request.abort(new PersonaError('MODEL_ERROR', `${config.label} kept writing past ${maxChars} characters (max_tokens is ${config.maxTokens}); the answer was stopped.`, 'Retry the job; if the endpoint ignores max_tokens, check "agentOsPersonas.model.baseUrl".'));
+              return;
+            }
+            const share = Math.min(1, turnText.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
+            report({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: shown });
+          },
+        },
+        request.signal,
       );
-      let turnText = '';
-      stream.on('streamEvent', () => idle.reset());
-      stream.on('text', (delta) => {
-        turnText += delta;
-        shown += delta;
-        if (turnText.length > maxChars) {
-          request.abort(new PersonaError('MODEL_ERROR', `${config.label} kept writing past ${maxChars} characters (max_tokens is ${config.maxTokens}); the answer was stopped.`, 'Retry the job; if the endpoint ignores max_tokens, check "agentOsPersonas.model.baseUrl".'));
-          return;
-        }
-        const share = Math.min(1, turnText.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
-        report({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: shown });
-      });
-      const final = await stream.finalMessage();
-      tokensIn += final.usage.input_tokens;
-      tokensOut += final.usage.output_tokens;
-      const uses = final.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
-      if (final.stop_reason !== 'tool_use' || uses.length === 0 || lastTurn) {
+      tokensIn += final.usage.inputTokens;
+      tokensOut += final.usage.outputTokens;
+      const uses = final.content.filter((b): b is ChatToolUseBlock => b.type === 'tool_use');
+      if (final.stopReason !== 'tool_use' || uses.length === 0 || lastTurn) {
         const answer = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
         return { result: decorate(answer.trim() ? answer : shown, config, input.contextNote), tokensIn, tokensOut, toolCalls };
       }
       if (turnText) shown += '\n\n';
-      messages.push({ role: 'assistant', content: final.content as Block[] });
-      const results: Anthropic.ToolResultBlockParam[] = [];
+      messages.push({ role: 'assistant', content: final.content });
+      const results: ChatToolResultBlock[] = [];
       for (const use of uses) {
         if (toolCalls >= MAX_TOOL_CALLS) {
           results.push({ type: 'tool_result', tool_use_id: use.id, content: `Tool budget spent (${MAX_TOOL_CALLS} calls); write the review with what you have.`, is_error: true });
@@ -152,7 +154,7 @@ function availableTools(input: PersonaRunInput, host: ToolHost | undefined): Per
   });
 }
 
-function describeCall(use: Anthropic.ToolUseBlock): string {
+function describeCall(use: ChatToolUseBlock): string {
   const args = use.input as Record<string, unknown>;
   const subject = args['path'] ?? args['pattern'] ?? args['query'] ?? args['topic'];
   return typeof subject === 'string' ? `${use.name} ${subject.slice(0, 80)}` : use.name;

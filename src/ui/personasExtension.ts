@@ -10,6 +10,7 @@ import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
+import { LanguageModelBridge } from './lmBridge';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
 import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
@@ -107,6 +108,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       maxStoreBytes: () => readMaxStoreMegabytes() * 1024 * 1024,
       modelSettings: readModelSettings,
       apiKey: () => this.apiKeys.get(),
+      chatBridge: new LanguageModelBridge(),
       log: (line) => this.log.info(line),
     });
   }
@@ -146,7 +148,11 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       statusBar.setModel(model.label, model.kind === 'demo');
     };
     void updateModelLabel();
-    this.disposables.push(onModelSettingsChanged(() => void updateModelLabel()), this.apiKeys.onDidChange(() => void updateModelLabel()));
+    this.disposables.push(
+      onModelSettingsChanged(() => void updateModelLabel()),
+      this.apiKeys.onDidChange(() => void updateModelLabel()),
+      vscode.lm.onDidChangeChatModels(() => void updateModelLabel()),
+    );
 
     const commands: Record<string, (...args: never[]) => unknown> = {
       'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.ready, args ?? {}))?.id),

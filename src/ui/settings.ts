@@ -16,6 +16,7 @@ export function readModelSettings(): ModelSettings {
     baseUrl: c.get<string>('model.baseUrl', '').trim(),
     maxTokens: c.get<number>('model.maxTokens', 4096),
     requestTimeoutSeconds: c.get<number>('model.requestTimeoutSeconds', 600),
+    vscodeLmSelector: c.get<string>('model.vscodeLmSelector', '').trim(),
   };
 }
 

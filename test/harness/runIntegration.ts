@@ -15,6 +15,13 @@ export interface IntegrationOptions {
   testsEntry: string;
   /** Folder the workbench opens (use a fresh copy; tests may write into it). */
   workspaceFolder: string;
+  /**
+   * More extension folders, installed plainly (symlinked into the test's extensions folder) beside
+   * the development extension: test-only extensions such as the chat model provider fixture.
+   * (A second `extensionDevelopmentPath` in the payload does not work: the web workbench reads the
+   * payload into a Map, so only the last entry of a repeated key survives.)
+   */
+  installExtensions?: string[];
   /** Deadline for the whole run once the workbench shows; 5 minutes unless told. */
   timeoutMs?: number;
   /** Scratch folder name under test-output/; `integration` unless told. */
@@ -65,13 +72,15 @@ export async function runIntegrationSuite(opts: IntegrationOptions): Promise<Int
   const extensionPath = path.resolve(opts.extensionPath);
   const testsEntry = path.resolve(opts.testsEntry);
   const workspaceFolder = path.resolve(opts.workspaceFolder);
+  const installExtensions = (opts.installExtensions ?? []).map((p) => path.resolve(p));
   const timeoutMs = opts.timeoutMs ?? 5 * 60_000;
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   for (const [what, p] of [
     ['extension package.json', path.join(extensionPath, 'package.json')],
     ['tests entry', testsEntry],
     ['workspace folder', workspaceFolder],
-  ] as const) {
+    ...installExtensions.map((p) => ['installed extension package.json', path.join(p, 'package.json')] as const),
+  ]) {
     if (!fs.existsSync(p)) {
       throw new HarnessError(`${what} ${p} does not exist`);
     }
@@ -89,6 +98,7 @@ export async function runIntegrationSuite(opts: IntegrationOptions): Promise<Int
       runName,
       smokeDriver: true,
       folder: workspaceFolder,
+      extensions: installExtensions,
       env: { [RESULT_FILE_ENV]: resultFile },
     }).catch((err: unknown) => {
       throw new HarnessError(`code-server did not start: ${errorMessage(err)}`);

@@ -44,6 +44,17 @@ describe('DemoModelServer with the real Anthropic SDK', () => {
     assert.match(text, /`src\/orders\.ts:2`/);
   });
 
+  it('takes the system prompt from the first user text block when the request has no system (a vscode.lm client)', async () => {
+    const final = await client.messages.create({
+      model: 'demo-model', max_tokens: 1024,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Persona: security\n\nYou review `any` and `file:line` evidence.' }, { type: 'text', text: `Review this\n---\n${CONTEXT}` }] }],
+    });
+    const text = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    assert.match(text, /# Security review/);
+    assert.match(text, /`src\/orders\.ts:2`/);
+    assert.doesNotMatch(text, /You review/, 'the system prompt is not reviewed as the task');
+  });
+
   it('answers tool_use with streamed input JSON when tools are offered', async () => {
     const final = await client.messages.stream({
       model: 'demo-model', max_tokens: 1024,

@@ -277,7 +277,21 @@ function textOf(content: string | ConversationPart[]): string {
 function taskText(body: MessagesBody): string {
   const users = (body.messages ?? []).filter((m) => m.role === 'user');
   // The first user turn carries the task and context; later ones are tool results.
-  return users.length > 0 ? textOf(users[0]!.content) : '';
+  const first = users[0]?.content;
+  if (first === undefined) return '';
+  return textOf(inlineSystem(body) !== undefined && typeof first !== 'string' ? first.slice(1) : first);
+}
+
+/**
+ * The system prompt of a client that has no system role (VS Code's Language Model API): the
+ * first text block of the first user message, when it starts with the runner's `Persona:` line
+ * and more follows it.
+ */
+function inlineSystem(body: MessagesBody): string | undefined {
+  const first = body.messages?.[0];
+  if (body.system !== undefined || first?.role !== 'user' || typeof first.content === 'string' || first.content.length < 2) return undefined;
+  const head = first.content[0];
+  return head?.type === 'text' && /^Persona: [\w-]+/.test(head.text ?? '') ? head.text : undefined;
 }
 
 function hasToolResult(body: MessagesBody): boolean {
@@ -286,7 +300,7 @@ function hasToolResult(body: MessagesBody): boolean {
 
 /** The persona runner puts `Persona: <id>` on the system prompt's first line. */
 function personaOf(body: MessagesBody): string {
-  const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((s) => s.text ?? '').join('\n');
+  const system = typeof body.system === 'string' ? body.system : body.system ? body.system.map((s) => s.text ?? '').join('\n') : (inlineSystem(body) ?? '');
   return /^Persona: ([\w-]+)/m.exec(system)?.[1] ?? 'engineer';
 }
 
