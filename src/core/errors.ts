@@ -25,6 +25,7 @@ export type PersonaErrorCode =
   | 'STORE_FULL'
   | 'JOB_INTERRUPTED'
   | 'WORKER_CRASHED'
+  | 'PANEL_FAILED'
   | 'CANCELLED'
   | 'INTERNAL';
 
