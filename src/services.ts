@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Disposable } from './core/disposable';
 import { JobStore } from './jobs/jobStore';
 import { MaintenanceScheduler, type Clock } from './jobs/maintenance';
+import { PanelCoordinator } from './jobs/panel';
 import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
 import type { Job, Retention } from './jobs/types';
@@ -39,6 +40,8 @@ export class PersonaServices implements Disposable {
     readonly registry: PersonaRegistry,
     readonly models: ModelResolver,
     readonly pool: WorkerPool,
+    /** Panels: several personas on one context, one merged report. */
+    readonly panels: PanelCoordinator,
     readonly maintenance: MaintenanceScheduler,
     private readonly lock: StoreLock,
     /** Interrupted jobs found at start: re-queued or failed. */
@@ -74,6 +77,10 @@ export class PersonaServices implements Disposable {
           };
         },
       });
+      // Before the first pickup: a panel whose last child ended while the host was down is
+      // finished, and children of a panel that ended are cancelled rather than run.
+      const panels = new PanelCoordinator({ store, knownPersonas: () => registry.list().map((p) => p.id), cancel: (id, reason) => pool.cancel(id, reason), log: options.log });
+      await panels.recover();
       const maintenance = new MaintenanceScheduler({
         store,
         retention: options.retention ?? (() => DEFAULT_RETENTION),
@@ -81,7 +88,7 @@ export class PersonaServices implements Disposable {
         clock: options.clock,
         log: options.log,
       });
-      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, maintenance, lock, recovered);
+      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, panels, maintenance, lock, recovered);
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();
@@ -99,6 +106,8 @@ export class PersonaServices implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.maintenance.dispose();
+    // The coordinator stops first: children re-queued by the pool's shutdown are not a panel's end.
+    await this.panels.dispose();
     await this.pool.shutdown(graceMs);
     await this.models.dispose();
     await this.store.close();
