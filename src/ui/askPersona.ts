@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import { formatContext } from '../personas/context';
 import type { Job } from '../jobs/types';
 import type { PersonaServices } from '../services';
-import { readContextMaxChars, readOpenOnCompletion } from './settings';
-import { showJobProgress } from './jobProgress';
-import { openJobDocument } from './jobDocuments';
-import { reportJobFailure } from './jobFailure';
+import { editorContext } from './editorContext';
+import { followJob } from './jobProgress';
 
 /** Arguments accepted by `agentOsPersonas.askPersona`, so tests and other extensions need no UI. */
 export interface AskArgs {
@@ -23,9 +20,7 @@ export const EMPTY_TASK_MESSAGE = 'Describe what the persona should review or an
 
 export async function askPersona(services: PersonaServices | undefined, args: AskArgs = {}): Promise<Job | undefined> {
   if (!services) {
-    const open = 'Open Folder';
-    const choice = await vscode.window.showErrorMessage('Agent OS Personas needs an open folder: persona jobs and their results are kept in the workspace\'s .agent-os folder.', open);
-    if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
+    await explainNoFolder();
     return undefined;
   }
   const interactive = args.interactive ?? (args.persona === undefined || args.task === undefined);
@@ -47,13 +42,11 @@ export async function askPersona(services: PersonaServices | undefined, args: As
   return job;
 }
 
-async function followJob(services: PersonaServices, job: Job): Promise<void> {
-  const final = await showJobProgress(services.store, services.pool, job);
-  if (final.status === 'completed' && readOpenOnCompletion()) {
-    await openJobDocument(final.id, final.persona);
-  } else if (final.status === 'failed') {
-    await reportJobFailure(final);
-  }
+/** Without a folder there is no store: say so, and offer to open one. */
+export async function explainNoFolder(): Promise<void> {
+  const open = 'Open Folder';
+  const choice = await vscode.window.showErrorMessage('Agent OS Personas needs an open folder: persona jobs and their results are kept in the workspace\'s .agent-os folder.', open);
+  if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
 }
 
 async function pickPersona(services: PersonaServices): Promise<string | undefined> {
@@ -68,20 +61,4 @@ async function pickPersona(services: PersonaServices): Promise<string | undefine
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Ask a Persona', placeHolder: 'Which persona?', matchOnDetail: true });
   return picked?.id;
-}
-
-/** The selection, else the whole active file, numbered and bounded in size. */
-function editorContext(): { context: string; note: string | null } {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) return { context: '', note: null };
-  const doc = editor.document;
-  const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
-  const selection = editor.selection;
-  const useSelection = !selection.isEmpty;
-  const range = useSelection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
-  const formatted = formatContext(
-    { path, text: doc.getText(range), startLine: useSelection ? selection.start.line + 1 : 1, kind: useSelection ? 'selection' : 'file' },
-    readContextMaxChars(),
-  );
-  return { context: formatted.context, note: formatted.note };
 }

@@ -35,10 +35,12 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
 
   getTreeItem(job: Job): vscode.TreeItem {
     // The persona is the label and the status leads the description, so a narrow side bar
-    // still shows who is working and how far along; the task follows and may be cut.
-    const item = new vscode.TreeItem(job.persona, vscode.TreeItemCollapsibleState.None);
+    // still shows who is working and how far along; the task follows and may be cut. A panel's
+    // children share its task, so they show only their status.
+    const isParent = this.store()?.hasChildren(job.id) ?? false;
+    const item = new vscode.TreeItem(job.persona, isParent ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
-    item.description = `${jobDescription(job)} — ${jobTask(job, 80)}`;
+    item.description = job.parentId ? jobDescription(job) : `${jobDescription(job)} — ${jobTask(job, 80)}`;
     item.iconPath = jobIcon(job);
     item.tooltip = jobTooltip(job);
     item.contextValue = `job-${job.status}`;
@@ -49,9 +51,16 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
     return item;
   }
 
+  /** Top-level jobs, newest first; under a panel, its children in the order they were asked. */
   getChildren(element?: Job): Job[] {
-    if (element) return [];
-    return this.store()?.list({ limit: 200 }).filter((j) => j.parentId === null) ?? [];
+    const store = this.store();
+    if (!store) return [];
+    if (element) return store.list({ parentId: element.id, limit: 500 }).reverse();
+    return store.list({ parentId: null, limit: 200 });
+  }
+
+  getParent(job: Job): Job | undefined {
+    return job.parentId ? this.store()?.get(job.parentId) : undefined;
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import { PersonaError } from '../core/errors';
 import type { Job } from '../jobs/types';
 import { PersonaServices } from '../services';
 import { ApiKeyStore, promptForApiKey } from './apiKey';
+import { askPanel, type AskPanelArgs } from './askPanel';
 import { askPersona, type AskArgs } from './askPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
@@ -107,6 +108,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         this.log.info(`after a restart: ${requeued.length} interrupted job(s) re-queued, ${failed.length} failed after too many attempts`);
       }
       tree.follow(services.store);
+      documents.follow(services.store);
       statusBar.follow(services.store);
       reportPersonaProblems(services.registry, diagnostics, this.log);
       void updateModelLabel();
@@ -124,6 +126,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
 
     const commands: Record<string, (...args: never[]) => unknown> = {
       'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.ready, args ?? {}))?.id),
+      'agentOsPersonas.askPanel': (args?: AskPanelArgs) => this.guard('Ask the Panel', async () => (await askPanel(await this.ready, args ?? {}))?.id),
       'agentOsPersonas.setApiKey': (key?: string) => this.guard('Set Anthropic API Key', () => promptForApiKey(this.apiKeys, typeof key === 'string' ? key : undefined)),
       'agentOsPersonas.clearApiKey': () => this.guard('Clear Anthropic API Key', async () => {
         await this.apiKeys.clear();
