@@ -55,7 +55,7 @@ async function pickPersonas(services: PersonaServices): Promise<string[] | undef
   for (;;) {
     const picked = await vscode.window.showQuickPick(items, {
       title: 'Ask the Panel',
-      placeHolder: `Which personas? Pick ${MIN_PANEL_PERSONAS} to ${MAX_PANEL_PERSONAS}; each reviews the same task in parallel, and their findings are merged.`,
+      placeHolder: `Pick ${MIN_PANEL_PERSONAS} to ${MAX_PANEL_PERSONAS} personas; one merged report`,
       canPickMany: true,
       matchOnDetail: true,
       ignoreFocusOut: true,

@@ -16,11 +16,11 @@ export function jobDescription(job: Job): string {
   switch (job.status) {
     case 'queued':
       return 'queued';
-    case 'running': {
-      // A panel's message says how many of its personas are done, which says more than a phase.
-      const what = job.persona === PANEL_PERSONA ? (job.message ?? 'running') : (job.phase ?? 'running');
-      return `${what} ${job.percent}%${job.etaMs ? ` · ~${Math.ceil(job.etaMs / 1000)}s left` : ''}`;
-    }
+    case 'running':
+      // A panel says how many of its personas are done; each persona's row has its own percent.
+      // (Its row then changes only when a persona ends: see JobTreeProvider on repaints.)
+      if (job.persona === PANEL_PERSONA) return `running · ${job.message ?? ''}`;
+      return `${job.phase ?? 'running'} ${job.percent}%${job.etaMs ? ` · ~${Math.ceil(job.etaMs / 1000)}s left` : ''}`;
     case 'completed':
       return `completed${duration(job)}${job.modelLabel === 'demo model' ? ' · demo model' : ''}`;
     case 'failed':
