@@ -28,6 +28,9 @@ export async function askPanel(services: PersonaServices | undefined, args: AskP
     await explainNoFolder();
     return undefined;
   }
+  if (args.personas !== undefined && (!Array.isArray(args.personas) || args.personas.some((p) => typeof p !== 'string'))) {
+    throw new PersonaError('INVALID_INPUT', `"personas" must be a list of persona ids; got ${JSON.stringify(args.personas)}.`, 'Pass e.g. { personas: ["architect", "engineer", "security"], task: "…" }.');
+  }
   const interactive = args.interactive ?? (args.personas === undefined || args.task === undefined);
   const personas = args.personas ?? (await pickPersonas(services));
   if (!personas) return undefined;
