@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Disposable } from './core/disposable';
 import { JobStore } from './jobs/jobStore';
 import { MaintenanceScheduler, type Clock } from './jobs/maintenance';
+import { PanelCoordinator } from './jobs/panel';
 import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
 import type { Job, Retention } from './jobs/types';
@@ -45,6 +46,8 @@ export class PersonaServices implements Disposable {
     readonly registry: PersonaRegistry,
     readonly models: ModelResolver,
     readonly pool: WorkerPool,
+    /** Panels: several personas on one context, one merged report. */
+    readonly panels: PanelCoordinator,
     readonly maintenance: MaintenanceScheduler,
     readonly proposals: ProposalStore,
     readonly standards: StandardsSearch,
@@ -90,6 +93,10 @@ export class PersonaServices implements Disposable {
           };
         },
       });
+      // Before the first pickup: a panel whose last child ended while the host was down is
+      // finished, and children of a panel that ended are cancelled rather than run.
+      const panels = new PanelCoordinator({ store, knownPersonas: () => registry.list().map((p) => p.id), cancel: (id, reason) => pool.cancel(id, reason), log: options.log });
+      await panels.recover();
       const maintenance = new MaintenanceScheduler({
         store,
         retention: options.retention ?? (() => DEFAULT_RETENTION),
@@ -97,7 +104,7 @@ export class PersonaServices implements Disposable {
         clock: options.clock,
         log: options.log,
       });
-      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, maintenance, proposals, standards, lock, recovered);
+      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, panels, maintenance, proposals, standards, lock, recovered);
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();
@@ -115,6 +122,8 @@ export class PersonaServices implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.maintenance.dispose();
+    // The coordinator stops first: children re-queued by the pool's shutdown are not a panel's end.
+    await this.panels.dispose();
     this.registry.dispose();
     await this.pool.shutdown(graceMs);
     await this.models.dispose();

@@ -35,6 +35,7 @@ export type PersonaErrorCode =
   | 'STORE_FULL'
   | 'JOB_INTERRUPTED'
   | 'WORKER_CRASHED'
+  | 'PANEL_FAILED'
   | 'CANCELLED'
   | 'INTERNAL';
 

@@ -7,6 +7,7 @@ import { TypedEmitter } from '../core/typedEmitter';
 import type { JournalParam } from './journal';
 import { JournaledDatabase } from './journaledDatabase';
 import { rowToJob } from './jobRow';
+import { newJobRow, validateNewJob } from './jobInput';
 import {
   JOB_STATUSES,
   TERMINAL_STATUSES,
@@ -21,8 +22,7 @@ import {
 } from './types';
 
 export { SNAPSHOT_FILE, JOURNAL_FILE } from './journaledDatabase';
-export const MAX_TASK_CHARS = 20_000;
-export const MAX_CONTEXT_CHARS = 400_000;
+export { MAX_TASK_CHARS, MAX_CONTEXT_CHARS } from './jobInput';
 export const MAX_RESULT_CHARS = 200_000;
 export const MAX_PARTIAL_CHARS = 8_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -42,7 +42,8 @@ export interface JobStoreOptions {
 export interface ListOptions {
   status?: JobStatus | JobStatus[];
   persona?: string;
-  parentId?: string;
+  /** The children of this job; `null` lists only top-level jobs (no parent). */
+  parentId?: string | null;
   limit?: number;
   offset?: number;
 }
@@ -95,30 +96,46 @@ export class JobStore implements Disposable {
   async create(input: NewJob): Promise<Job> {
     this.assertOpen();
     this.assertAccepting();
-    const persona = input.persona?.trim();
-    if (!persona) {
-      throw new PersonaError('INVALID_INPUT', 'A job needs a persona id; none was given.', 'Pass a persona id such as "architect".');
-    }
-    const task = input.task?.trim();
-    if (!task) {
-      throw new PersonaError('INVALID_INPUT', 'A job needs a task; the task was empty.', 'Say what the persona should review or answer.');
-    }
-    if (task.length > MAX_TASK_CHARS) {
-      throw new PersonaError('INVALID_INPUT', `The task is ${task.length} characters; the limit is ${MAX_TASK_CHARS}.`, 'Put long material in the context (the selection or file), and keep the task to the question.');
-    }
-    const context = input.context ?? '';
-    if (context.length > MAX_CONTEXT_CHARS) {
-      throw new PersonaError('INVALID_INPUT', `The context is ${context.length} characters; the limit is ${MAX_CONTEXT_CHARS}.`, 'Send a smaller selection or file; the extension cuts context to the "agentOsPersonas.context.maxChars" setting.');
-    }
-    const job = newJobRow({ id: randomUUID(), persona, task, context, contextNote: input.contextNote ?? null, priority: input.priority ?? 0, createdAt: this.now(), parentId: input.parentId ?? null });
+    const v = validateNewJob(input);
+    const job = newJobRow({ id: randomUUID(), ...v, createdAt: this.now() });
     await this.write(
       `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, percent, created_at, parent_id)
        VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)`,
-      [job.id, persona, task, context, job.contextNote, job.priority, job.createdAt, job.parentId],
+      [job.id, job.persona, job.task, job.context, job.contextNote, job.priority, job.createdAt, job.parentId],
     );
     // The row is exactly what was inserted: no need to read it back (a read costs as much as the insert).
     this.events.emit('job:created', job);
     return job;
+  }
+
+  /**
+   * A coordinating parent and its children, in one statement (one journal record: after a
+   * crash either all of them exist or none). The parent is created `running` and no worker
+   * ever runs it: pickup takes only queued jobs, and `recoverInterrupted`, `retry` and
+   * `requeue` leave jobs that have children alone. Whoever created it must finish it.
+   */
+  async createWithChildren(parent: NewJob & { message: string }, children: NewJob[]): Promise<{ parent: Job; children: Job[] }> {
+    this.assertOpen();
+    this.assertAccepting();
+    if (children.length === 0) {
+      throw new PersonaError('INVALID_INPUT', 'A parent job needs at least one child; none was given.', 'Pass the child jobs to create with it.');
+    }
+    const t = this.now();
+    const p = validateNewJob({ ...parent, parentId: null });
+    const parentRow: Job = {
+      ...newJobRow({ id: randomUUID(), ...p, createdAt: t }),
+      status: 'running', phase: 'initializing', message: parent.message, startedAt: t, heartbeatAt: t,
+    };
+    const childRows = children.map((c) => newJobRow({ id: randomUUID(), ...validateNewJob(c), parentId: parentRow.id, createdAt: t }));
+    const rows = [parentRow, ...childRows];
+    // The parent comes first in the statement; SQLite checks the foreign key at the statement's end.
+    await this.write(
+      `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, phase, percent, message, created_at, started_at, heartbeat_at, parent_id)
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flatMap((r) => [r.id, r.persona, r.task, r.context, r.contextNote, r.priority, r.status, r.phase, r.message, r.createdAt, r.startedAt, r.heartbeatAt, r.parentId]),
+    );
+    for (const row of rows) this.events.emit('job:created', row);
+    return { parent: parentRow, children: childRows };
   }
 
   /** queued -> running. */
@@ -153,8 +170,8 @@ export class JobStore implements Disposable {
       ? `${outcome.result.slice(0, MAX_RESULT_CHARS)}\n\n_(Result cut at ${MAX_RESULT_CHARS} characters.)_`
       : outcome.result;
     await this.write(
-      `UPDATE jobs SET status = 'completed', phase = NULL, percent = 100, message = 'Completed', eta_ms = 0, partial_output = NULL, result = ?, tokens_in = ?, tokens_out = ?, tool_calls = ?, finished_at = ? WHERE id = ?`,
-      [result, outcome.tokensIn, outcome.tokensOut, outcome.toolCalls ?? 0, this.now(), id],
+      `UPDATE jobs SET status = 'completed', phase = NULL, percent = 100, message = 'Completed', eta_ms = 0, partial_output = NULL, result = ?, tokens_in = ?, tokens_out = ?, tool_calls = ?, model_label = COALESCE(?, model_label), finished_at = ? WHERE id = ?`,
+      [result, outcome.tokensIn, outcome.tokensOut, outcome.toolCalls ?? 0, outcome.modelLabel ?? null, this.now(), id],
     );
     return this.emitWith('job:completed', id);
   }
@@ -183,6 +200,7 @@ export class JobStore implements Disposable {
     if (job.status !== 'failed' && job.status !== 'cancelled') {
       throw new PersonaError('INVALID_TRANSITION', `Job ${id} is ${job.status}; only a failed or cancelled job can be retried.`, job.status === 'completed' ? 'Ask the persona again to get a new answer.' : 'Wait for it to finish, or cancel it first.');
     }
+    this.assertNotParent(job, 'retried');
     this.assertAccepting();
     await this.write(
       `UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, partial_output = NULL, result = NULL, error_code = NULL, error_message = NULL, error_hint = NULL, attempt = attempt + 1, started_at = NULL, finished_at = NULL, heartbeat_at = NULL WHERE id = ?`,
@@ -193,7 +211,7 @@ export class JobStore implements Disposable {
 
   /** running -> queued without counting an attempt: the host is shutting down, not the job failing. */
   async requeue(id: string, reason: string): Promise<Job> {
-    this.transition(id, ['running'], 'queued');
+    this.assertNotParent(this.transition(id, ['running'], 'queued'), 're-queued');
     await this.write(`UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, started_at = NULL WHERE id = ?`, [reason, id]);
     return this.emitWith('job:created', id);
   }
@@ -201,13 +219,15 @@ export class JobStore implements Disposable {
   /**
    * Jobs left `running` by a process that crashed or was killed. The store's owner lock
    * guarantees no other process runs them, so each is re-queued (attempt + 1) or, after
-   * `maxAttempts` runs, failed with the reason.
+   * `maxAttempts` runs, failed with the reason. A running parent (a job with children) is not
+   * a worker's job: it is left running for its coordinator to settle.
    */
   async recoverInterrupted(): Promise<{ requeued: Job[]; failed: Job[] }> {
     const max = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const requeued: Job[] = [];
     const failed: Job[] = [];
     for (const job of this.list({ status: 'running', limit: 500 })) {
+      if (this.hasChildren(job.id)) continue;
       const stale = job.heartbeatAt ? `last heard from ${Math.round((this.now() - job.heartbeatAt) / 1000)} s ago` : 'never heard from';
       if (job.attempt >= max) {
         failed.push(await this.fail(job.id, {
@@ -322,7 +342,9 @@ export class JobStore implements Disposable {
       where.push('persona = ?');
       params.push(options.persona);
     }
-    if (options.parentId !== undefined) {
+    if (options.parentId === null) {
+      where.push('parent_id IS NULL');
+    } else if (options.parentId !== undefined) {
       where.push('parent_id = ?');
       params.push(options.parentId);
     }
@@ -330,6 +352,19 @@ export class JobStore implements Disposable {
     const offset = Math.max(0, options.offset ?? 0);
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
     return this.database.query(sql, [...params, limit, offset]).map(rowToJob);
+  }
+
+  /** True when the job coordinates children (a panel): it is never run by a worker. */
+  hasChildren(id: string): boolean {
+    return this.database.query('SELECT 1 AS x FROM jobs WHERE parent_id = ? LIMIT 1', [id]).length > 0;
+  }
+
+  /** Jobs that have children, in these statuses, newest first (served by the jobs_parent index). */
+  parents(status: JobStatus | JobStatus[]): Job[] {
+    const statuses = Array.isArray(status) ? status : [status];
+    return this.database
+      .query(`SELECT * FROM jobs WHERE status IN (${statuses.map(() => '?').join(', ')}) AND id IN (SELECT parent_id FROM jobs WHERE parent_id IS NOT NULL) ORDER BY created_at DESC`, statuses)
+      .map(rowToJob);
   }
 
   /** The next job to run: highest priority, then oldest (served by the jobs_pickup index). */
@@ -401,6 +436,12 @@ export class JobStore implements Disposable {
     return job;
   }
 
+  private assertNotParent(job: Job, what: string): void {
+    if (this.hasChildren(job.id)) {
+      throw new PersonaError('INVALID_TRANSITION', `Job ${job.id} is a ${job.persona} of several jobs; it cannot be ${what} on its own.`, 'Retry its child jobs one by one, or start it again (for a panel: Personas: Ask the Panel…).');
+    }
+  }
+
   private emitWith<K extends 'job:created' | 'job:started' | 'job:progress' | 'job:completed' | 'job:failed' | 'job:cancelled'>(event: K, id: string): Job {
     const job = this.require(id);
     this.events.emit(event, job);
@@ -412,15 +453,6 @@ export class JobStore implements Disposable {
       throw new PersonaError('STORE_CLOSED', `The job store in ${this.dir} is closed.`, 'Reload the window to reopen it.');
     }
   }
-}
-
-/** A just-created job as its row reads: the column defaults of migration 001. */
-function newJobRow(v: Pick<Job, 'id' | 'persona' | 'task' | 'context' | 'contextNote' | 'priority' | 'createdAt' | 'parentId'>): Job {
-  return {
-    ...v,
-    status: 'queued', phase: null, percent: 0, message: null, etaMs: null, partialOutput: null, result: null, error: null,
-    modelLabel: null, tokensIn: 0, tokensOut: 0, toolCalls: 0, attempt: 1, startedAt: null, finishedAt: null, heartbeatAt: null, expiresAt: null,
-  };
 }
 
 function tail(text: string, max: number): string {

@@ -57,6 +57,8 @@ export interface JobOutcome {
   tokensIn: number;
   tokensOut: number;
   toolCalls?: number;
+  /** Sets the job's model label when given (a panel names its children's models). */
+  modelLabel?: string | null;
 }
 
 export interface JobEvents extends Record<string, unknown> {

@@ -10,6 +10,7 @@ import { JobTaskStore, toTask } from './taskStore';
 import { registerCancelPersonaJob } from './tools/cancelPersonaJob';
 import { registerCheckPersonaJob } from './tools/checkPersonaJob';
 import { registerCurrentDate } from './tools/currentDate';
+import { registerInvokePanel } from './tools/invokePanel';
 import { registerInvokePersonas } from './tools/invokePersona';
 import { registerListPersonaJobs } from './tools/listPersonaJobs';
 import { registerListPersonas } from './tools/listPersonas';
@@ -97,6 +98,7 @@ export function createPersonaServer(services: PersonaServices, options: { now?: 
   registerCurrentDate(server, deps);
   registerSearchStandards(server, deps);
   registerInvokePersonas(server, deps);
+  registerInvokePanel(server, deps);
   registerCheckPersonaJob(server, deps);
   registerListPersonaJobs(server, deps);
   registerCancelPersonaJob(server, deps);

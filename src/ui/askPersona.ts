@@ -2,11 +2,8 @@ import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import type { Job } from '../jobs/types';
 import type { PersonaServices } from '../services';
-import { readOpenOnCompletion } from './settings';
 import { CONTEXT_SOURCES, collectContext, pickContextSource, type ContextSourceKind } from './contextPicker';
-import { showJobProgress } from './jobProgress';
-import { openJobDocument } from './jobDocuments';
-import { reportJobFailure } from './jobFailure';
+import { followJob } from './jobProgress';
 
 /** Arguments accepted by `agentOsPersonas.askPersona`, so tests and other extensions need no UI. */
 export interface AskArgs {
@@ -27,9 +24,7 @@ export const EMPTY_TASK_MESSAGE = 'Describe what the persona should review or an
 
 export async function askPersona(services: PersonaServices | undefined, args: AskArgs = {}): Promise<Job | undefined> {
   if (!services) {
-    const open = 'Open Folder';
-    const choice = await vscode.window.showErrorMessage('Agent OS Personas needs an open folder: persona jobs and their results are kept in the workspace\'s .agent-os folder.', open);
-    if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
+    await explainNoFolder();
     return undefined;
   }
   const interactive = args.interactive ?? (args.persona === undefined || args.task === undefined);
@@ -59,13 +54,11 @@ export async function askPersona(services: PersonaServices | undefined, args: As
   return job;
 }
 
-async function followJob(services: PersonaServices, job: Job): Promise<void> {
-  const final = await showJobProgress(services.store, services.pool, job);
-  if (final.status === 'completed' && readOpenOnCompletion()) {
-    await openJobDocument(final.id, final.persona);
-  } else if (final.status === 'failed') {
-    await reportJobFailure(final);
-  }
+/** Without a folder there is no store: say so, and offer to open one. */
+export async function explainNoFolder(): Promise<void> {
+  const open = 'Open Folder';
+  const choice = await vscode.window.showErrorMessage('Agent OS Personas needs an open folder: persona jobs and their results are kept in the workspace\'s .agent-os folder.', open);
+  if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
 }
 
 async function pickPersona(services: PersonaServices): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { PANEL_PERSONA } from '../jobs/panel';
 import type { Job } from '../jobs/types';
 
 /** How a job reads in the tree, the notifications and the status bar. */
@@ -16,6 +17,9 @@ export function jobDescription(job: Job): string {
     case 'queued':
       return 'queued';
     case 'running':
+      // A panel says how many of its personas are done; each persona's row has its own percent.
+      // (Its row then changes only when a persona ends: see JobTreeProvider on repaints.)
+      if (job.persona === PANEL_PERSONA) return `running · ${job.message ?? ''}`;
       return `${job.phase ?? 'running'} ${job.percent}%${job.etaMs ? ` · ~${Math.ceil(job.etaMs / 1000)}s left` : ''}`;
     case 'completed':
       return `completed${duration(job)}${job.modelLabel === 'demo model' ? ' · demo model' : ''}`;
@@ -60,11 +64,16 @@ function duration(job: Job): string {
   return ` · ${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
 }
 
-/** The text of a job's result document. */
-export function jobDocument(job: Job): string {
+/** The text of a job's result document; a panel's lists its personas until its merged report is there. */
+export function jobDocument(job: Job, children: Job[] = []): string {
   if (job.status === 'completed') return job.result ?? '';
-  const lines = [`# ${jobTitle(job)}`, '', `Status: **${job.status}**`, ''];
+  const lines = [`# ${jobTitle(job)}`, '', `Status: **${job.status}**${job.status === 'running' && job.message ? ` — ${job.message}` : ''}`, ''];
   if (job.error) lines.push(`**${job.error.code}**: ${job.error.message}`, '', `What to do: ${job.error.hint}`, '');
+  if (children.length > 0) {
+    lines.push('## Personas', '');
+    for (const c of children) lines.push(`- **${c.persona}**: ${jobDescription(c)}${c.error ? ` — ${c.error.message} ${c.error.hint}` : ''}`);
+    lines.push('');
+  }
   if (job.partialOutput) lines.push('## Partial output', '', job.partialOutput);
   return lines.join('\n');
 }

@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
 import type { WorkerPool } from '../jobs/workerPool';
 import { TERMINAL_STATUSES, type Job } from '../jobs/types';
+import type { PersonaServices } from '../services';
+import { openJobDocument } from './jobDocuments';
+import { reportJobFailure } from './jobFailure';
 import { jobTitle } from './jobPresentation';
+import { readOpenOnCompletion } from './settings';
 
 /**
  * A progress notification for one job, with Cancel. Resolves with the job once it reaches a
@@ -43,4 +47,14 @@ export function showJobProgress(store: JobStore, pool: WorkerPool, job: Job): Pr
         }),
     ),
   );
+}
+
+/** Shows the job's progress; then opens its result, or says why it failed. */
+export async function followJob(services: PersonaServices, job: Job): Promise<void> {
+  const final = await showJobProgress(services.store, services.pool, job);
+  if (final.status === 'completed' && readOpenOnCompletion()) {
+    await openJobDocument(final.id, final.persona);
+  } else if (final.status === 'failed') {
+    await reportJobFailure(final);
+  }
 }

@@ -5,6 +5,7 @@ import type { Persona } from '../personas/personaFile';
 import type { PersonaRegistryChange } from '../personas/personaRegistry';
 import { PersonaServices } from '../services';
 import { ApiKeyStore, promptForApiKey } from './apiKey';
+import { askPanel, type AskPanelArgs } from './askPanel';
 import { askPersona, type AskArgs } from './askPersona';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
@@ -135,6 +136,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         this.log.info(`after a restart: ${requeued.length} interrupted job(s) re-queued, ${failed.length} failed after too many attempts`);
       }
       tree.follow(services.store);
+      documents.follow(services.store);
       statusBar.follow(services.store);
       this.personaFiles.follow(services.registry, vscode.Uri.file(services.workspaceRoot));
       void updateModelLabel();
@@ -156,6 +158,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
 
     const commands: Record<string, (...args: never[]) => unknown> = {
       'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.ready, args ?? {}))?.id),
+      'agentOsPersonas.askPanel': (args?: AskPanelArgs) => this.guard('Ask the Panel', async () => (await askPanel(await this.ready, args ?? {}))?.id),
       'agentOsPersonas.setApiKey': (key?: string) => this.guard('Set Anthropic API Key', () => promptForApiKey(this.apiKeys, typeof key === 'string' ? key : undefined)),
       'agentOsPersonas.clearApiKey': () => this.guard('Clear Anthropic API Key', async () => {
         await this.apiKeys.clear();

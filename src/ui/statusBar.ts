@@ -18,7 +18,8 @@ export class PersonasStatusBar implements vscode.Disposable {
 
   follow(store: JobStore): void {
     const update = (): void => {
-      this.running = store.countByStatus().running;
+      // A running panel is its children at work, not one more job.
+      this.running = store.countByStatus().running - store.parents('running').length;
       this.render();
     };
     for (const event of ['job:started', 'job:completed', 'job:failed', 'job:cancelled'] as const) {

@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { JOURNAL_FILE, JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
+import { Journal } from '../../src/jobs/journal';
 import { loadSqlJs } from '../../src/jobs/sqlite';
 import type { Job } from '../../src/jobs/types';
 import { useTempDir } from './tempDir';
@@ -127,6 +128,46 @@ describe('JobStore', () => {
     assert.deepEqual(store.list({ persona: 'qa' }).map((j) => j.task), ['t3', 't1']);
     assert.deepEqual(store.list({ limit: 2, offset: 1 }).map((j) => j.task), ['t3', 't2']);
     assert.throws(() => store.list({ status: 'weird' as never }), PersonaError);
+    await store.close();
+  });
+});
+
+describe('JobStore parents and children', () => {
+  const tmp = useTempDir();
+
+  it('creates a running parent and its queued children in one journal record; no pickup, recovery or retry touches the parent', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    const created: Job[] = [];
+    store.events.on('job:created', (j) => created.push(j));
+    const before = Journal.read(join(tmp.path, JOURNAL_FILE)).records.length;
+    const { parent, children } = await store.createWithChildren(
+      { persona: 'panel', task: 'Review it', message: '0 of 2 personas done' },
+      [{ persona: 'architect', task: 'Review it', context: 'File: a.ts\n1| x' }, { persona: 'security', task: 'Review it', context: 'File: a.ts\n1| x' }],
+    );
+    assert.equal(Journal.read(join(tmp.path, JOURNAL_FILE)).records.length, before + 1, 'one record: after a crash all of the panel exists or none');
+    assert.deepEqual(created.map((j) => j.id), [parent.id, ...children.map((c) => c.id)]);
+    assert.deepEqual(store.get(parent.id), parent, 'the returned parent is the row');
+    assert.deepEqual(children.map((c) => store.get(c.id)), children);
+    assert.equal(parent.status, 'running');
+    assert.ok(store.hasChildren(parent.id));
+    assert.deepEqual(store.parents('running').map((p) => p.id), [parent.id]);
+    assert.deepEqual(store.list({ parentId: null }).map((j) => j.id), [parent.id], 'top level: the parent only');
+    assert.equal(store.nextQueued()?.parentId, parent.id, 'pickup sees children, never the parent');
+    await store.start(children[0]!.id, 'demo model');
+    const { requeued, failed } = await store.recoverInterrupted();
+    assert.deepEqual(requeued.map((j) => j.id), [children[0]!.id], 'the running child is re-queued; the running parent is left to its coordinator');
+    assert.deepEqual(failed, []);
+    assert.equal(store.get(parent.id)?.status, 'running');
+    await store.cancel(parent.id);
+    await rejectsWithCode(store.retry(parent.id), 'INVALID_TRANSITION');
+    await store.close();
+  });
+
+  it('writes all of a panel or none of it: a bad child leaves nothing behind', async () => {
+    const store = await JobStore.open({ dir: tmp.path });
+    await rejectsWithCode(store.createWithChildren({ persona: 'panel', task: 't', message: 'm' }, [{ persona: 'engineer', task: 't' }, { persona: 'qa', task: ' ' }]), 'INVALID_INPUT');
+    await rejectsWithCode(store.createWithChildren({ persona: 'panel', task: 't', message: 'm' }, []), 'INVALID_INPUT');
+    assert.equal(store.list().length, 0);
     await store.close();
   });
 });

@@ -111,6 +111,18 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
     assert.equal(services!.store.list().length, before, 'no job was created by bad input');
   });
 
+  it('invoke_panel runs three personas as children of one parent, which completes with the merged report', async () => {
+    const started = data(await client.callTool({ name: 'invoke_panel', arguments: { personas: ['architect', 'engineer', 'security'], task: 'Panel over MCP', context: CONTEXT } }));
+    assert.equal((started['children'] as unknown[]).length, 3);
+    const done = data(await client.callTool({ name: 'check_persona_job', arguments: { job_id: started['job_id'], wait_seconds: 40 } }));
+    assert.equal(done['status'], 'completed');
+    assert.match(String(done['result']), /security/);
+    assert.match(String(done['result']), /`src\/pay\.ts:1`/);
+    const one = await client.callTool({ name: 'invoke_panel', arguments: { personas: ['architect'], task: 'x' } });
+    assert.equal(one.isError, true);
+    assert.match(text(one), /personas/);
+  });
+
   it('a proposal cannot be approved through MCP: a forged approved_by and status are dropped', async () => {
     const proposed = data(await client.callTool({ name: 'propose_standard', arguments: { domain: 'security', topic: 'no-hardcoded-keys', title: 'No keys in code', body: '## Context\nKeys leak through git history.', approved_by: 'mallory', status: 'approved' } }));
     assert.equal(proposed['status'], 'pending');

@@ -1,0 +1,34 @@
+import { PersonaError } from '../core/errors';
+import type { Job, NewJob } from './types';
+
+export const MAX_TASK_CHARS = 20_000;
+export const MAX_CONTEXT_CHARS = 400_000;
+
+/** A new job's fields, checked and normalised; throws INVALID_INPUT naming the value at fault. */
+export function validateNewJob(input: NewJob): { persona: string; task: string; context: string; contextNote: string | null; priority: number; parentId: string | null } {
+  const persona = input.persona?.trim();
+  if (!persona) {
+    throw new PersonaError('INVALID_INPUT', 'A job needs a persona id; none was given.', 'Pass a persona id such as "architect".');
+  }
+  const task = input.task?.trim();
+  if (!task) {
+    throw new PersonaError('INVALID_INPUT', 'A job needs a task; the task was empty.', 'Say what the persona should review or answer.');
+  }
+  if (task.length > MAX_TASK_CHARS) {
+    throw new PersonaError('INVALID_INPUT', `The task is ${task.length} characters; the limit is ${MAX_TASK_CHARS}.`, 'Put long material in the context (the selection or file), and keep the task to the question.');
+  }
+  const context = input.context ?? '';
+  if (context.length > MAX_CONTEXT_CHARS) {
+    throw new PersonaError('INVALID_INPUT', `The context is ${context.length} characters; the limit is ${MAX_CONTEXT_CHARS}.`, 'Send a smaller selection or file; the extension cuts context to the "agentOsPersonas.context.maxChars" setting.');
+  }
+  return { persona, task, context, contextNote: input.contextNote ?? null, priority: input.priority ?? 0, parentId: input.parentId ?? null };
+}
+
+/** A just-created job as its row reads: the column defaults of migration 001. */
+export function newJobRow(v: Pick<Job, 'id' | 'persona' | 'task' | 'context' | 'contextNote' | 'priority' | 'createdAt' | 'parentId'>): Job {
+  return {
+    ...v,
+    status: 'queued', phase: null, percent: 0, message: null, etaMs: null, partialOutput: null, result: null, error: null,
+    modelLabel: null, tokensIn: 0, tokensOut: 0, toolCalls: 0, attempt: 1, startedAt: null, finishedAt: null, heartbeatAt: null, expiresAt: null,
+  };
+}

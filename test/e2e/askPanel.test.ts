@@ -1,0 +1,109 @@
+// A person's path to a panel, clicked in Chromium on the real workbench: open a file, ask the
+// panel from the Command Palette, expand the panel in the Persona Jobs tree to see its three
+// personas, watch it complete into one merged report; then cancel a second panel from the tree.
+import * as assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+
+const PERSONAS = ['architect', 'engineer', 'security'];
+
+describe('Ask the Panel in the workbench', function () {
+  this.timeout(180_000);
+  let session: UiSession | undefined;
+
+  before(async () => {
+    session = await startUiSession({ name: 'panel', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  });
+  after(async () => {
+    await session?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
+  });
+
+  const current = (): UiSession => {
+    if (!session) throw new Error('the UI session did not start');
+    return session;
+  };
+  /** A tree row whose accessible label contains every part. */
+  const row = (...parts: string[]): Locator => current().page.locator(`${SELECTORS.treeRow}${parts.map((p) => `[aria-label*="${p}"]`).join('')}`).first();
+
+  /** Palette → the three core personas come pre-selected → Enter → the task → Enter. */
+  async function askPanel(task: string): Promise<void> {
+    const { page } = current();
+    await current().runCommand('Personas: Ask the Panel…', 60_000);
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask the Panel' }).waitFor({ state: 'visible', timeout: 30_000 });
+    for (const persona of PERSONAS) {
+      const option = page.locator(SELECTORS.quickInputRow, { hasText: persona }).first();
+      await option.waitFor({ state: 'visible', timeout: 15_000 });
+      // The row or its checkbox carries the state, depending on the workbench version.
+      const checked = (await option.getAttribute('aria-checked')) === 'true' || (await option.locator('input[type="checkbox"]:checked, [role="checkbox"][aria-checked="true"], .monaco-custom-toggle.checked').count()) > 0;
+      assert.equal(checked, true, `${persona} is pre-selected`);
+    }
+    await current().screenshot('pick-personas');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask the Panel: architect, engineer, security' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputBox).first().fill(task);
+    await page.keyboard.press('Enter');
+    // What goes along: the first offer (the active file when one is open) is taken with Enter.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'What should the persona look at?' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  /** Expands a collapsed tree row by its twistie (a click on the label would open the result). */
+  async function expand(label: string): Promise<void> {
+    const parent = row(label);
+    if ((await parent.getAttribute('aria-expanded')) !== 'true') await parent.locator('.monaco-tl-twistie').click();
+    await current().page.locator(`${SELECTORS.treeRow}[aria-expanded="true"][aria-label*="${label}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  it('runs a panel of three on the open file: the parent expands to its three personas and completes with one report', async () => {
+    const { page } = current();
+    // The panel reviews the active file, as Ask a Persona does.
+    await current().runCommand('Go to File', 30_000);
+    await page.locator(SELECTORS.quickInputBox).first().fill('payments.ts');
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    await askPanel('Review payments before merge [[demo:slow]]');
+    await page.locator(SELECTORS.activityIcon('Personas')).first().click();
+    const parent = row('panel: Review payments before merge');
+    await parent.waitFor({ state: 'visible', timeout: 30_000 });
+    await expand('panel: Review payments before merge');
+    const children = PERSONAS.map((p) => row(`${p}: Review payments before merge`));
+    for (const child of children) await child.waitFor({ state: 'visible', timeout: 30_000 });
+    for (const child of children) assert.equal(await child.getAttribute('aria-level'), '2', 'each persona sits under the panel');
+    assert.equal(await page.locator(`${SELECTORS.treeRow}[aria-level="1"][aria-label*="Review payments before merge"]`).count(), 1, 'the children are not repeated at the top level');
+    await row('panel: Review payments before merge', 'personas done').waitFor({ state: 'visible', timeout: 30_000 });
+    await current().screenshot('panel-running');
+
+    await row('panel: Review payments before merge', 'completed').waitFor({ state: 'visible', timeout: 90_000 });
+    for (const p of PERSONAS) await row(`${p}: Review payments before merge`, 'completed').waitFor({ state: 'visible', timeout: 15_000 });
+    await current().screenshot('panel-completed');
+    // The merged report opens on completion.
+    await page.locator('.tabs-container .tab', { hasText: /^panel-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const editor = page.locator('.editor-instance .view-lines', { hasText: 'Panel review' }).first();
+    await editor.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /Panel review: architect, engineer, security/);
+    assert.match(text, /Hard-coded credential — security/);
+    await current().screenshot('panel-report');
+  });
+
+  it('cancels a second panel from the tree: the parent and its three personas show cancelled', async () => {
+    const { page } = current();
+    await askPanel('Crawling panel to cancel [[demo:crawl]]');
+    const parent = row('panel: Crawling panel to cancel');
+    await parent.waitFor({ state: 'visible', timeout: 30_000 });
+    await expand('panel: Crawling panel to cancel');
+    for (const p of PERSONAS) await row(`${p}: Crawling panel to cancel`, 'generating').waitFor({ state: 'visible', timeout: 60_000 });
+    await parent.hover();
+    await parent.locator('.action-label[aria-label^="Cancel Job"]').click();
+    await row('panel: Crawling panel to cancel', 'cancelled').waitFor({ state: 'visible', timeout: 30_000 });
+    for (const p of PERSONAS) await row(`${p}: Crawling panel to cancel`, 'cancelled').waitFor({ state: 'visible', timeout: 30_000 });
+    await current().screenshot('panel-cancelled');
+    const labels = await Promise.all((await page.locator(SELECTORS.treeRow).all()).map(async (r) => (await r.getAttribute('aria-label')) ?? ''));
+    assert.equal(labels.filter((l) => l.includes('Crawling panel to cancel') && l.includes('cancelled')).length, 4, labels.join('\n'));
+  });
+});
