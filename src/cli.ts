@@ -9,6 +9,9 @@ import type { ModelSettings } from './personas/modelResolver';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { personaSources } from './personas/personaSources';
 import { PersonaServices } from './services';
+import { readEndpointFile, removeEndpointFile, writeEndpointFile } from './mcp/endpointFile';
+import { startMcpHttp } from './mcp/httpServer';
+import { serveStdio } from './mcp/stdio';
 import { TERMINAL_STATUSES, type Job } from './jobs/types';
 
 const USAGE = `Usage: agent-os-personas <command>
@@ -20,6 +23,10 @@ Commands:
                                                     --diff; prints the result
   personas [--watch]                                list the personas (id, format, description);
                                                     --watch: list again whenever a persona file changes
+  mcp [--http]                                      the MCP server for agents, over stdio (for
+                                                    Claude Code, Cursor); shares the store with
+                                                    VS Code when it has the folder open. --http:
+                                                    serve it on loopback HTTP with a token instead
   help                                              this text
 
 Environment: ANTHROPIC_API_KEY (without it the offline demo model answers),
@@ -35,15 +42,8 @@ async function main(argv: string[]): Promise<number> {
   }
   // Listing personas needs no job store, so it never contends with VS Code for the store's lock.
   if (command === 'personas') return listPersonas(rest.includes('--watch'));
-  const services = await PersonaServices.create({
-    workspaceRoot: process.cwd(),
-    extensionRoot: join(__dirname, '..'),
-    ownerKind: 'CLI',
-    workerCount: 2,
-    modelSettings: settingsFromEnv,
-    apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  if (command === 'mcp') return rest.includes('--http') ? serveHttp() : serveStdio({ workspaceRoot: process.cwd(), openServices: () => openServices('MCP server (stdio)'), log }).then(() => 0);
+  const services = await openServices('CLI');
   try {
     printProblems(services.registry);
     if (command === 'review') return await review(services, rest);
@@ -55,6 +55,47 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const CONTEXT_MAX_CHARS = 60_000;
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function openServices(ownerKind: string): Promise<PersonaServices> {
+  return PersonaServices.create({
+    workspaceRoot: process.cwd(),
+    extensionRoot: join(__dirname, '..'),
+    ownerKind,
+    workerCount: 2,
+    modelSettings: settingsFromEnv,
+    apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),
+    log,
+  });
+}
+
+/** `mcp --http`: the same server on loopback HTTP (token rules as in VS Code), until Ctrl+C. */
+async function serveHttp(): Promise<number> {
+  const dataDir = join(process.cwd(), '.agent-os');
+  let services: PersonaServices;
+  try {
+    services = await openServices('MCP server (HTTP)');
+  } catch (err) {
+    const endpoint = readEndpointFile(dataDir);
+    if (err instanceof PersonaError && err.code === 'STORE_LOCKED' && endpoint) {
+      log(`VS Code already serves MCP for this workspace at ${endpoint.url} (token in .agent-os/mcp-endpoint.json); use that endpoint.`);
+      return 1;
+    }
+    throw err;
+  }
+  const endpoint = await startMcpHttp(services, { log });
+  writeEndpointFile(dataDir, { url: endpoint.url, token: endpoint.token, pid: process.pid, owner: 'CLI (mcp --http)' });
+  log(`MCP server on ${endpoint.url}\nSend "Authorization: Bearer <token>"; the token is in .agent-os/mcp-endpoint.json (readable by you only). Ctrl+C stops.`);
+  await new Promise<void>((stop) => {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  removeEndpointFile(dataDir, endpoint.token);
+  await endpoint.close();
+  await services.dispose();
+  return 0;
+}
 
 function gitDiff(): string {
   try {

@@ -78,8 +78,10 @@ describe('Ask a Persona in the workbench', function () {
     await page.locator('.tabs-container .tab', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
 
     await current().runCommand('Personas: Ask a Persona…', 60_000);
-    await page.locator(SELECTORS.quickInputRow, { hasText: 'security' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // Thirteen personas: type to filter, as a person would, before the row is on screen.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask a Persona' }).waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator(SELECTORS.quickInputBox).first().fill('security');
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'security' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask security' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator(SELECTORS.quickInputBox).first().fill('Is the payment call safe to ship?');

@@ -21,8 +21,9 @@ describe('Reload the window while a job runs', function () {
     if (!session) throw new Error('the UI session did not start');
     const { page } = session;
     await session.runCommand('Personas: Ask a Persona…', 60_000);
-    await page.locator(SELECTORS.quickInputRow, { hasText: 'engineer' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask a Persona' }).waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator(SELECTORS.quickInputBox).first().fill('engineer');
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'engineer' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask engineer' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator(SELECTORS.quickInputBox).first().fill('Survive a reload [[demo:crawl]]');

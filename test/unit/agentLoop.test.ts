@@ -3,6 +3,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonaServices } from '../../src/services';
 import { runTool } from '../../src/personas/tools';
+import { runPersona } from '../../src/personas/personaRunner';
+import { DemoModelServer } from '../../src/personas/demoModel/server';
 import { proposeStandardTool } from '../../src/personas/tools/proposeStandard';
 import { readFileTool } from '../../src/personas/tools/readFile';
 import type { StandardProposalInput, ToolHost } from '../../src/personas/tools/types';
@@ -94,10 +96,35 @@ describe('the agent loop: tools inside the workspace, through a worker and the d
     assert.equal(pending[0]!.createdBy, 'security');
     assert.equal(pending[0]!.jobId, job.id);
     assert.equal(pending[0]!.decidedBy, null);
-    // Checkpoints in order, percent never going back.
-    assert.equal(phases[0], 'initializing');
+    // Percent never goes back. (A store event carries the row as it is when the event fires, so
+    // a quick checkpoint can be overtaken; the runner's exact order is checked below.)
     for (const phase of ['searching', 'analyzing', 'generating'] as const) assert.ok(phases.includes(phase), `phase ${phase} was reported (${phases.join(' → ')})`);
     assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'percent only moves forward');
+  });
+
+  it('reports its checkpoints in order: initializing, then analyzing, searching and generating as the turns go', async () => {
+    const root = join(tmp.path, 'ws');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(root, 'src', 'users.ts'), FLAWED);
+    const demo = await DemoModelServer.start({ chunkDelayMs: 0 });
+    try {
+      const phases: JobPhase[] = [];
+      const host: ToolHost = { searchStandards: () => Promise.resolve([]), proposeStandard: () => Promise.resolve({ id: 'p' }) };
+      const outcome = await runPersona(
+        { personaId: 'security', systemPrompt: 'Review.', task: 'Check `src/users.ts` [[demo:tools]]', context: '', contextNote: null, personaModel: null, tools: ['search_standards', 'read_file', 'list_files', 'grep'], workspaceRoot: root, jobId: 'j' },
+        { kind: 'demo', label: 'demo model', model: 'demo-model', apiKey: 'demo', baseURL: demo.url, maxTokens: 2048, idleTimeoutMs: 5000, maxRetries: 0 },
+        new AbortController().signal,
+        (p) => {
+          if (phases.at(-1) !== p.phase) phases.push(p.phase);
+        },
+        { toolHost: host },
+      );
+      assert.equal(outcome.toolCalls, 4);
+      // Turn 1 looks around, turn 2 reads, turn 3 answers.
+      assert.deepEqual(phases, ['initializing', 'analyzing', 'generating', 'searching', 'analyzing', 'generating', 'searching', 'analyzing', 'generating']);
+    } finally {
+      await demo.dispose();
+    }
   });
 
   it('explores the workspace on its own when given no code, and reviews what it read', async () => {

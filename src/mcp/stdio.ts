@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CallToolRequestSchema, CallToolResultSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PersonaError } from '../core/errors';
+import type { PersonaServices } from '../services';
+import { readEndpointFile } from './endpointFile';
+import { createPersonaServer, SERVER_NAME, SERVER_VERSION } from './server';
+
+export interface StdioOptions {
+  workspaceRoot: string;
+  /** Opens the workspace's services as the store's owner; throws STORE_LOCKED when another process owns it. */
+  openServices: () => Promise<PersonaServices>;
+  log: (line: string) => void;
+  stdin?: Readable;
+  stdout?: Writable;
+}
+
+/**
+ * `agent-os-personas mcp`: the persona MCP server over stdio for Claude Code, Cursor and
+ * other clients. When no one owns the workspace's store, this process owns it and serves the
+ * tools itself (with MCP tasks). When VS Code owns it, this process proxies every tool call to
+ * the editor's loopback endpoint (token from .agent-os/mcp-endpoint.json), so both see the
+ * same jobs; if the editor goes away mid-session, it takes the store over and carries on.
+ * Resolves when the client closes stdin.
+ */
+export async function serveStdio(options: StdioOptions): Promise<void> {
+  const transport = new StdioServerTransport(options.stdin, options.stdout);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+  });
+  let owned: PersonaServices | undefined;
+  try {
+    owned = await options.openServices();
+  } catch (err) {
+    if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
+  }
+  if (owned) {
+    options.log('agent-os-personas mcp: serving this workspace (this process owns the job store)');
+    const server = createPersonaServer(owned);
+    await server.connect(transport);
+    await closed;
+    await server.close();
+    await owned.dispose();
+    return;
+  }
+  const proxy = new StoreOwnerProxy(options);
+  await proxy.connectUpstream();
+  const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => proxy.call((c) => c.listTools()));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const progressToken = request.params._meta?.progressToken;
+    return proxy.call(
+      (client) =>
+        client.callTool({ name: request.params.name, arguments: request.params.arguments }, CallToolResultSchema, {
+          signal: extra.signal,
+          // Waits with wait_seconds run up to 50 s; progress keeps the upstream request alive.
+          timeout: 120_000,
+          resetTimeoutOnProgress: true,
+          ...(progressToken !== undefined
+            ? { onprogress: (p) => void extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken } }).catch(() => undefined) }
+            : {}),
+        }) as Promise<CallToolResult>,
+    );
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close();
+  await proxy.close();
+}
+
+/** The client the proxy forwards to: the editor's endpoint, or, after a takeover, our own server in memory. */
+class StoreOwnerProxy {
+  private client: Client | undefined;
+  private owned: PersonaServices | undefined;
+  private takingOver: Promise<void> | undefined;
+
+  constructor(private readonly options: StdioOptions) {}
+
+  async connectUpstream(): Promise<void> {
+    const endpoint = readEndpointFile(join(this.options.workspaceRoot, '.agent-os'));
+    if (!endpoint) {
+      throw new PersonaError('STORE_LOCKED', 'Another process owns this workspace\'s job store and publishes no MCP endpoint.', 'Close the other CLI using this folder, or open the folder in VS Code with Agent OS Personas (it serves MCP), then start again.');
+    }
+    const client = new Client({ name: 'agent-os-personas-stdio-proxy', version: SERVER_VERSION });
+    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } } }));
+    this.client = client;
+    this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${endpoint.url}`);
+  }
+
+  /** Runs `work` upstream; when the owner is gone, takes the store over and runs it here. */
+  async call<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    const client = this.client;
+    if (!client) throw new PersonaError('INTERNAL', 'The MCP proxy is not connected.', 'Restart the MCP server.');
+    try {
+      return await work(client);
+    } catch (err) {
+      if (this.owned || !isConnectionLoss(err)) throw err;
+      this.options.log(`agent-os-personas mcp: the store's owner went away (${err instanceof Error ? err.message : String(err)}); taking over`);
+      this.takingOver ??= this.takeOver();
+      await this.takingOver;
+      return work(this.client!);
+    }
+  }
+
+  private async takeOver(): Promise<void> {
+    await this.client?.close().catch(() => undefined);
+    try {
+      this.owned = await this.options.openServices();
+    } catch (err) {
+      // A new owner (a reloaded window) holds the store: follow its new endpoint instead.
+      if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
+      this.takingOver = undefined;
+      await this.connectUpstream();
+      return;
+    }
+    const server = createPersonaServer(this.owned);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'agent-os-personas-stdio', version: SERVER_VERSION });
+    await Promise.all([server.connect(a), client.connect(b)]);
+    this.client = client;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close().catch(() => undefined);
+    await this.owned?.dispose();
+  }
+}
+
+function isConnectionLoss(err: unknown): boolean {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
+  const text = err instanceof Error ? `${err.message} ${cause}` : String(err);
+  return /ECONNREFUSED|ECONNRESET|fetch failed|socket hang up|Connection closed|Session not found|404/i.test(text);
+}
