@@ -147,6 +147,14 @@ describe('DemoModelServer with the real Anthropic SDK', () => {
     for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 19, `retry ${i} came ${(at[i]! - at[i - 1]!).toFixed(1)} ms after the previous try`);
   });
 
+  it('shows an answer that is not in the review template as written, flagged', async () => {
+    const outcome = await runPersona({ personaId: 'qa', systemPrompt: 's', task: 't [[demo:not-template]]', context: '', contextNote: null, personaModel: null }, config(), new AbortController().signal, () => undefined);
+    assert.match(outcome.result, /^Looks fine to me\./, 'the answer is kept as the model wrote it');
+    assert.match(outcome.result, /does not follow the review template/);
+    const templated = await runPersona({ personaId: 'qa', systemPrompt: 's', task: 't', context: CONTEXT, contextNote: null, personaModel: null }, config(), new AbortController().signal, () => undefined);
+    assert.doesNotMatch(templated.result, /does not follow the review template/);
+  });
+
   it('fails a hung request with MODEL_TIMEOUT', async () => {
     await assert.rejects(
       runPersona({ personaId: 'qa', systemPrompt: 's', task: 't [[demo:hang-mid-stream]]', context: '', contextNote: null, personaModel: null }, config({ idleTimeoutMs: 300, maxRetries: 0 }), new AbortController().signal, () => undefined),
