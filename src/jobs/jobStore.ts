@@ -246,18 +246,28 @@ export class JobStore implements Disposable {
     return { requeued, failed };
   }
 
-  /** Deletes every job that is not running (confirm must be true); returns how many. */
+  /**
+   * Deletes every job that is not running (confirm must be true); returns how many top-level
+   * jobs went. Deleting a parent deletes its children (ON DELETE CASCADE), so a parent is kept
+   * while a child of it runs (a child retried after its panel ended), and so are the children
+   * of a running parent.
+   */
   async reset(confirm: boolean): Promise<number> {
     if (confirm !== true) {
       throw new PersonaError('INVALID_INPUT', 'Reset deletes every job that is not running and needs confirm: true.', 'Pass confirm: true if you mean it; finished jobs and their results cannot be recovered.');
     }
-    const count = Number(this.database.query(`SELECT COUNT(*) AS n FROM jobs WHERE status <> 'running' AND parent_id IS NULL`)[0]?.['n'] ?? 0);
-    await this.write(`DELETE FROM jobs WHERE status <> 'running' AND (parent_id IS NULL OR parent_id NOT IN (SELECT id FROM jobs WHERE status = 'running'))`, []);
+    const kept = `status <> 'running' AND ${hasNoChildIn(['running'])}`;
+    const count = Number(this.database.query(`SELECT COUNT(*) AS n FROM jobs WHERE ${kept} AND parent_id IS NULL`)[0]?.['n'] ?? 0);
+    await this.write(`DELETE FROM jobs WHERE ${kept} AND (parent_id IS NULL OR parent_id NOT IN (SELECT id FROM jobs WHERE status = 'running'))`, []);
     this.events.emit('jobs:removed', { count });
     return count;
   }
 
-  /** Deletes finished jobs older than their status's retention; returns how many. */
+  /**
+   * Deletes finished top-level jobs older than their status's retention, with their children;
+   * returns how many. A parent with a queued or running child (retried after the panel ended)
+   * is kept: queued and running jobs are never deleted.
+   */
   async cleanup(retention: Retention): Promise<number> {
     const now = this.now();
     const day = 24 * 60 * 60 * 1000;
@@ -269,8 +279,9 @@ export class JobStore implements Disposable {
     let count = 0;
     const changes: { sql: string; params: JournalParam[] }[] = [];
     for (const [status, cutoff] of cutoffs) {
-      count += Number(this.database.query('SELECT COUNT(*) AS n FROM jobs WHERE status = ? AND finished_at < ? AND parent_id IS NULL', [status, cutoff])[0]?.['n'] ?? 0);
-      changes.push({ sql: 'DELETE FROM jobs WHERE status = ? AND finished_at < ? AND parent_id IS NULL', params: [status, cutoff] });
+      const expired = `status = ? AND finished_at < ? AND parent_id IS NULL AND ${hasNoChildIn(['queued', 'running'])}`;
+      count += Number(this.database.query(`SELECT COUNT(*) AS n FROM jobs WHERE ${expired}`, [status, cutoff])[0]?.['n'] ?? 0);
+      changes.push({ sql: `DELETE FROM jobs WHERE ${expired}`, params: [status, cutoff] });
     }
     changes.push({ sql: 'UPDATE maintenance SET last_cleanup_at = ? WHERE id = 1', params: [now] });
     await this.database.writeAll(changes);
@@ -453,6 +464,11 @@ export class JobStore implements Disposable {
       throw new PersonaError('STORE_CLOSED', `The job store in ${this.dir} is closed.`, 'Reload the window to reopen it.');
     }
   }
+}
+
+/** SQL: the job has no child in these statuses (read through the jobs_parent index). */
+function hasNoChildIn(statuses: JobStatus[]): string {
+  return `id NOT IN (SELECT parent_id FROM jobs WHERE parent_id IS NOT NULL AND status IN (${statuses.map((s) => `'${s}'`).join(', ')}))`;
 }
 
 function tail(text: string, max: number): string {

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { resolveInWorkspace } from '../core/workspacePath';
+import { readWorkspaceText } from '../core/workspaceFile';
 import { formatSources } from '../personas/context';
 
 /** The context an agent may send with a job: text, or workspace files read here. */
@@ -16,7 +15,7 @@ export async function contextFrom(root: string, input: { context?: string; files
   const parts: string[] = [];
   const notes: string[] = [];
   if (input.files && input.files.length > 0) {
-    const sources = await Promise.all(input.files.map(async (path) => ({ path, text: await readFile(resolveInWorkspace(root, path, 'file'), 'utf8'), startLine: 1, kind: 'file' as const })));
+    const sources = await Promise.all(input.files.map(async (path) => ({ path, text: await readWorkspaceText(root, path, CONTEXT_MAX_CHARS), startLine: 1, kind: 'file' as const })));
     const formatted = formatSources(sources, CONTEXT_MAX_CHARS);
     parts.push(formatted.context);
     if (formatted.note) notes.push(formatted.note);

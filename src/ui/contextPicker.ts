@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import { resolveInWorkspace } from '../core/workspacePath';
+import { readWorkspaceText } from '../core/workspaceFile';
 import { formatContext, formatDiff, formatSources, type FormattedContext } from '../personas/context';
 import { readContextMaxChars } from './settings';
 
@@ -56,7 +55,7 @@ export async function collectContext(root: string, source: ContextSourceKind, fi
       const paths = files.length > 0 ? [...files] : await pickFiles(root);
       if (paths.length === 0) return { context: '', note: null };
       const sources = await Promise.all(
-        paths.map(async (path) => ({ path, text: await readFile(resolveInWorkspace(root, path, 'file'), 'utf8'), startLine: 1, kind: 'file' as const })),
+        paths.map(async (path) => ({ path, text: await readWorkspaceText(root, path, maxChars), startLine: 1, kind: 'file' as const })),
       );
       return formatSources(sources, maxChars);
     }

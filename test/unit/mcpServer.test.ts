@@ -105,6 +105,14 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
     const outside = await client.callTool({ name: 'invoke_engineer', arguments: { task: 'x', files: ['../../etc/passwd'] } });
     assert.equal(outside.isError, true);
     assert.match(text(outside), /PATH_REFUSED/);
+    // Found by the fuzz test: these were INTERNAL errors naming the absolute path, with the hint "Retry".
+    for (const [file, why] of [['missing.ts', /missing\.ts\\" does not exist/], ['.agent-os', /\.agent-os\\" is a folder/]] as const) {
+      const bad = await client.callTool({ name: 'invoke_engineer', arguments: { task: 'x', files: [file] } });
+      assert.equal(bad.isError, true);
+      assert.match(text(bad), /INVALID_INPUT/);
+      assert.match(text(bad), why);
+      assert.ok(!text(bad).includes(tmp.path), `the error does not say where the workspace is: ${text(bad)}`);
+    }
     const missing = await client.callTool({ name: 'check_persona_job', arguments: { job_id: 'no-such-job' } });
     assert.equal(missing.isError, true);
     assert.match(text(missing), /JOB_NOT_FOUND/);

@@ -152,6 +152,30 @@ describe('store maintenance, lock, compaction and corruption', function () {
     await store.close();
   });
 
+  it('reset and cleanup keep a parent while a child of it is retried: deleting the parent would delete the child too', async () => {
+    // Found by the MCP fuzz test: reset deleted a panel whose retried child was running, and the cascade took the child.
+    const clock = new ManualClock(Date.now());
+    const store = await JobStore.open({ dir: tmp.path, now: clock.now });
+    const { parent, children } = await store.createWithChildren({ persona: 'panel', task: 't', message: '0 of 2 personas done' }, [{ persona: 'qa', task: 't' }, { persona: 'sre', task: 't' }]);
+    const [retried, sibling] = children.map((c) => c.id) as [string, string];
+    await store.cancel(retried);
+    await store.cancel(sibling);
+    await store.cancel(parent.id);
+    await store.retry(retried);
+    clock.t += 10 * DAY;
+    assert.equal(await store.cleanup({ completedDays: 1, failedDays: 1, cancelledDays: 1 }), 0, 'cleanup keeps the parent of a queued child');
+    assert.equal(store.get(retried)?.status, 'queued');
+    await store.start(retried, null);
+    assert.equal(await store.reset(true), 0, 'reset keeps the parent of a running child');
+    assert.equal(store.get(retried)?.status, 'running', 'the running child is still there');
+    assert.ok(store.get(parent.id));
+    assert.equal(store.get(sibling), undefined, 'its finished sibling went');
+    await store.complete(retried, { result: 'r', tokensIn: 0, tokensOut: 0 });
+    assert.equal(await store.reset(true), 1, 'once nothing under it runs, the parent goes with its children');
+    assert.deepEqual(store.list(), []);
+    await store.close();
+  });
+
   it('retries a failed job as attempt 2; refuses to retry a completed one', async () => {
     const store = await JobStore.open({ dir: tmp.path });
     const failed = await finishedJob(store, 'failed', 'f');
