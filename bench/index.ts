@@ -1,9 +1,12 @@
 // `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, then the
-// job engine (create latency and throughput, polls, replay, stalls, ETA: bench/jobEngine.ts).
+// job engine (create latency and throughput, polls, replay, stalls, ETA: bench/jobEngine.ts),
+// then MCP tool calls over HTTP and stdio (bench/mcp.ts). `--no-vscode`, `--no-engine` and
+// `--no-mcp` skip a part; `--only-mcp` runs the MCP part alone.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
+import { mcpBench, mcpOptionsFrom } from './mcp';
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -29,8 +32,11 @@ async function activation(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Agent OS Personas bench — ${new Date().toISOString()}, Node ${process.version}`);
-  if (!process.argv.includes('--no-vscode')) await activation();
-  if (!process.argv.includes('--no-engine')) await jobEngineBench();
+  const argv = process.argv.slice(2);
+  const onlyMcp = argv.includes('--only-mcp');
+  if (!onlyMcp && !argv.includes('--no-vscode')) await activation();
+  if (!onlyMcp && !argv.includes('--no-engine')) await jobEngineBench();
+  if (!argv.includes('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
 }
 
 main().catch((err: unknown) => {

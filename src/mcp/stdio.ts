@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -87,7 +88,7 @@ class StoreOwnerProxy {
       throw new PersonaError('STORE_LOCKED', 'Another process owns this workspace\'s job store and publishes no MCP endpoint.', 'Close the other CLI using this folder, or open the folder in VS Code with Agent OS Personas (it serves MCP), then start again.');
     }
     const client = new Client({ name: 'agent-os-personas-stdio-proxy', version: SERVER_VERSION });
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } } }));
+    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } }, fetch: longSessionFetch }));
     this.client = client;
     this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${endpoint.url}`);
   }
@@ -130,6 +131,16 @@ class StoreOwnerProxy {
     await this.owned?.dispose();
   }
 }
+
+/**
+ * The SDK's HTTP client gives one long-lived AbortSignal to every fetch of a session; Node's
+ * fetch adds a listener to it per request, dropped only by garbage collection, and warns past
+ * a limit. A proxy session lives for hours, so the limit is lifted for that signal.
+ */
+const longSessionFetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
+  if (init?.signal) setMaxListeners(0, init.signal);
+  return fetch(url, init);
+};
 
 function isConnectionLoss(err: unknown): boolean {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
