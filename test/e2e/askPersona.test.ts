@@ -69,13 +69,12 @@ describe('Ask a Persona in the workbench', function () {
 
   it('asks security about the open payments module; the result cites the planted credential by file and line', async () => {
     const { page } = current();
-    // Open the file the way a person does: Quick Open.
-    await page.keyboard.press('Control+P');
-    await page.locator(SELECTORS.quickInputBox).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // Open the file the way a person does: Go to File (Quick Open).
+    await current().runCommand('Go to File', 30_000);
     await page.locator(SELECTORS.quickInputBox).first().fill('payments.ts');
-    await page.locator(SELECTORS.quickInputRow, { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 30_000 });
 
     await current().runCommand('Personas: Ask a Persona…', 60_000);
     // Thirteen personas: type to filter, as a person would, before the row is on screen.
