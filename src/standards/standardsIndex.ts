@@ -224,7 +224,7 @@ export class StandardsIndex implements Disposable {
   }
 
   /** Follows the folder with node:fs.watch (the CLI; VS Code uses its own watcher). */
-  watch(options: { persistent?: boolean } = {}): Disposable {
+  watch(options: { persistent?: boolean } = {}): { dispose(): void } {
     const watcher = new StandardsFolderWatcher(this.folder, this.options.workspaceRoot, (p) => void this.refreshPath(p).catch((err: unknown) => this.log(`standards: ${p}: ${String(err)}`)), options);
     this.watchers.push(watcher);
     // Whatever changed between the first read and the watch being armed.
