@@ -63,10 +63,11 @@ export class PersonaServices implements Disposable {
     const clock = options.clock;
     const now = clock ? (): number => clock.now() : undefined;
     const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => options.log(`store lock lost: ${err.message}`));
-    // The standards are read while the store opens; the pool starts only after both, so a job's
-    // first search_standards sees every approved standard.
+    // The standards are read while the store opens and the pool starts. A search waits for
+    // that first read, so a job's first search_standards sees every approved standard, and
+    // jobs that have not reached a search yet do not wait for it (5,000 standards take seconds).
     const standards = new StandardsIndex({ workspaceRoot: options.workspaceRoot, log: options.log });
-    const indexing = standards.start();
+    void standards.start();
     let store: JobStore | undefined;
     try {
       store = await JobStore.open({ dir: dataDir, now, log: options.log });
@@ -75,7 +76,6 @@ export class PersonaServices implements Disposable {
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, options.workspaceRoot));
       const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
       const proposals = new ProposalStore(store.sharedDatabase, now);
-      await indexing;
       const pool = new WorkerPool({
         store,
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
