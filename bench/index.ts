@@ -1,9 +1,12 @@
-// `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, then the
-// job engine (create latency and throughput, polls, replay, stalls, ETA: bench/jobEngine.ts).
+// `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, the standards
+// search (bench/standards.ts), then the job engine (create latency and throughput, polls,
+// replay, stalls, ETA: bench/jobEngine.ts). Skip parts with --no-vscode, --no-standards,
+// --no-engine; --only-standards runs the standards figures alone.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
+import { standardsBench } from './standards';
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -29,8 +32,12 @@ async function activation(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Agent OS Personas bench — ${new Date().toISOString()}, Node ${process.version}`);
-  if (!process.argv.includes('--no-vscode')) await activation();
-  if (!process.argv.includes('--no-engine')) await jobEngineBench();
+  const has = (flag: string): boolean => process.argv.includes(flag);
+  const only = has('--only-standards');
+  if (!only && !has('--no-vscode')) await activation();
+  // Before the job engine: its sql.js use would hide the FTS4 comparison's memory growth.
+  if (!has('--no-standards')) await standardsBench();
+  if (!only && !has('--no-engine')) await jobEngineBench();
 }
 
 main().catch((err: unknown) => {
