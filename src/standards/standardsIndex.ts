@@ -77,10 +77,10 @@ function processTerm(term: string): string | null {
  * Ranked full-text search over the approved standards, by section, kept in memory.
  *
  * The engine is MiniSearch (BM25+ over the fields heading, title and text, boosted 2 / 1.5 / 1),
- * chosen over sql.js FTS4 by measurement (docs/standards.md, bench/standards.ts): at 5,000
- * standards its queries were about twice as fast, and it adds and discards one standard at a
- * time without a rebuild. The index is rebuilt from the files at start (not persisted: a
- * thousand standards index in well under a second) and follows them through `refreshPath`,
+ * chosen over sql.js FTS4 by measurement (docs/standards.md, bench/standards.ts): its queries
+ * were 1.5 to 2.5 times as fast, and it adds and discards one standard at a time without a
+ * rebuild. The index is rebuilt from the files at start (not persisted: hundreds of standards
+ * index in well under a second) and follows them through `refreshPath`,
  * which the watchers call: VS Code's file system watcher in the editor (src/ui/standardsWatcher.ts),
  * `watch()` (node:fs.watch) in the CLI.
  *
