@@ -7,7 +7,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StandardHit } from '../../src/personas/tools/types';
-import type { StandardsChange, StandardsChangeKind, StandardsIndex } from '../../src/standards/standardsIndex';
+import type { StandardsChange, StandardsIndex } from '../../src/standards/standardsIndex';
 import type { PersonasApi } from '../../src/ui/personasExtension';
 import { deferred, withTimeout } from '../harness/waitFor';
 
@@ -22,11 +22,17 @@ async function api(): Promise<PersonasApi> {
   return personas;
 }
 
-/** Subscribe first, then act. */
-function nextChange(index: StandardsIndex, path: string, kind: StandardsChangeKind): Promise<StandardsChange> {
-  const seen = deferred<StandardsChange>();
-  const off = index.events.on('standards:changed', (c) => c.path === path && c.kind === kind && seen.resolve(c));
-  return withTimeout(seen.promise, CHANGE_TIMEOUT_MS, `no "${kind}" event for ${path} from VS Code's watcher`).finally(off);
+/**
+ * Subscribe first, then act: resolves once an index change for `path` leaves `check` true.
+ * (Waiting for the next event of a kind is not enough: VS Code may still be delivering the
+ * previous step's events, each of which re-reads the file.)
+ */
+function indexedWhen(index: StandardsIndex, path: string, what: string, check: () => Promise<boolean>): Promise<void> {
+  const done = deferred<void>();
+  const off = index.events.on('standards:changed', (c: StandardsChange) => {
+    if (c.path === path) void check().then((ok) => ok && done.resolve(), (err: unknown) => done.reject(err));
+  });
+  return withTimeout(done.promise, CHANGE_TIMEOUT_MS, `${what}: no change to ${path} from VS Code's watcher made it so`).finally(off);
 }
 
 describe('standards in VS Code', function () {
@@ -49,7 +55,7 @@ describe('standards in VS Code', function () {
   it('indexes an approved file written by temp + rename, and Search Standards finds it', async () => {
     const dir = join(root, '.agent-os', 'standards', 'integration-x');
     mkdirSync(dir, { recursive: true });
-    const added = nextChange(index, rel, 'added');
+    const added = indexedWhen(index, rel, 'the approved standard is found', async () => (await search('quokka photographed'))[0]?.path === rel);
     const t0 = performance.now();
     writeFileSync(join(dir, '.approved-y.tmp'), '---\ndomain: integration-x\ntopic: approved-y\ntitle: Quokka rule\ntags: [marsupial]\n---\n\n# Quokka rule\n\n## Pattern\n\nEvery quokka is photographed from the front.\n');
     renameSync(join(dir, '.approved-y.tmp'), join(dir, 'approved-y.md'));
@@ -64,14 +70,12 @@ describe('standards in VS Code', function () {
   });
 
   it('re-indexes a hand edit, and drops the standards of a deleted folder', async () => {
-    const changed = nextChange(index, rel, 'changed');
+    const edited = indexedWhen(index, rel, 'the hand edit is found', async () => (await search('wombat'))[0]?.path === rel);
     writeFileSync(join(root, ...rel.split('/')), '## Pattern\n\nEvery wombat is photographed from the side.\n');
-    await changed;
-    assert.equal((await search('wombat'))[0]?.path, rel);
+    await edited;
     assert.deepEqual(await search('quokka'), []);
-    const removed = nextChange(index, rel, 'removed');
+    const removed = indexedWhen(index, rel, 'the deleted folder\'s standard is gone', async () => (await search('wombat')).length === 0);
     rmSync(join(root, '.agent-os', 'standards', 'integration-x'), { recursive: true });
     await removed;
-    assert.deepEqual(await search('wombat'), []);
   });
 });
