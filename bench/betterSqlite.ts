@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 export interface BetterSqliteStatement {
   run(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 export interface BetterSqliteDatabase {
   pragma(source: string): unknown;

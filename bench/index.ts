@@ -1,12 +1,14 @@
-// `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, then the
-// job engine (create latency and throughput, polls, replay, stalls, ETA: bench/jobEngine.ts),
-// then MCP tool calls over HTTP and stdio (bench/mcp.ts). `--no-vscode`, `--no-engine` and
-// `--no-mcp` skip a part; `--only-mcp` runs the MCP part alone.
+// `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, the standards
+// search (bench/standards.ts), the job engine (create latency and throughput, polls, replay,
+// stalls, ETA: bench/jobEngine.ts), then MCP tool calls over HTTP and stdio (bench/mcp.ts).
+// Skip parts with --no-vscode, --no-standards, --no-engine, --no-mcp; --only-standards and
+// --only-mcp run one part alone.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
 import { mcpBench, mcpOptionsFrom } from './mcp';
+import { standardsBench } from './standards';
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -33,10 +35,15 @@ async function activation(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`Agent OS Personas bench — ${new Date().toISOString()}, Node ${process.version}`);
   const argv = process.argv.slice(2);
-  const onlyMcp = argv.includes('--only-mcp');
-  if (!onlyMcp && !argv.includes('--no-vscode')) await activation();
-  if (!onlyMcp && !argv.includes('--no-engine')) await jobEngineBench();
-  if (!argv.includes('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
+  const has = (flag: string): boolean => argv.includes(flag);
+  const onlyMcp = has('--only-mcp');
+  const onlyStandards = has('--only-standards');
+  const only = onlyMcp || onlyStandards;
+  if (!only && !has('--no-vscode')) await activation();
+  // Before the job engine: its sql.js use would hide the FTS4 comparison's memory growth.
+  if (!onlyMcp && !has('--no-standards')) await standardsBench();
+  if (!only && !has('--no-engine')) await jobEngineBench();
+  if (!onlyStandards && !has('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
 }
 
 main().catch((err: unknown) => {

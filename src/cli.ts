@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // Listing personas needs no job store, so it never contends with VS Code for the store's lock.
   if (command === 'personas') return listPersonas(rest.includes('--watch'));
-  if (command === 'mcp') return rest.includes('--http') ? serveHttp() : serveStdio({ workspaceRoot: process.cwd(), openServices: () => openServices('MCP server (stdio)'), log }).then(() => 0);
+  if (command === 'mcp') return rest.includes('--http') ? serveHttp() : serveStdio({ workspaceRoot: process.cwd(), openServices: () => openServices('MCP server (stdio)', { watchStandards: true }), log }).then(() => 0);
   const services = await openServices('CLI');
   try {
     printProblems(services.registry);
@@ -58,8 +58,13 @@ const CONTEXT_MAX_CHARS = 60_000;
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function openServices(ownerKind: string): Promise<PersonaServices> {
-  return PersonaServices.create({
+/**
+ * The workspace's services. A long-lived server (`mcp`) also follows `.agent-os/standards` with
+ * node:fs.watch, so a standard approved in the editor while it runs is found; a one-shot review
+ * reads the standards once at start, which is all it needs.
+ */
+async function openServices(ownerKind: string, options: { watchStandards?: boolean } = {}): Promise<PersonaServices> {
+  const services = await PersonaServices.create({
     workspaceRoot: process.cwd(),
     extensionRoot: join(__dirname, '..'),
     ownerKind,
@@ -68,6 +73,9 @@ function openServices(ownerKind: string): Promise<PersonaServices> {
     apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),
     log,
   });
+  // The watch is disposed with the services (StandardsIndex.dispose).
+  if (options.watchStandards) services.standards.watch();
+  return services;
 }
 
 /** `mcp --http`: the same server on loopback HTTP (token rules as in VS Code), until Ctrl+C. */
@@ -75,7 +83,7 @@ async function serveHttp(): Promise<number> {
   const dataDir = join(process.cwd(), '.agent-os');
   let services: PersonaServices;
   try {
-    services = await openServices('MCP server (HTTP)');
+    services = await openServices('MCP server (HTTP)', { watchStandards: true });
   } catch (err) {
     const endpoint = readEndpointFile(dataDir);
     if (err instanceof PersonaError && err.code === 'STORE_LOCKED' && endpoint) {

@@ -12,7 +12,7 @@ import { personaSources } from './personas/personaSources';
 import { ModelResolver, type ModelSettings } from './personas/modelResolver';
 import type { ChatModelBridge } from './personas/chatBridge';
 import { ProposalStore } from './standards/proposalStore';
-import { StandardsSearch } from './standards/standardsSearch';
+import { StandardsIndex } from './standards/standardsIndex';
 
 export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30, cancelledDays: 7 };
 export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
@@ -50,7 +50,8 @@ export class PersonaServices implements Disposable {
     readonly panels: PanelCoordinator,
     readonly maintenance: MaintenanceScheduler,
     readonly proposals: ProposalStore,
-    readonly standards: StandardsSearch,
+    /** Ranked search over the approved standards; the editor or the CLI keeps it current (watchStandards, `standards.watch()`). */
+    readonly standards: StandardsIndex,
     private readonly lock: StoreLock,
     /** Interrupted jobs found at start: re-queued or failed. */
     readonly recovered: { requeued: Job[]; failed: Job[] },
@@ -62,6 +63,11 @@ export class PersonaServices implements Disposable {
     const clock = options.clock;
     const now = clock ? (): number => clock.now() : undefined;
     const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => options.log(`store lock lost: ${err.message}`));
+    // The standards are read while the store opens and the pool starts. A search waits for
+    // that first read, so a job's first search_standards sees every approved standard, and
+    // jobs that have not reached a search yet do not wait for it (5,000 standards take seconds).
+    const standards = new StandardsIndex({ workspaceRoot: options.workspaceRoot, log: options.log });
+    void standards.start();
     let store: JobStore | undefined;
     try {
       store = await JobStore.open({ dir: dataDir, now, log: options.log });
@@ -70,7 +76,6 @@ export class PersonaServices implements Disposable {
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, options.workspaceRoot));
       const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
       const proposals = new ProposalStore(store.sharedDatabase, now);
-      const standards = new StandardsSearch(join(dataDir, 'standards'));
       const pool = new WorkerPool({
         store,
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
@@ -111,6 +116,7 @@ export class PersonaServices implements Disposable {
       void maintenance.start().catch((err: unknown) => options.log(`maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
       return services;
     } catch (err) {
+      standards.dispose();
       await store?.close().catch(() => undefined);
       await lock.dispose();
       throw err;
@@ -125,6 +131,7 @@ export class PersonaServices implements Disposable {
     // The coordinator stops first: children re-queued by the pool's shutdown are not a panel's end.
     await this.panels.dispose();
     this.registry.dispose();
+    this.standards.dispose();
     await this.pool.shutdown(graceMs);
     await this.models.dispose();
     await this.store.close();

@@ -14,8 +14,10 @@ import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { LanguageModelBridge } from './lmBridge';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
+import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
 import { PersonasStatusBar } from './statusBar';
+import { watchStandards } from './standardsWatcher';
 
 /** What `activate` returns: for tests and for extensions that build on this one. */
 export interface PersonasApi {
@@ -139,6 +141,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       documents.follow(services.store);
       statusBar.follow(services.store);
       this.personaFiles.follow(services.registry, vscode.Uri.file(services.workspaceRoot));
+      this.disposables.push(watchStandards(services.standards, vscode.Uri.file(services.workspaceRoot), this.log));
       void updateModelLabel();
     };
     const updateModelLabel = async (): Promise<void> => {
@@ -169,6 +172,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         await openJobDocument(job.id, job.persona);
       }),
       'agentOsPersonas.copyMcpConfiguration': () => this.guard('Copy MCP Configuration', () => copyMcpConfiguration(this.mcp)),
+      'agentOsPersonas.searchStandards': (args?: SearchStandardsArgs) => this.guard('Search Standards', async () => searchStandards(await this.requireServices(), args ?? {})),
       'agentOsPersonas.exportPersona': (args?: ExportArgs) => this.guard('Export Persona', async () => exportPersonaCommand(await this.requireServices(), args ?? {})),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);

@@ -7,7 +7,7 @@ export function registerSearchStandards(server: PersonaMcpServer, deps: McpDeps)
   server.registerTool(
     'search_standards',
     {
-      description: 'Search the project\'s human-approved standards (.agent-os/standards). Returns the best-matching sections with path, heading and snippet. Call it before writing or reviewing code so your work follows what the team approved.',
+      description: 'Search the project\'s human-approved standards (.agent-os/standards), ranked (BM25) by section. Returns the best-matching sections, best first: path, line, heading, title, domain, tags, score and a snippet. Call it before writing or reviewing code so your work follows what the team approved.',
       inputSchema: {
         query: z.string().min(1).max(500).describe('Words to look for.'),
         domain: z.string().max(64).optional().describe('Only this domain, e.g. "security".'),

@@ -9,12 +9,12 @@ const schema = z.object({
 
 export const searchStandardsTool: PersonaTool<typeof schema> = {
   name: 'search_standards',
-  description: 'Search the project\'s human-approved standards (.agent-os/standards). Returns the best-matching sections with path, heading and a snippet. Call it first: a finding that breaks an approved standard should cite it.',
+  description: 'Search the project\'s human-approved standards (.agent-os/standards), ranked (BM25) by section. Returns the best-matching sections, best first, each with path:line, heading, domain, tags, score and a snippet. Call it first: a finding that breaks an approved standard should cite it by path:line.',
   schema,
   phase: 'searching',
   async run(input, context) {
     const hits = await context.host.searchStandards({ query: input.query, domain: input.domain, tags: input.tags, limit: 5 });
     if (hits.length === 0) return `No approved standard matches "${input.query}".`;
-    return hits.map((h) => `${h.path} — ${h.heading}\n${h.snippet}`).join('\n\n');
+    return hits.map((h) => `${h.path}:${h.line} — ${h.heading} (${h.title}; domain ${h.domain || 'none'}${h.tags.length ? `; tags ${h.tags.join(', ')}` : ''}; score ${h.score})\n${h.snippet}`).join('\n\n');
   },
 };

@@ -2,10 +2,19 @@ import type { z } from 'zod';
 
 /** A section of an approved standard, as search_standards returns it. */
 export interface StandardHit {
+  /** Workspace-relative: `.agent-os/standards/<domain>/<topic>.md`. */
   path: string;
+  /** The section's `##` heading (the standard's title for text before the first one). */
   heading: string;
+  /** Up to 300 characters of the section around the first query word it contains. */
   snippet: string;
   domain: string;
+  tags: string[];
+  /** The standard's title. */
+  title: string;
+  /** 1-based line of the section's heading in the file. */
+  line: number;
+  /** BM25 relevance (higher is better); comparable only within one query's results. */
   score: number;
 }
 
