@@ -51,7 +51,7 @@ function makeSandbox(): Sandbox {
   if (process.platform !== 'win32') execFileSync('mkfifo', [join(workspace, 'pipe')]);
   const standards = join(agentOs, 'standards', 'security');
   mkdirSync(standards, { recursive: true });
-  writeFileSync(join(standards, 'no-hardcoded-keys.md'), '---\ntags: secrets, security\n---\n# No hard-coded keys\n## Context\nKeys in code leak through git history.\n## Pattern\nRead keys from the environment.\n');
+  writeFileSync(join(standards, 'no-hardcoded-keys.md'), '---\ndomain: security\ntopic: no-hardcoded-keys\ntags: [secrets, security]\n---\n# No hard-coded keys\n## Context\nKeys in code leak through git history.\n## Pattern\nRead keys from the environment.\n');
   return { root, workspace, agentOs };
 }
 
