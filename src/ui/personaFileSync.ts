@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Debouncer } from '../core/debouncer';
 import { RELOAD_DEBOUNCE_MS, type PersonaRegistry, type PersonaRegistryChange } from '../personas/personaRegistry';
@@ -31,7 +33,25 @@ export class PersonaFileSync implements vscode.Disposable {
     });
     const reload = new Debouncer(RELOAD_DEBOUNCE_MS, () => registry.reload());
     this.disposables.push({ dispose: off }, reload);
-    const trigger = (): void => reload.trigger();
+    // VS Code's recursive workspace watcher can report a new folder and then nothing inside
+    // it; a plain (non-recursive) watcher on each persona folder that exists covers that.
+    const folderWatchers = new Map<string, vscode.Disposable>();
+    const watchFolders = (): void => {
+      for (const { folder } of WORKSPACE_PERSONA_GLOBS) {
+        if (folderWatchers.has(folder) || !existsSync(join(workspaceFolder.fsPath, folder))) continue;
+        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(workspaceFolder, folder), '*'));
+        w.onDidCreate(() => reload.trigger(), null, this.disposables);
+        w.onDidChange(() => reload.trigger(), null, this.disposables);
+        w.onDidDelete(() => reload.trigger(), null, this.disposables);
+        folderWatchers.set(folder, w);
+        this.disposables.push(w);
+      }
+    };
+    const trigger = (): void => {
+      watchFolders();
+      reload.trigger();
+    };
+    watchFolders();
     for (const { folder, glob: files } of WORKSPACE_PERSONA_GLOBS) {
       const parent = folder.split('/')[0]!;
       // The files, and the folder and its parent themselves: deleting a folder reports only the folder.
