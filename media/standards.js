@@ -38,12 +38,8 @@
   function renderState(state) {
     app.setAttribute('aria-busy', 'false');
     const ids = new Set(state.proposals.map((p) => p.id));
-    for (const [id, card] of cards) {
-      if (!ids.has(id)) {
-        card.root.remove();
-        cards.delete(id);
-        delete drafts[id];
-      }
+    for (const id of cards.keys()) {
+      if (!ids.has(id)) removeCard(id);
     }
     // New proposals are the newest, so they go at the end (the host sends oldest first).
     // Existing cards are left where they are: moving one would take the focus from a person typing.
@@ -88,21 +84,25 @@
 
   function onDecided(message) {
     setStatus(message.message);
-    const card = cards.get(message.id);
-    if (card) {
-      // Focus goes to the next proposal, or to the status line, never to nowhere.
-      const next = card.root.nextElementSibling || card.root.previousElementSibling;
-      card.root.remove();
-      cards.delete(message.id);
-      delete drafts[message.id];
-      saveDrafts();
-      const nextCard = next && cards.get(next.dataset.id);
-      if (nextCard) nextCard.fields.title.focus();
-      else status.focus();
-      const n = cards.size;
-      count.textContent = n > 0 ? `(${n})` : '';
-      empty.hidden = n > 0;
-    }
+    if (cards.has(message.id)) removeCard(message.id);
+    const n = cards.size;
+    count.textContent = n > 0 ? `(${n})` : '';
+    empty.hidden = n > 0;
+  }
+
+  /** Removes a decided proposal's card. If it held the focus, the next proposal's title takes it, else the status line: never nowhere. */
+  function removeCard(id) {
+    const card = cards.get(id);
+    const hadFocus = card.root.contains(document.activeElement);
+    const next = card.root.nextElementSibling || card.root.previousElementSibling;
+    card.root.remove();
+    cards.delete(id);
+    delete drafts[id];
+    saveDrafts();
+    if (!hadFocus) return;
+    const nextCard = next && cards.get(next.dataset.id);
+    if (nextCard) nextCard.fields.title.focus();
+    else status.focus();
   }
 
   function buildCard(proposal) {
@@ -138,14 +138,23 @@
     };
     updateTarget();
 
+    // Two places for a refusal, each next to what it is about: an approval's (a taken or refused
+    // name, mostly) under the domain and topic; a rejection's by the reason.
+    const approveError = el('div', { className: 'error', role: 'alert' });
+    const rejectError = el('div', { className: 'error', role: 'alert' });
+    approveError.hidden = rejectError.hidden = true;
+    const showError = (slot, message, hint) => {
+      slot.replaceChildren(el('strong', { text: message }), ' ', el('span', { text: hint }));
+      slot.hidden = false;
+    };
+    let lastAction = 'approve';
     const edit = el('div', { className: 'edit' }, [
       field('Title', fields.title),
       el('div', { className: 'names' }, [field('Domain', fields.domain), field('Topic', fields.topic)]),
       target,
+      approveError,
       field('Body (markdown)', fields.body),
     ]);
-    const error = el('div', { className: 'error', role: 'alert' });
-    error.hidden = true;
     const approve = el('button', { type: 'button', className: 'approve', text: 'Approve' });
     approve.setAttribute('aria-describedby', target.id);
     const reject = el('button', { type: 'button', className: 'secondary reject', text: 'Reject…' });
@@ -153,15 +162,18 @@
     const actions = el('div', { className: 'actions' }, [approve, reject]);
     const confirmReject = el('button', { type: 'button', className: 'confirm-reject', text: 'Reject proposal' });
     const cancelReject = el('button', { type: 'button', className: 'secondary cancel-reject', text: 'Cancel' });
-    const rejectArea = el('div', { className: 'reject-area' }, [field('Reason for rejecting (the proposer sees it)', fields.reason), el('div', { className: 'actions' }, [confirmReject, cancelReject])]);
+    const rejectArea = el('div', { className: 'reject-area' }, [field('Reason for rejecting (the proposer sees it)', fields.reason), rejectError, el('div', { className: 'actions' }, [confirmReject, cancelReject])]);
     rejectArea.hidden = !draft.rejecting;
     reject.setAttribute('aria-expanded', String(draft.rejecting));
 
-    root.append(el('header', {}, [heading, meta]), missing, frontMatterNote, preview, edit, error, actions, rejectArea);
+    root.append(el('header', {}, [heading, meta]), missing, frontMatterNote, preview, edit, actions, rejectArea);
 
-    const setBusy = (busy) => {
-      for (const b of [approve, reject, confirmReject, cancelReject]) b.disabled = busy;
-      root.setAttribute('aria-busy', String(busy));
+    // Busy buttons are aria-disabled, not disabled: a disabled button drops the keyboard focus.
+    let busy = false;
+    const setBusy = (value) => {
+      busy = value;
+      for (const b of [approve, reject, confirmReject, cancelReject]) b.setAttribute('aria-disabled', String(value));
+      root.setAttribute('aria-busy', String(value));
     };
     const card = {
       root,
@@ -179,8 +191,13 @@
       },
       showFailure(message) {
         setBusy(false);
-        error.replaceChildren(el('strong', { text: message.message }), ' ', el('span', { text: message.hint }));
-        error.hidden = false;
+        setStatus('');
+        if (lastAction === 'reject') {
+          showError(rejectError, message.message, message.hint);
+          fields.reason.focus();
+          return;
+        }
+        showError(approveError, message.message, message.hint);
         if (message.suggestedTopic) {
           fields.topic.value = message.suggestedTopic;
           draft.topic = message.suggestedTopic;
@@ -188,8 +205,8 @@
           saveDrafts();
           fields.topic.focus();
           fields.topic.select();
-        } else if (message.code === 'INVALID_INPUT' && !rejectArea.hidden) {
-          fields.reason.focus();
+        } else if (message.code === 'PATH_REFUSED') {
+          (/^The domain/.test(message.message) ? fields.domain : fields.topic).focus();
         }
       },
     };
@@ -205,7 +222,9 @@
     for (const name of ['title', 'domain', 'topic', 'body', 'reason']) fields[name].addEventListener('input', onEdit(name));
 
     approve.addEventListener('click', () => {
-      error.hidden = true;
+      if (busy) return;
+      lastAction = 'approve';
+      approveError.hidden = true;
       setBusy(true);
       setStatus(`Approving “${fields.title.value}”…`);
       vscode.postMessage({ type: 'approve', id, title: fields.title.value, domain: fields.domain.value.trim(), topic: fields.topic.value.trim(), body: fields.body.value });
@@ -218,16 +237,17 @@
       if (open) fields.reason.focus();
       else reject.focus();
     };
-    reject.addEventListener('click', () => toggleReject(rejectArea.hidden));
-    cancelReject.addEventListener('click', () => toggleReject(false));
+    reject.addEventListener('click', () => busy || toggleReject(rejectArea.hidden));
+    cancelReject.addEventListener('click', () => busy || toggleReject(false));
     confirmReject.addEventListener('click', () => {
+      if (busy) return;
+      lastAction = 'reject';
       if (!fields.reason.value.trim()) {
-        error.replaceChildren(el('strong', { text: 'Give a reason for rejecting.' }), ' ', el('span', { text: 'The persona or agent that proposed it learns from it.' }));
-        error.hidden = false;
+        showError(rejectError, 'Give a reason for rejecting.', 'The persona or agent that proposed it learns from it.');
         fields.reason.focus();
         return;
       }
-      error.hidden = true;
+      rejectError.hidden = true;
       setBusy(true);
       setStatus(`Rejecting “${fields.title.value}”…`);
       vscode.postMessage({ type: 'reject', id, reason: fields.reason.value });
