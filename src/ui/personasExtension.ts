@@ -126,13 +126,9 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     const tree = new JobTreeProvider(store);
     const documents = new JobDocumentProvider(store);
     const statusBar = new PersonasStatusBar();
-    this.disposables.push(
-      tree,
-      documents,
-      statusBar,
-      vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
-      vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
-    );
+    const treeView = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+    this.standards.setBadgeFallback(treeView);
+    this.disposables.push(tree, documents, statusBar, treeView, vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents));
     const follow = (services: PersonaServices): void => {
       for (const notice of services.store.notices) {
         this.log.warn(notice);

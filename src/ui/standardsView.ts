@@ -41,6 +41,8 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
   private readonly resolvedEmitter = new vscode.EventEmitter<void>();
   readonly onDidResolve = this.resolvedEmitter.event;
   private readonly registration: vscode.Disposable;
+  /** Carries the badge until VS Code first shows this view (it resolves a webview view only then). */
+  private badgeFallback: { badge?: vscode.ViewBadge | undefined } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -56,6 +58,17 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
 
   get pendingCount(): number {
     return this.services?.proposals.list('pending').length ?? 0;
+  }
+
+  /**
+   * A webview view has no badge until VS Code resolves it, which it does only when the view is
+   * first shown; a proposal that arrives before then would go unseen. So until then the count
+   * rides on another view of the same container (the Persona Jobs tree), whose badge shows on
+   * the same activity bar icon.
+   */
+  setBadgeFallback(view: { badge?: vscode.ViewBadge | undefined }): void {
+    this.badgeFallback = view;
+    this.updateBadge();
   }
 
   follow(services: PersonaServices): void {
@@ -80,6 +93,7 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
       view.onDidDispose(() => {
         this.view = undefined;
         for (const d of this.viewDisposables.splice(0)) d.dispose();
+        this.updateBadge();
       }),
     );
     this.updateBadge();
@@ -186,9 +200,14 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
   }
 
   private updateBadge(count = this.pendingCount): void {
-    if (!this.view) return;
-    this.view.badge = count > 0 ? { value: count, tooltip: `${count} standard proposal${count === 1 ? '' : 's'} waiting for approval` } : undefined;
-    this.view.description = count > 0 ? `${count} pending` : undefined;
+    const badge = count > 0 ? { value: count, tooltip: `${count} standard proposal${count === 1 ? '' : 's'} waiting for approval` } : undefined;
+    if (this.view) {
+      this.view.badge = badge;
+      this.view.description = count > 0 ? `${count} pending` : undefined;
+      if (this.badgeFallback) this.badgeFallback.badge = undefined;
+    } else if (this.badgeFallback) {
+      this.badgeFallback.badge = badge;
+    }
   }
 
   private post(message: HostMessage): HostMessage {

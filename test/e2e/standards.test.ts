@@ -110,16 +110,22 @@ describe('Standards approval in the workbench', function () {
     await page.locator(SELECTORS.quickInputBox).first().fill('No context');
     await page.keyboard.press('Enter');
 
-    await page.locator(SELECTORS.activityIcon('Personas')).first().click();
+    // The badge on the Personas icon comes before anyone opens the container (the view is not shown yet).
+    const badge = page.locator('.activitybar .badge[aria-label^="Personas"] .badge-content');
+    await badge.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal((await badge.innerText()).trim(), '1');
+    // The badge sits over the icon, so the click goes to the icon's item (badge included).
+    await page.locator('.activitybar .action-item', { has: page.locator('.action-label[aria-label^="Personas"]') }).first().click();
     const proposal = card(DEMO_TITLE);
     await proposal.waitFor({ state: 'visible', timeout: 60_000 });
     // One pending: the list, the view's header and the badge on the Personas icon say so.
     assert.equal(await view().locator('article.proposal').count(), 1);
     assert.equal(await view().locator('#pending-count').innerText(), '(1)');
     await page.locator('.pane-header', { hasText: 'Standards' }).locator('.description', { hasText: '1 pending' }).waitFor({ state: 'visible', timeout: 15_000 });
-    const badge = page.locator('.activitybar .badge[aria-label^="Personas"] .badge-content');
     await badge.waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal((await badge.innerText()).trim(), '1');
+    // Only the Standards section carries the count now; the jobs section does not repeat it.
+    assert.equal(await page.locator('.pane-header[aria-label^="Persona Jobs"] .badge').count(), 0);
     assert.match(await proposal.locator('.meta').first().innerText(), /Proposed by architect in a review job/);
     assert.match(await proposal.locator('.missing').innerText(), /All template sections present/);
     assert.equal(await proposal.locator('.rendered h2').first().innerText(), 'Context');

@@ -71,6 +71,9 @@ describe('the Standards view in VS Code', function () {
     assert.equal(fm['created_by'], 'person');
     assert.equal(personas.services.proposals.get(id)?.status, 'approved');
     assert.equal(personas.standards.pendingCount, before);
+    // Recent decisions open the approved file by the row's own path.
+    await personas.standards.receive({ type: 'open', id });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
   });
 
   it('ignores malformed messages and an approver claimed by the webview; nothing changes', async () => {
