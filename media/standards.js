@@ -19,6 +19,7 @@
   /** @type {Map<string, ReturnType<typeof buildCard>>} */
   const cards = new Map();
   const previewTimers = new Map();
+  let shownNotice = null;
 
   window.addEventListener('message', (event) => {
     const message = event.data;
@@ -52,7 +53,10 @@
     const n = state.proposals.length;
     count.textContent = n > 0 ? `(${n})` : '';
     empty.hidden = n > 0 || !state.available;
+    // A notice (no folder, still starting) stands in the status line until the state changes.
     if (state.notice) setStatus(state.notice);
+    else if (status.textContent === shownNotice) setStatus('');
+    shownNotice = state.notice;
     renderRecent(state.recent);
     saveDrafts();
     if (state.focus && cards.has(state.focus)) {

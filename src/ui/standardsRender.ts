@@ -5,7 +5,7 @@
 // that makes the sanitiser the one gate, and the webview's CSP (no inline script or handler)
 // the second. No `vscode` import: unit tests run it in plain Node.
 import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
 import { stripFrontMatter } from '../standards/standardFile';
 import { missingSections } from '../standards/templateSections';
 
@@ -32,9 +32,15 @@ export function renderStandardHtml(body: string): string {
   return sanitizeStandardHtml(markdown.render(stripFrontMatter(body).body));
 }
 
+let sanitizer: typeof sanitizeHtml | undefined;
+
 /** The allow-list sanitiser on its own, for tests that feed it HTML directly. */
 export function sanitizeStandardHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE);
+  // Loaded on the first rendering, not with the extension: it and postcss cost ~20 ms to load,
+  // which every window would pay at activation for a view it may never open.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sanitizer ??= require('sanitize-html') as typeof sanitizeHtml;
+  return sanitizer(html, SANITIZE);
 }
 
 /** What the webview shows for a body: its HTML, the template sections it lacks, and whether it carries front matter. */

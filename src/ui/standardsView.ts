@@ -179,7 +179,7 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
     const state: HostMessage = {
       type: 'state',
       available: proposals !== undefined,
-      notice: proposals ? null : 'Open a folder to review standard proposals; they are kept in its .agent-os folder.',
+      notice: proposals ? null : vscode.workspace.workspaceFolders?.length ? 'Opening the workspace\'s proposals…' : 'Open a folder to review standard proposals; they are kept in its .agent-os folder.',
       proposals: pending.map((p) => this.toView(p)),
       recent: (proposals?.recentDecisions(RECENT_DECISIONS) ?? []).map(toDecisionView),
       focus: this.view ? this.focusNext : null,
