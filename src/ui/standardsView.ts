@@ -89,7 +89,9 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'standards.css')).toString(),
     });
     this.viewDisposables.push(
-      view.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      view.webview.onDidReceiveMessage((raw: unknown) => {
+        this.receive(raw).catch((err: unknown) => this.log.error(`Standards view: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+      }),
       view.onDidDispose(() => {
         this.view = undefined;
         for (const d of this.viewDisposables.splice(0)) d.dispose();
@@ -163,8 +165,13 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
     const proposal = services?.proposals.get(id);
     if (!services || proposal?.status !== 'approved' || !proposal.path) return undefined;
     // The path comes from the row the host wrote, and still goes through the validator.
-    const file = resolveInWorkspace(services.workspaceRoot, proposal.path, 'standard file');
-    await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+    try {
+      const file = resolveInWorkspace(services.workspaceRoot, proposal.path, 'standard file');
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+    } catch (err) {
+      this.log.warn(`Standards view: could not open ${proposal.path}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showWarningMessage(`Could not open ${proposal.path}: it may have been moved or deleted.`);
+    }
     return undefined;
   }
 
