@@ -10,6 +10,20 @@ const noVscode = {
   ],
 };
 
+// Approving or rejecting a standard is a person's act in the editor: the code agents and models
+// reach (MCP tools, persona tools, the worker and the job store) may not import the module
+// that does it. test/unit/approvalBoundary.test.ts checks the same, and that ProposalStore's
+// approve/reject are called nowhere else.
+const noApproval = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: noVscode['no-restricted-imports'][1].paths,
+      patterns: [{ group: ['**/standards/approval', '**/standards/approval.js'], message: 'Only the editor UI (src/ui) may approve or reject a standard; agents and personas only propose.' }],
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-output/**', 'sample-workspace/**', '*.mjs', 'scripts/**', 'media/**'] },
   js.configs.recommended,
@@ -29,6 +43,10 @@ export default tseslint.config(
   {
     files: ['src/ui/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts', 'bench/activation/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/mcp/**/*.ts', 'src/personas/**/*.ts', 'src/jobs/**/*.ts', 'src/cli.ts', 'src/services.ts'],
+    rules: noApproval,
   },
   // Test-only extensions in plain CommonJS (no build, outside the TypeScript project): untyped rules.
   {

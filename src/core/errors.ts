@@ -36,6 +36,11 @@ export type PersonaErrorCode =
   | 'JOB_INTERRUPTED'
   | 'WORKER_CRASHED'
   | 'PANEL_FAILED'
+  /** Approval would overwrite an existing standard file; never done. */
+  | 'STANDARD_EXISTS'
+  | 'PROPOSAL_NOT_FOUND'
+  /** The proposal was already approved or rejected. */
+  | 'PROPOSAL_DECIDED'
   | 'CANCELLED'
   | 'INTERNAL';
 

@@ -5,6 +5,11 @@ import { PersonaError } from './errors';
 /** Windows device names: refused as any path segment so a file written here opens on every OS. */
 const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
+/** True for a Windows device name (`con`, `nul.md`, `COM1.txt`), which no path segment may be. */
+export function isReservedName(segment: string): boolean {
+  return RESERVED_NAMES.test(segment);
+}
+
 /**
  * The one gate every path from input passes (model tool calls, MCP arguments, webview
  * messages): a relative path inside `root`, no `..`, no NUL, no absolute or drive paths, and,

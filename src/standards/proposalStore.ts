@@ -36,14 +36,30 @@ export interface NewProposal {
 
 export interface ProposalEvents extends Record<string, unknown> {
   'proposal:created': Proposal;
+  'proposal:approved': Proposal;
+  'proposal:rejected': Proposal;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** What approval records on the row: the text as approved (after the person's edits) and where it went. */
+export interface ApprovalRecord {
+  domain: string;
+  topic: string;
+  title: string;
+  body: string;
+  decidedBy: string;
+  /** The standard's file, relative to the workspace root. */
+  path: string;
+}
+
+/** A domain or topic: lower-case words joined by hyphens, safe as a folder and a file name on every OS. */
+export const STANDARD_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const SLUG = STANDARD_SLUG;
 
 /**
  * Standard proposals, kept in the job store's journaled database (same durability, same single
- * owner). Only creation lives here; there is deliberately no approve on this API surface that
- * tools reach: approval is a human action in the editor.
+ * owner). Tools create them. `approve` and `reject` record a person's decision and are called
+ * only by `src/standards/approval.ts`, which only the editor's UI imports (an ESLint rule and
+ * a unit test keep src/mcp and src/personas away from both).
  */
 export class ProposalStore {
   readonly events = new TypedEmitter<ProposalEvents>();
@@ -86,6 +102,53 @@ export class ProposalStore {
     );
     this.events.emit('proposal:created', proposal);
     return proposal;
+  }
+
+  /**
+   * Marks a pending proposal approved, keeping the approved text and the file's path.
+   * Invariant: a row leaves `pending` once; the check and the in-memory update happen in the
+   * same turn of the event loop, so two decisions on one row cannot both pass.
+   */
+  async approve(id: string, record: ApprovalRecord): Promise<Proposal> {
+    this.requirePending(id);
+    const decidedAt = this.now();
+    await this.db.write(
+      `UPDATE standard_proposals SET status = 'approved', domain = ?, topic = ?, title = ?, body = ?, decided_at = ?, decided_by = ?, reason = NULL, path = ?
+       WHERE id = ? AND status = 'pending'`,
+      [record.domain, record.topic, record.title, record.body, decidedAt, record.decidedBy, record.path, id],
+    );
+    const proposal = this.get(id)!;
+    this.events.emit('proposal:approved', proposal);
+    return proposal;
+  }
+
+  /** Marks a pending proposal rejected with the person's reason; nothing is written to the standards. */
+  async reject(id: string, decision: { reason: string; decidedBy: string }): Promise<Proposal> {
+    this.requirePending(id);
+    const reason = decision.reason.trim();
+    if (!reason) throw new PersonaError('INVALID_INPUT', 'A rejection needs a reason.', 'Say why, so the persona or agent that proposed it can learn from it.');
+    await this.db.write(
+      `UPDATE standard_proposals SET status = 'rejected', decided_at = ?, decided_by = ?, reason = ? WHERE id = ? AND status = 'pending'`,
+      [this.now(), decision.decidedBy, reason.slice(0, 2000), id],
+    );
+    const proposal = this.get(id)!;
+    this.events.emit('proposal:rejected', proposal);
+    return proposal;
+  }
+
+  /** The pending proposal, or PROPOSAL_NOT_FOUND / PROPOSAL_DECIDED naming it. */
+  requirePending(id: string): Proposal {
+    const proposal = this.get(id);
+    if (!proposal) throw new PersonaError('PROPOSAL_NOT_FOUND', `No standard proposal has the id "${String(id).slice(0, 80)}".`, 'It may have been removed; refresh the Standards view.');
+    if (proposal.status !== 'pending') {
+      throw new PersonaError('PROPOSAL_DECIDED', `The proposal "${proposal.title}" was already ${proposal.status}${proposal.decidedBy ? ` by ${proposal.decidedBy}` : ''}.`, 'A decision is final; propose the standard again to reconsider it.');
+    }
+    return proposal;
+  }
+
+  /** The most recently decided proposals, newest first. */
+  recentDecisions(limit: number): Proposal[] {
+    return this.db.query(`SELECT * FROM standard_proposals WHERE status != 'pending' ORDER BY decided_at DESC LIMIT ?`, [limit]).map(toProposal);
   }
 
   get(id: string): Proposal | undefined {

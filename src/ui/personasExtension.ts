@@ -12,10 +12,12 @@ import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments
 import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { LanguageModelBridge } from './lmBridge';
+import { newStandard, type NewStandardArgs } from './newStandard';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
 import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
+import { StandardsViewProvider, type StandardsViewApi } from './standardsView';
 import { PersonasStatusBar } from './statusBar';
 import { watchStandards } from './standardsWatcher';
 
@@ -35,6 +37,8 @@ export interface PersonasApi {
   personas(): Persona[];
   /** Fires when persona files change on disk and the registry reloads. */
   readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
+  /** The Standards view: pending proposals, and the host path its Approve and Reject buttons take. */
+  readonly standards: StandardsViewApi;
 }
 
 type JobArg = Job | { jobId: string } | string | undefined;
@@ -51,6 +55,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   readonly ready: Promise<PersonaServices | undefined>;
   readonly mcp: McpEndpointHost;
   readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
+  readonly standards: StandardsViewProvider;
   private readonly personaFiles: PersonaFileSync;
 
   private constructor(
@@ -65,6 +70,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.personaFiles = new PersonaFileSync(log);
     this.onDidChangePersonas = this.personaFiles.onDidChange;
     this.disposables.push(this.personaFiles);
+    this.standards = new StandardsViewProvider(context.extensionUri, log);
+    this.disposables.push(this.standards);
     const ui = this.registerUi();
     // The store and the workers start after activate() returns: opening the store compiles
     // sql.js's WebAssembly, and no other extension should wait for that.
@@ -121,13 +128,9 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     const tree = new JobTreeProvider(store);
     const documents = new JobDocumentProvider(store);
     const statusBar = new PersonasStatusBar();
-    this.disposables.push(
-      tree,
-      documents,
-      statusBar,
-      vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
-      vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
-    );
+    const treeView = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+    this.standards.setBadgeFallback(treeView);
+    this.disposables.push(tree, documents, statusBar, treeView, vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents));
     const follow = (services: PersonaServices): void => {
       for (const notice of services.store.notices) {
         this.log.warn(notice);
@@ -142,6 +145,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       statusBar.follow(services.store);
       this.personaFiles.follow(services.registry, vscode.Uri.file(services.workspaceRoot));
       this.disposables.push(watchStandards(services.standards, vscode.Uri.file(services.workspaceRoot), this.log));
+      this.standards.follow(services);
       void updateModelLabel();
     };
     const updateModelLabel = async (): Promise<void> => {
@@ -174,6 +178,12 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       'agentOsPersonas.copyMcpConfiguration': () => this.guard('Copy MCP Configuration', () => copyMcpConfiguration(this.mcp)),
       'agentOsPersonas.searchStandards': (args?: SearchStandardsArgs) => this.guard('Search Standards', async () => searchStandards(await this.requireServices(), args ?? {})),
       'agentOsPersonas.exportPersona': (args?: ExportArgs) => this.guard('Export Persona', async () => exportPersonaCommand(await this.requireServices(), args ?? {})),
+      'agentOsPersonas.newStandard': (args?: NewStandardArgs) => this.guard('New Standard', async () => {
+        const id = await newStandard(await this.requireServices(), args ?? {});
+        if (id) await this.standards.reveal(id);
+        return id;
+      }),
+      'agentOsPersonas.showStandards': () => this.guard('Show Standards', () => this.standards.reveal()),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);
         return (await (await this.requireServices()).pool.cancel(job.id)).status;

@@ -49,7 +49,7 @@ describe('Ask a Persona in the workbench', function () {
     const jobRow = page.locator(`${SELECTORS.treeRow}[aria-label*="architect: Review the order module"]`).first();
     await jobRow.waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator(`${SELECTORS.treeRow}[aria-label*="architect: Review the order module"][aria-label*="%"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match((await jobRow.getAttribute('aria-label')) ?? '', /(initializing|analyzing|generating) \d+%/);
+    assert.match((await jobRow.getAttribute('aria-label')) ?? '', /(initializing|searching|analyzing|generating) \d+%/);
     await current().screenshot('job-running');
 
     const completedRow = page.locator(`${SELECTORS.treeRow}[aria-label*="architect: Review the order module"][aria-label*="completed"]`).first();

@@ -42,7 +42,7 @@ describe('Agent OS Personas in VS Code', function () {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { views: Record<string, { id: string; name: string }[]> } };
-    assert.deepEqual(manifest.contributes.views['agentOsPersonas']?.map((v) => v.name), ['Persona Jobs']);
+    assert.deepEqual(manifest.contributes.views['agentOsPersonas']?.map((v) => v.name), ['Persona Jobs', 'Standards']);
     // Revealing the container proves the view is registered with the workbench.
     await vscode.commands.executeCommand('workbench.view.extension.agentOsPersonas');
     await vscode.commands.executeCommand('agentOsPersonas.jobs.focus');
