@@ -4,7 +4,7 @@ import { MAX_PANEL_PERSONAS, MIN_PANEL_PERSONAS } from '../jobs/panel';
 import type { Job } from '../jobs/types';
 import type { PersonaServices } from '../services';
 import { explainNoFolder } from './askPersona';
-import { CONTEXT_SOURCES, collectContext, pickContextSource, type ContextSourceKind } from './contextPicker';
+import { contextForCommand, type ContextSourceKind } from './contextPicker';
 import { followJob } from './jobProgress';
 
 /** Arguments accepted by `agentOsPersonas.askPanel`, so tests and agents need no UI. */
@@ -47,15 +47,9 @@ export async function askPanel(services: PersonaServices | undefined, args: AskP
   }));
   if (task === undefined) return undefined;
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_PANEL_TASK_MESSAGE, 'Run the command again with a task.');
-  if (args.contextSource !== undefined && !CONTEXT_SOURCES.includes(args.contextSource)) {
-    throw new PersonaError('INVALID_INPUT', `Unknown context source "${String(args.contextSource)}".`, `Use one of: ${CONTEXT_SOURCES.join(', ')}.`);
-  }
-  let source = args.contextSource;
-  if (args.context === undefined && source === undefined && interactive) {
-    source = await pickContextSource();
-    if (source === undefined) return undefined;
-  }
-  const { context, note } = args.context !== undefined ? { context: args.context, note: null } : await collectContext(services.workspaceRoot, source ?? 'auto', args.files);
+  const collected = await contextForCommand(services.workspaceRoot, args, interactive);
+  if (!collected) return undefined;
+  const { context, note } = collected;
   const { parent } = await services.panels.startPanel({ personas, task, context, contextNote: note, priority: args.priority ?? 0 });
   if (interactive) void followJob(services, parent);
   return parent;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import type { Job } from '../jobs/types';
 import type { PersonaServices } from '../services';
-import { CONTEXT_SOURCES, collectContext, pickContextSource, type ContextSourceKind } from './contextPicker';
+import { contextForCommand, type ContextSourceKind } from './contextPicker';
 import { followJob } from './jobProgress';
 
 /** Arguments accepted by `agentOsPersonas.askPersona`, so tests and other extensions need no UI. */
@@ -40,15 +40,9 @@ export async function askPersona(services: PersonaServices | undefined, args: As
   }));
   if (task === undefined) return undefined;
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_TASK_MESSAGE, 'Run the command again with a task.');
-  if (args.contextSource !== undefined && !CONTEXT_SOURCES.includes(args.contextSource)) {
-    throw new PersonaError('INVALID_INPUT', `Unknown context source "${String(args.contextSource)}".`, `Use one of: ${CONTEXT_SOURCES.join(', ')}.`);
-  }
-  let source = args.contextSource;
-  if (args.context === undefined && source === undefined && interactive) {
-    source = await pickContextSource();
-    if (source === undefined) return undefined;
-  }
-  const { context, note } = args.context !== undefined ? { context: args.context, note: null } : await collectContext(services.workspaceRoot, source ?? 'auto', args.files);
+  const collected = await contextForCommand(services.workspaceRoot, args, interactive);
+  if (!collected) return undefined;
+  const { context, note } = collected;
   const job = await services.store.create({ persona: persona.id, task, context, contextNote: note, priority: args.priority ?? 0 });
   if (interactive) void followJob(services, job);
   return job;

@@ -24,6 +24,30 @@ interface GitExtension {
   getAPI(version: 1): GitApi;
 }
 
+/** What a command's arguments may say about context (Ask a Persona, Ask the Panel). */
+export interface ContextArgs {
+  context?: string;
+  contextSource?: ContextSourceKind;
+  files?: string[];
+}
+
+/**
+ * The context for a command: the given text, else the given source, else (interactive) the
+ * person's pick, else `auto`. Undefined when the person dismissed the pick.
+ */
+export async function contextForCommand(root: string, args: ContextArgs, interactive: boolean): Promise<FormattedContext | undefined> {
+  if (args.contextSource !== undefined && !CONTEXT_SOURCES.includes(args.contextSource)) {
+    throw new PersonaError('INVALID_INPUT', `Unknown context source "${String(args.contextSource)}".`, `Use one of: ${CONTEXT_SOURCES.join(', ')}.`);
+  }
+  if (args.context !== undefined) return { context: args.context, note: null };
+  let source = args.contextSource;
+  if (source === undefined && interactive) {
+    source = await pickContextSource();
+    if (source === undefined) return undefined;
+  }
+  return collectContext(root, source ?? 'auto', args.files);
+}
+
 /** Asks what goes along with the task; the first item keeps the old default (selection, else file). */
 export async function pickContextSource(): Promise<ContextSourceKind | undefined> {
   const editor = vscode.window.activeTextEditor;
