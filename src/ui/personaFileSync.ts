@@ -33,6 +33,10 @@ export class PersonaFileSync implements vscode.Disposable {
     });
     const reload = new Debouncer(RELOAD_DEBOUNCE_MS, () => registry.reload());
     this.disposables.push({ dispose: off }, reload);
+    // VS Code's watcher (in code-server, and under load) has been seen to drop a delete inside a
+    // folder it was told about late. The registry's own node:fs.watch follower (one inotify
+    // watch per folder) runs beside it; a reload that finds nothing new fires no change.
+    this.disposables.push(registry.watch({ persistent: false }));
     // VS Code's recursive workspace watcher can report a new folder and then nothing inside
     // it; a plain (non-recursive) watcher on each persona folder that exists covers that.
     const folderWatchers = new Map<string, vscode.Disposable>();
