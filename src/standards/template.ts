@@ -17,6 +17,12 @@ const SECTION_PROMPTS: Record<StandardSectionName, string> = {
   'When to Revisit': 'What would make this standard wrong or unnecessary.',
 };
 
+/**
+ * The body a person starts from with `Personas: New Standard…`: each section with what it asks
+ * for as plain text (a person replaces it; a comment would be easy to leave behind unseen).
+ */
+export const STANDARD_TEMPLATE_BODY = `${STANDARD_SECTIONS.map((name) => `## ${name}\n${SECTION_PROMPTS[name]}\n`).join('\n')}`;
+
 export interface StandardFrontMatter {
   domain?: string;
   topic?: string;

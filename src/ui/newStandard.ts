@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import type { PersonaServices } from '../services';
 import { STANDARD_SLUG } from '../standards/proposalStore';
-import { STANDARD_TEMPLATE_BODY } from '../standards/templateSections';
+import { STANDARD_TEMPLATE_BODY } from '../standards/template';
 
 /** Arguments accepted by `agentOsPersonas.newStandard`, so tests and other extensions need no UI. */
 export interface NewStandardArgs {

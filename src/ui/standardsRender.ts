@@ -7,7 +7,7 @@
 import MarkdownIt from 'markdown-it';
 import type sanitizeHtml from 'sanitize-html';
 import { stripFrontMatter } from '../standards/standardFile';
-import { missingSections } from '../standards/templateSections';
+import { missingSections } from '../standards/template';
 
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
