@@ -77,7 +77,10 @@ export function nextAgentTurn(conversation: Conversation, persona: string, userT
   }
   // The answer: the review of every file it could read, plus what the tools refused.
   const read = exchanges.filter((e) => e.name === 'read_file' && !e.isError).map((e) => e.result);
-  const review = writeReview({ persona, userText: `${task}\n---\n${read.join('\n')}` });
+  const proposed = exchanges
+    .filter((e) => e.name === 'propose_standard' && !e.isError)
+    .map((e) => `${text(e.input['title'], 'untitled')} (${text(e.input['domain'], '?')}/${text(e.input['topic'], '?')})`);
+  const review = writeReview({ persona, userText: `${task}\n---\n${read.join('\n')}`, proposed });
   const refused = exchanges.filter((e) => e.isError);
   const lines = [review, '', '## Tool calls', '', `${exchanges.length} tool call${exchanges.length === 1 ? '' : 's'}; ${refused.length} refused.`];
   for (const e of refused) lines.push(`- \`${e.name}\` ${JSON.stringify(e.input)} was refused: ${e.result.split('\n')[0]}`);
@@ -99,6 +102,10 @@ function pastExchanges(conversation: Conversation): ToolExchange[] {
     }
   }
   return out;
+}
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
 }
 
 function keywords(task: string): string {

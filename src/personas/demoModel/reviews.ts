@@ -146,6 +146,8 @@ const SPECIALIST: Record<string, string> = {
 export interface ReviewRequest {
   persona: string;
   userText: string;
+  /** Standards this review proposed through `propose_standard`, as "title (domain/topic)". */
+  proposed?: string[];
 }
 
 /** The numbered lines of the context, each with the file it came from (the latest `File:` header). */
@@ -169,7 +171,7 @@ function holds(condition: Condition, lines: { code: string }[], at: number): boo
   return window.some((l) => condition.re.test(l.code)) !== (condition.absent ?? false);
 }
 
-export function writeReview({ persona, userText }: ReviewRequest): string {
+export function writeReview({ persona, userText, proposed = [] }: ReviewRequest): string {
   const { file, lines } = parseContext(userText);
   const rules = RULES[persona] ?? ENGINEER;
   const findings: Finding[] = [];
@@ -214,6 +216,7 @@ export function writeReview({ persona, userText }: ReviewRequest): string {
   out.push('');
   out.push('## Proposed standards');
   out.push('');
-  out.push('None proposed.');
+  if (proposed.length === 0) out.push('None proposed.');
+  for (const p of proposed) out.push(`- ${p}: pending a human's approval in the Standards view.`);
   return out.join('\n');
 }
