@@ -195,18 +195,43 @@ export class JobStore implements Disposable {
   }
 
   /** failed or cancelled -> queued again, attempt + 1, its error and output cleared. */
+  /**
+   * failed | cancelled -> queued, attempt + 1. A panel's report must answer for its children,
+   * so retrying a child of an ended panel re-opens the panel (running again; its coordinator
+   * writes a fresh merged report when every child has ended), and retrying the panel itself
+   * re-runs each child that failed or was cancelled. Either is one durable write.
+   */
   async retry(id: string): Promise<Job> {
     const job = this.require(id);
+    if (this.hasChildren(id)) return this.retryPanel(job);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
       throw new PersonaError('INVALID_TRANSITION', `Job ${id} is ${job.status}; only a failed or cancelled job can be retried.`, job.status === 'completed' ? 'Ask the persona again to get a new answer.' : 'Wait for it to finish, or cancel it first.');
     }
-    this.assertNotParent(job, 'retried');
     this.assertAccepting();
-    await this.write(
-      `UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, partial_output = NULL, result = NULL, error_code = NULL, error_message = NULL, error_hint = NULL, attempt = attempt + 1, started_at = NULL, finished_at = NULL, heartbeat_at = NULL WHERE id = ?`,
-      [`Retry (attempt ${job.attempt + 1})`, id],
-    );
+    const parent = job.parentId ? this.get(job.parentId) : undefined;
+    const reopen = parent !== undefined && TERMINAL_STATUSES.has(parent.status);
+    const changes = [requeueForRetry(job)];
+    if (reopen) changes.push(reopenPanel(parent, `Re-opened: ${job.persona} is running again`, this.now()));
+    await this.database.writeAll(changes);
+    if (reopen) this.emitWith('job:started', parent.id);
     return this.emitWith('job:created', id);
+  }
+
+  private async retryPanel(parent: Job): Promise<Job> {
+    if (!TERMINAL_STATUSES.has(parent.status)) {
+      throw new PersonaError('INVALID_TRANSITION', `Job ${parent.id} is a ${parent.persona} still ${parent.status}; only an ended one can be retried.`, 'Wait for it to finish, or cancel it first.');
+    }
+    const children = this.list({ parentId: parent.id, limit: 500 }).reverse();
+    const again = children.filter((c) => c.status === 'failed' || c.status === 'cancelled');
+    if (again.length === 0) {
+      throw new PersonaError('INVALID_TRANSITION', `Every persona of ${parent.persona} job ${parent.id} answered; there is nothing to retry.`, 'Ask again to get new answers (for a panel: Personas: Ask the Panel…).');
+    }
+    this.assertAccepting();
+    const message = `Retrying ${again.map((c) => c.persona).join(', ')} (${again.length} of ${children.length})`;
+    await this.database.writeAll([...again.map(requeueForRetry), reopenPanel(parent, message, this.now())]);
+    const reopened = this.emitWith('job:started', parent.id);
+    for (const child of again) this.emitWith('job:created', child.id);
+    return reopened;
   }
 
   /** running -> queued without counting an attempt: the host is shutting down, not the job failing. */
@@ -379,8 +404,10 @@ export class JobStore implements Disposable {
   }
 
   /** The next job to run: highest priority, then oldest (served by the jobs_pickup index). */
-  nextQueued(): Job | undefined {
-    return this.database.query(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_at ASC LIMIT 1`).map(rowToJob)[0];
+  /** The next job to run: highest priority, then oldest; `except` are ids that cannot start now. */
+  nextQueued(except: readonly string[] = []): Job | undefined {
+    const skip = except.length > 0 ? ` AND id NOT IN (${except.map(() => '?').join(', ')})` : '';
+    return this.database.query(`SELECT * FROM jobs WHERE status = 'queued'${skip} ORDER BY priority DESC, created_at ASC LIMIT 1`, [...except]).map(rowToJob)[0];
   }
 
   countByStatus(): Record<JobStatus, number> {
@@ -473,4 +500,19 @@ function hasNoChildIn(statuses: JobStatus[]): string {
 
 function tail(text: string, max: number): string {
   return text.length <= max ? text : text.slice(text.length - max);
+}
+
+function requeueForRetry(job: Job): { sql: string; params: JournalParam[] } {
+  return {
+    sql: `UPDATE jobs SET status = 'queued', phase = NULL, percent = 0, message = ?, eta_ms = NULL, partial_output = NULL, result = NULL, error_code = NULL, error_message = NULL, error_hint = NULL, attempt = attempt + 1, started_at = NULL, finished_at = NULL, heartbeat_at = NULL WHERE id = ?`,
+    params: [`Retry (attempt ${job.attempt + 1})`, job.id],
+  };
+}
+
+/** An ended parent back to running, its old report cleared: its coordinator finishes it again. */
+function reopenPanel(parent: Job, message: string, now: number): { sql: string; params: JournalParam[] } {
+  return {
+    sql: `UPDATE jobs SET status = 'running', phase = NULL, percent = 0, message = ?, eta_ms = NULL, result = NULL, error_code = NULL, error_message = NULL, error_hint = NULL, attempt = attempt + 1, started_at = ?, finished_at = NULL WHERE id = ?`,
+    params: [message, now, parent.id],
+  };
 }

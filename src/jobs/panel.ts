@@ -199,8 +199,9 @@ export class PanelCoordinator implements Disposable {
     const next = previous
       .then(() => (this.disposed ? undefined : step()))
       .catch((err: unknown) => {
-        // Writes that race a cancel are expected; a closed store means we are shutting down.
-        if (err instanceof PersonaError && (err.code === 'INVALID_TRANSITION' || err.code === 'STORE_CLOSED')) return;
+        // Writes that race a cancel or a reset (which deletes ended jobs) are expected; a closed
+        // store means we are shutting down.
+        if (err instanceof PersonaError && (err.code === 'INVALID_TRANSITION' || err.code === 'JOB_NOT_FOUND' || err.code === 'STORE_CLOSED')) return;
         this.options.log?.(`panel ${parentId}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       })
       .finally(() => {

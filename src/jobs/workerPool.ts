@@ -126,7 +126,11 @@ export class WorkerPool implements Disposable {
   private async fill(): Promise<void> {
     for (;;) {
       const slot = this.slots.find((s) => s.jobId === null && !s.retired);
-      const job = slot ? this.options.store.nextQueued() : undefined;
+      // A job retried while its cancelled run is still stopping on a worker waits for that run to
+      // let go: two slots holding one id would let the old run's cancel (or its grace timer)
+      // land on the new attempt.
+      const stopping = this.slots.flatMap((s) => (s.jobId === null ? [] : [s.jobId]));
+      const job = slot ? this.options.store.nextQueued(stopping) : undefined;
       if (!slot || !job || this.disposed) return;
       slot.jobId = job.id;
       let plan: RunPlan;
@@ -247,12 +251,12 @@ export class WorkerPool implements Disposable {
     this.pump();
   }
 
-  /** Store transitions that race a cancel are expected; anything else is logged. */
+  /** Store transitions that race a cancel or a reset (which deletes the job) are expected; anything else is logged. */
   private async settle(jobId: string, write: () => Promise<unknown>): Promise<void> {
     try {
       await write();
     } catch (err) {
-      if (err instanceof PersonaError && err.code === 'INVALID_TRANSITION') return;
+      if (err instanceof PersonaError && (err.code === 'INVALID_TRANSITION' || err.code === 'JOB_NOT_FOUND')) return;
       this.options.log?.(`job ${jobId}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

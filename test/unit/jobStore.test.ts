@@ -8,10 +8,11 @@ import { loadSqlJs } from '../../src/jobs/sqlite';
 import type { Job } from '../../src/jobs/types';
 import { useTempDir } from './tempDir';
 
-async function rejectsWithCode(promise: Promise<unknown> | (() => unknown), code: string): Promise<void> {
+async function rejectsWithCode(promise: Promise<unknown> | (() => unknown), code: string, message?: RegExp): Promise<void> {
   await assert.rejects(async () => (typeof promise === 'function' ? promise() : promise), (err: unknown) => {
     assert.ok(err instanceof PersonaError, `expected a PersonaError, got ${String(err)}`);
     assert.equal(err.code, code);
+    if (message) assert.match(err.message, message);
     assert.ok(err.hint.length > 0, 'every error carries a hint');
     return true;
   });
@@ -158,8 +159,9 @@ describe('JobStore parents and children', () => {
     assert.deepEqual(requeued.map((j) => j.id), [children[0]!.id], 'the running child is re-queued; the running parent is left to its coordinator');
     assert.deepEqual(failed, []);
     assert.equal(store.get(parent.id)?.status, 'running');
+    await rejectsWithCode(store.retry(parent.id), 'INVALID_TRANSITION', /still running; only an ended one can be retried/);
     await store.cancel(parent.id);
-    await rejectsWithCode(store.retry(parent.id), 'INVALID_TRANSITION');
+    await rejectsWithCode(store.retry(parent.id), 'INVALID_TRANSITION', /nothing to retry/);
     await store.close();
   });
 

@@ -136,6 +136,56 @@ describe('Panels: several personas, one merged report', function () {
     assert.ok((final.error?.hint ?? '').length > 20);
   });
 
+  it('retrying a child of an ended panel re-opens the panel, which ends again with a report that has the new answer', async () => {
+    const s = await start();
+    await s.pool.ready();
+    const { parent, children } = await s.panels.startPanel({ personas: ['architect', 'security'], task: 'Review the runner', context: CONTEXT });
+    const [architect, security] = children as [Job, Job];
+    await s.pool.cancel(architect.id);
+    const first = await whenFinished(s.store, parent.id);
+    assert.equal(first.status, 'completed');
+    assert.match(first.result ?? '', /\*\*architect\*\* was cancelled/);
+    assert.equal((await whenFinished(s.store, security.id)).status, 'completed');
+
+    const reopened = deferred<Job>();
+    s.store.events.on('job:started', (j) => j.id === parent.id && reopened.resolve(j));
+    const retried = await s.store.retry(architect.id);
+    assert.equal(retried.status, 'queued');
+    assert.equal(retried.attempt, 2);
+    const row = await withTimeout(reopened.promise, 5_000, 'the panel was not re-opened');
+    assert.equal(row.status, 'running', 'the panel runs again while its child does');
+    assert.equal(row.result, null, 'the old report is not shown as if it were current');
+    assert.match(row.message ?? '', /architect is running again/);
+
+    const second = await whenFinished(s.store, parent.id);
+    assert.equal(second.status, 'completed');
+    assert.equal(s.store.require(architect.id).status, 'completed');
+    assert.doesNotMatch(second.result ?? '', /was cancelled/, 'the new report has no cancelled persona');
+    assert.match(second.result ?? '', /\| architect \| completed \|/);
+    assert.match(second.result ?? '', /\| security \| completed \|/);
+    assert.equal(second.attempt, 2);
+    await rejectsWith(s.store.retry(parent.id), 'INVALID_TRANSITION', /Ask the Panel/);
+  });
+
+  it('retrying a cancelled panel runs each persona that did not answer again, and the panel completes', async () => {
+    const s = await start();
+    await s.pool.ready();
+    const { parent, children } = await s.panels.startPanel({ personas: PERSONAS, task: 'Review slowly [[demo:slow]]', context: CONTEXT });
+    await rejectsWith(s.store.retry(parent.id), 'INVALID_TRANSITION', /Wait for it to finish/);
+    await s.pool.cancel(parent.id);
+    const cancelled = await Promise.all(children.map((c) => whenFinished(s.store, c.id)));
+    assert.deepEqual(cancelled.map((c) => c.status), ['cancelled', 'cancelled', 'cancelled']);
+    await s.panels.idle();
+
+    const retried = await s.store.retry(parent.id);
+    assert.equal(retried.status, 'running');
+    assert.match(retried.message ?? '', /Retrying architect, engineer, security \(3 of 3\)/);
+    assert.deepEqual(children.map((c) => s.store.require(c.id).status).map((st) => st === 'queued' || st === 'running'), [true, true, true]);
+    const done = await whenFinished(s.store, parent.id);
+    assert.equal(done.status, 'completed');
+    for (const persona of PERSONAS) assert.match(done.result ?? '', new RegExp(`\\| ${persona} \\| completed \\|`));
+  });
+
   it('refuses an unknown persona, a panel of one and the panel id itself, creating nothing', async () => {
     const s = await start();
     await rejectsWith(s.panels.startPanel({ personas: ['architect', 'ghost', 'security'], task: 'x' }), 'UNKNOWN_PERSONA', /Known personas: .*architect.*engineer.*security/);

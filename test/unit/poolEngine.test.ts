@@ -95,7 +95,7 @@ describe('the job engine: pool, crash and recovery', function () {
   it('fails a job whose worker dies mid-stream with WORKER_CRASHED, and replaces the worker', async () => {
     // The worker thread exits on its first streamed text while the demo model is still writing
     // ([[demo:slow]]), so the crash happens mid-job with a live model connection.
-    const s = await start({ workerScript: join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'exitingWorker.js') });
+    const s = await start({ workerScript: join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'faultyWorker.js') });
     await s.pool.ready();
     const demoServer = await s.models.demoServer();
     const closed = deferred<void>();
@@ -115,6 +115,27 @@ describe('the job engine: pool, crash and recovery', function () {
     const after = await Promise.all([1, 2, 3].map((i) => s.store.create({ persona: 'engineer', task: `after the crash ${i}` })));
     const done = await Promise.all(after.map((j) => whenFinished(s.store, j.id)));
     assert.deepEqual(done.map((j) => j.status), ['completed', 'completed', 'completed']);
+  });
+
+  it('does not start a job retried at once while its cancelled run is still stopping on a worker', async () => {
+    // The worker says "cancelled" 500 ms late ([[test:slow-cancel]]). A second worker is free the
+    // whole time; if the retried job started there, the late reply would cancel the new attempt.
+    const s = await start({ workerCount: 2, workerScript: join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'faultyWorker.js') });
+    await s.pool.ready();
+    const generating = deferred<void>();
+    s.store.events.on('job:progress', (j) => {
+      if (j.phase === 'generating') generating.resolve();
+    });
+    const job = await s.store.create({ persona: 'engineer', task: 'review this [[demo:slow]] [[test:slow-cancel]]' });
+    await withTimeout(generating.promise, 15_000, 'never started generating');
+    const starts: number[] = [];
+    s.store.events.on('job:started', (j) => j.id === job.id && starts.push(j.attempt));
+    assert.equal((await s.pool.cancel(job.id)).status, 'cancelled');
+    assert.equal((await s.store.retry(job.id)).status, 'queued');
+    const done = await whenFinished(s.store, job.id, 30_000);
+    assert.equal(done.status, 'completed', `the second attempt ended ${done.status}: ${done.error?.message ?? done.message ?? ''}`);
+    assert.equal(done.attempt, 2);
+    assert.deepEqual(starts, [2], 'the second attempt started once');
   });
 
   it('re-queues a job left running by a crashed process and completes it; fails one past its attempts', async () => {

@@ -152,26 +152,27 @@ describe('store maintenance, lock, compaction and corruption', function () {
     await store.close();
   });
 
-  it('reset and cleanup keep a parent while a child of it is retried: deleting the parent would delete the child too', async () => {
+  it('reset and cleanup keep a panel whose child was retried: it runs again and needs every answer, and deleting it would delete the child', async () => {
     // Found by the MCP fuzz test: reset deleted a panel whose retried child was running, and the cascade took the child.
     const clock = new ManualClock(Date.now());
     const store = await JobStore.open({ dir: tmp.path, now: clock.now });
     const { parent, children } = await store.createWithChildren({ persona: 'panel', task: 't', message: '0 of 2 personas done' }, [{ persona: 'qa', task: 't' }, { persona: 'sre', task: 't' }]);
     const [retried, sibling] = children.map((c) => c.id) as [string, string];
     await store.cancel(retried);
-    await store.cancel(sibling);
+    await store.start(sibling, null);
+    await store.complete(sibling, { result: 'sre answer', tokensIn: 0, tokensOut: 0 });
     await store.cancel(parent.id);
-    await store.retry(retried);
     clock.t += 10 * DAY;
-    assert.equal(await store.cleanup({ completedDays: 1, failedDays: 1, cancelledDays: 1 }), 0, 'cleanup keeps the parent of a queued child');
+    await store.retry(retried);
+    assert.equal(store.get(parent.id)?.status, 'running', 'retrying a child re-opens its panel');
+    assert.equal(await store.cleanup({ completedDays: 1, failedDays: 1, cancelledDays: 1 }), 0, 'cleanup keeps the panel of a queued child');
+    assert.equal(await store.reset(true), 0, 'reset keeps a running panel');
     assert.equal(store.get(retried)?.status, 'queued');
+    assert.equal(store.get(sibling)?.result, 'sre answer', 'the answer the new report needs is kept');
     await store.start(retried, null);
-    assert.equal(await store.reset(true), 0, 'reset keeps the parent of a running child');
-    assert.equal(store.get(retried)?.status, 'running', 'the running child is still there');
-    assert.ok(store.get(parent.id));
-    assert.equal(store.get(sibling), undefined, 'its finished sibling went');
     await store.complete(retried, { result: 'r', tokensIn: 0, tokensOut: 0 });
-    assert.equal(await store.reset(true), 1, 'once nothing under it runs, the parent goes with its children');
+    await store.complete(parent.id, { result: 'merged', tokensIn: 0, tokensOut: 0 });
+    assert.equal(await store.reset(true), 1, 'once it has ended, the panel goes with its children');
     assert.deepEqual(store.list(), []);
     await store.close();
   });
