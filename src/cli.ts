@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { PersonaError } from './core/errors';
 import { formatDiff, formatSources } from './personas/context';
 import type { ModelSettings } from './personas/modelResolver';
+import { DEFAULT_ANTHROPIC_MODEL } from './personas/modelNames';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { personaSources } from './personas/personaSources';
 import { PersonaServices } from './services';
@@ -183,7 +184,7 @@ function settingsFromEnv(): ModelSettings {
   return {
     // vscode-lm is accepted so that asking for it fails with its own clear error (MODEL_UNAVAILABLE).
     provider: provider === 'anthropic' || provider === 'demo' || provider === 'vscode-lm' ? provider : 'auto',
-    model: process.env['AGENT_OS_MODEL'] ?? 'claude-sonnet-4-5',
+    model: process.env['AGENT_OS_MODEL'] ?? DEFAULT_ANTHROPIC_MODEL,
     baseUrl: process.env['ANTHROPIC_BASE_URL'] ?? '',
     maxTokens: 4096,
     requestTimeoutSeconds: 600,

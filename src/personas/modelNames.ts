@@ -13,6 +13,9 @@ export const CLAUDE_MODEL_ALIASES: Readonly<Record<string, string>> = {
   haiku: 'claude-haiku-5-5',
 };
 
+/** The model a persona runs on when neither it nor the settings name one: Claude Code's `sonnet`. */
+export const DEFAULT_ANTHROPIC_MODEL: string = CLAUDE_MODEL_ALIASES['sonnet']!;
+
 /**
  * Anthropic ids that a display name such as "Claude Sonnet 4.5" may stand for. A Copilot model
  * name whose id is not here is reported, not guessed.

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelSettings, ProviderSetting } from '../personas/modelResolver';
 import type { Retention } from '../jobs/types';
+import { DEFAULT_ANTHROPIC_MODEL } from '../personas/modelNames';
 
 const SECTION = 'agentOsPersonas';
 
@@ -12,7 +13,7 @@ export function readModelSettings(): ModelSettings {
   const c = config();
   return {
     provider: c.get<ProviderSetting>('model.provider', 'auto'),
-    model: c.get<string>('model.name', 'claude-sonnet-4-5'),
+    model: c.get<string>('model.name', DEFAULT_ANTHROPIC_MODEL),
     baseUrl: c.get<string>('model.baseUrl', '').trim(),
     maxTokens: c.get<number>('model.maxTokens', 4096),
     requestTimeoutSeconds: c.get<number>('model.requestTimeoutSeconds', 600),

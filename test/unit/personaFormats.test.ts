@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { PersonaError } from '../../src/core/errors';
 import { parseClaudeAgentFile, parseCopilotAgentFile } from '../../src/personas/agentFiles';
-import { modelFromClaude, modelFromCopilot, modelToClaude, modelToCopilot, CLAUDE_MODEL_ALIASES } from '../../src/personas/modelNames';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelFromClaude, modelFromCopilot, modelToClaude, modelToCopilot, CLAUDE_MODEL_ALIASES, DEFAULT_ANTHROPIC_MODEL } from '../../src/personas/modelNames';
+import { REPO_ROOT } from './tempDir';
 import { parsePersonaFile, problemOf, type PersonaFileProblem } from '../../src/personas/personaFile';
 import { PERSONA_TOOLS } from '../../src/personas/toolNames';
 
@@ -130,6 +133,12 @@ describe('persona formats', () => {
       assert.equal(parsePersonaFile('\uFEFF---\nname: n\ndescription: d\n---\nx', '/x/n.md', 'n').name, 'n');
       assert.equal(problem(() => parsePersonaFile('---\n---\nx', '/x/n.md', 'n')).line, 2);
     });
+  });
+
+  it('the default model setting is the model Claude Code means by sonnet, in the manifest and in code', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
+    assert.equal(DEFAULT_ANTHROPIC_MODEL, CLAUDE_MODEL_ALIASES['sonnet']);
+    assert.equal(manifest.contributes.configuration.properties['agentOsPersonas.model.name']?.default, DEFAULT_ANTHROPIC_MODEL);
   });
 
   describe('model names back to each format', () => {
