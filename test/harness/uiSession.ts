@@ -112,7 +112,16 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
-    await input.fill(`>${title}`);
+    // The workbench can close the palette as it opens (an editor or a toast taking the focus
+    // while it settles); then F1 again, within the same deadline.
+    const typed = await input.fill(`>${title}`, { timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) }).then(
+      () => true,
+      (err: unknown) => {
+        if (Date.now() >= deadline) throw err;
+        return false;
+      },
+    );
+    if (!typed) continue;
     // Longer waits on later attempts: the first open also pays for loading the palette.
     const wait = Math.max(500, Math.min(attempt * 2000, deadline - Date.now()));
     const found = await match.waitFor({ state: 'visible', timeout: wait }).then(
