@@ -7,7 +7,7 @@
   'use strict';
   const vscode = acquireVsCodeApi();
   const saved = vscode.getState() || {};
-  /** @type {Record<string, {title: string, domain: string, topic: string, body: string, reason: string, rejecting: boolean}>} */
+  /** @type {Record<string, {title: string, domain: string, topic: string, tags: string, body: string, reason: string, rejecting: boolean}>} */
   const drafts = saved.drafts || {};
   const app = document.getElementById('app');
   const list = document.getElementById('proposals');
@@ -111,7 +111,9 @@
 
   function buildCard(proposal) {
     const id = proposal.id;
-    const draft = drafts[id] || { title: proposal.title, domain: proposal.domain, topic: proposal.topic, body: proposal.body, reason: '', rejecting: false };
+    const draft = drafts[id] || { title: proposal.title, domain: proposal.domain, topic: proposal.topic, tags: proposal.tags.join(', '), body: proposal.body, reason: '', rejecting: false };
+    // A draft saved before tags could be edited has none: start from the proposal's.
+    if (typeof draft.tags !== 'string') draft.tags = proposal.tags.join(', ');
     drafts[id] = draft;
     const key = id.slice(0, 8);
     const root = el('article', { className: 'proposal' });
@@ -120,7 +122,7 @@
 
     const heading = el('h3', { id: `heading-${key}`, text: proposal.title });
     const when = new Date(proposal.createdAt);
-    const meta = el('p', { className: 'meta', text: `Proposed by ${proposal.createdBy}${proposal.jobId ? ' in a review job' : ''} · ${when.toLocaleString()}${proposal.tags.length ? ` · tags: ${proposal.tags.join(', ')}` : ''}` });
+    const meta = el('p', { className: 'meta', text: `Proposed by ${proposal.createdBy}${proposal.jobId ? ' in a review job' : ''} · ${when.toLocaleString()}` });
     const missing = el('p', { className: 'missing' });
     const frontMatterNote = el('p', { className: 'note', text: 'The body starts with its own front matter; approval replaces it with the real one (approver, dates).' });
     const preview = el('div', { className: 'rendered' });
@@ -131,6 +133,7 @@
       title: input(`title-${key}`, draft.title),
       domain: input(`domain-${key}`, draft.domain),
       topic: input(`topic-${key}`, draft.topic),
+      tags: input(`tags-${key}`, draft.tags),
       body: el('textarea', { id: `body-${key}`, className: 'body', rows: 14, spellcheck: false }),
       reason: el('textarea', { id: `reason-${key}`, className: 'reason', rows: 3 }),
     };
@@ -154,7 +157,7 @@
     let lastAction = 'approve';
     const edit = el('div', { className: 'edit' }, [
       field('Title', fields.title),
-      el('div', { className: 'names' }, [field('Domain', fields.domain), field('Topic', fields.topic)]),
+      el('div', { className: 'names' }, [field('Domain', fields.domain), field('Topic', fields.topic), field('Tags (comma-separated)', fields.tags)]),
       target,
       approveError,
       field('Body (markdown)', fields.body),
@@ -211,6 +214,8 @@
           fields.topic.select();
         } else if (message.code === 'PATH_REFUSED') {
           (/^The domain/.test(message.message) ? fields.domain : fields.topic).focus();
+        } else if (/^The tag/.test(message.message)) {
+          fields.tags.focus();
         }
       },
     };
@@ -223,7 +228,7 @@
       if (name === 'domain' || name === 'topic') updateTarget();
       if (name === 'body') requestPreview(id, fields.body.value);
     };
-    for (const name of ['title', 'domain', 'topic', 'body', 'reason']) fields[name].addEventListener('input', onEdit(name));
+    for (const name of ['title', 'domain', 'topic', 'tags', 'body', 'reason']) fields[name].addEventListener('input', onEdit(name));
 
     approve.addEventListener('click', () => {
       if (busy) return;
@@ -231,7 +236,8 @@
       approveError.hidden = true;
       setBusy(true);
       setStatus(`Approving “${fields.title.value}”…`);
-      vscode.postMessage({ type: 'approve', id, title: fields.title.value, domain: fields.domain.value.trim(), topic: fields.topic.value.trim(), body: fields.body.value });
+      const tags = fields.tags.value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+      vscode.postMessage({ type: 'approve', id, title: fields.title.value, domain: fields.domain.value.trim(), topic: fields.topic.value.trim(), tags, body: fields.body.value });
     });
     const toggleReject = (open) => {
       draft.rejecting = open;

@@ -3,7 +3,7 @@
 // and test/unit/approvalBoundary.test.ts).
 import { rm } from 'node:fs/promises';
 import { PersonaError } from '../core/errors';
-import type { Proposal, ProposalStore } from './proposalStore';
+import { MAX_TAGS, STANDARD_SLUG, type Proposal, type ProposalStore } from './proposalStore';
 import { composeStandard, standardFilePath, stripFrontMatter, writeNewFile } from './standardFile';
 
 export interface ApprovalContext {
@@ -20,6 +20,8 @@ export interface ApprovalEdits {
   body?: string;
   domain?: string;
   topic?: string;
+  /** Replaces the proposal's tags; each is trimmed and lower-cased, then must be a slug. */
+  tags?: string[];
 }
 
 export interface ApproveOptions extends ApprovalEdits {
@@ -59,14 +61,15 @@ export async function approveProposal(ctx: ApprovalContext, id: string, options:
     if (!rawBody.trim() || rawBody.length > MAX_BODY) throw new PersonaError('INVALID_INPUT', `The body must have 1 to ${MAX_BODY} characters (it has ${rawBody.length}).`, 'Write the standard in the template: Context, Pattern, Examples, Anti-Patterns, When to Revisit.');
     const approvedBy = options.approvedBy.trim();
     if (!approvedBy) throw new PersonaError('INVALID_INPUT', 'Nobody was named as the approver.', 'Approve from the Standards view in the editor.');
+    const tags = options.tags === undefined ? proposal.tags : approvedTags(options.tags);
     const location = standardFilePath(ctx.workspaceRoot, domain, topic);
     const { body, dropped } = stripFrontMatter(rawBody);
     const now = ctx.now ?? Date.now;
-    const text = composeStandard({ domain, topic, title, tags: proposal.tags, createdBy: proposal.createdBy, approvedBy, createdAt: proposal.createdAt, approvedAt: now(), proposalId: proposal.id, body });
+    const text = composeStandard({ domain, topic, title, tags, createdBy: proposal.createdBy, approvedBy, createdAt: proposal.createdAt, approvedAt: now(), proposalId: proposal.id, body });
     await writeNewFile(location, text);
     let approved: Proposal;
     try {
-      approved = await ctx.proposals.approve(id, { domain, topic, title, body, decidedBy: approvedBy, path: location.relative });
+      approved = await ctx.proposals.approve(id, { domain, topic, title, tags, body, decidedBy: approvedBy, path: location.relative });
     } catch (err) {
       await rm(location.absolute, { force: true });
       throw err;
@@ -74,6 +77,17 @@ export async function approveProposal(ctx: ApprovalContext, id: string, options:
     ctx.log?.(`standard approved: ${location.relative} "${title}" by ${approvedBy} (proposed by ${proposal.createdBy}, proposal ${id})${dropped ? '; the front matter written in the proposal body was replaced' : ''}`);
     return { proposal: approved, path: location.relative, absolutePath: location.absolute, droppedFrontMatter: dropped };
   });
+}
+
+/** The person's tags, trimmed, lower-cased and de-duplicated; a tag that is not a slug is refused by name. */
+function approvedTags(raw: string[]): string[] {
+  const tags = [...new Set(raw.map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))];
+  const bad = tags.find((t) => !STANDARD_SLUG.test(t));
+  if (bad !== undefined) {
+    throw new PersonaError('INVALID_INPUT', `The tag "${bad.slice(0, 80)}" is not a single word or hyphenated words.`, 'Use lower-case letters, digits and hyphens, separated by commas, e.g. "api, error-handling".');
+  }
+  if (tags.length > MAX_TAGS) throw new PersonaError('INVALID_INPUT', `The tags are ${tags.length}; a standard has at most ${MAX_TAGS}.`, 'Keep the tags someone would filter by.');
+  return tags;
 }
 
 /** Rejects a pending proposal with the person's reason; no file is written. */

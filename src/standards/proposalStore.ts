@@ -45,6 +45,7 @@ export interface ApprovalRecord {
   domain: string;
   topic: string;
   title: string;
+  tags: string[];
   body: string;
   decidedBy: string;
   /** The standard's file, relative to the workspace root. */
@@ -53,6 +54,8 @@ export interface ApprovalRecord {
 
 /** A domain or topic: lower-case words joined by hyphens, safe as a folder and a file name on every OS. */
 export const STANDARD_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** Tags a standard keeps: enough to filter by, few enough to read. */
+export const MAX_TAGS = 10;
 const SLUG = STANDARD_SLUG;
 
 /**
@@ -78,7 +81,7 @@ export class ProposalStore {
     if (!input.title?.trim() || !input.body?.trim()) {
       throw new PersonaError('INVALID_INPUT', 'A proposal needs a title and a body.', 'Write the standard in the template: Context, Pattern, Examples, Anti-Patterns, When to Revisit.');
     }
-    const tags = (input.tags ?? []).filter((t) => SLUG.test(t)).slice(0, 10);
+    const tags = (input.tags ?? []).filter((t) => SLUG.test(t)).slice(0, MAX_TAGS);
     const proposal: Proposal = {
       id: randomUUID(),
       domain: input.domain,
@@ -113,9 +116,9 @@ export class ProposalStore {
     this.requirePending(id);
     const decidedAt = this.now();
     await this.db.write(
-      `UPDATE standard_proposals SET status = 'approved', domain = ?, topic = ?, title = ?, body = ?, decided_at = ?, decided_by = ?, reason = NULL, path = ?
+      `UPDATE standard_proposals SET status = 'approved', domain = ?, topic = ?, title = ?, tags = ?, body = ?, decided_at = ?, decided_by = ?, reason = NULL, path = ?
        WHERE id = ? AND status = 'pending'`,
-      [record.domain, record.topic, record.title, record.body, decidedAt, record.decidedBy, record.path, id],
+      [record.domain, record.topic, record.title, JSON.stringify(record.tags), record.body, decidedAt, record.decidedBy, record.path, id],
     );
     const proposal = this.get(id)!;
     this.events.emit('proposal:approved', proposal);

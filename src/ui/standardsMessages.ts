@@ -12,7 +12,8 @@ const name = z.string().max(200);
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('preview'), id, body: z.string().max(100_000) }),
-  z.strictObject({ type: z.literal('approve'), id, title: z.string().max(200), domain: name, topic: name, body: z.string().max(100_000) }),
+  /** `tags` only bounded here too; approval says which tag breaks the rule. Absent: the proposal's tags. */
+  z.strictObject({ type: z.literal('approve'), id, title: z.string().max(200), domain: name, topic: name, tags: z.array(z.string().max(200)).max(50).optional(), body: z.string().max(100_000) }),
   z.strictObject({ type: z.literal('reject'), id, reason: z.string().max(2000) }),
   /** Open an approved standard's file; the host reads its path from the row, never from the message. */
   z.strictObject({ type: z.literal('open'), id }),

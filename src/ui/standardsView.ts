@@ -125,7 +125,7 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
         return this.decide(
           message.id,
           async (ctx, approvedBy) => {
-            const result = await approveProposal(ctx, message.id, { title: message.title, body: message.body, domain: message.domain, topic: message.topic, approvedBy });
+            const result = await approveProposal(ctx, message.id, { title: message.title, body: message.body, domain: message.domain, topic: message.topic, tags: message.tags, approvedBy });
             return { type: 'decided', id: message.id, status: 'approved', path: result.path, message: `Approved “${result.proposal.title}” as ${approvedBy}: written to ${result.path}.` };
           },
           { domain: message.domain, topic: message.topic },

@@ -140,6 +140,10 @@ describe('Standards approval in the workbench', function () {
     assert.match(text, /Do the safe thing\./);
     await body.fill(text.replace('Do the safe thing.', 'Validate every request body at the boundary with a zod schema.'));
     await proposal.locator('.rendered', { hasText: 'Validate every request body at the boundary' }).waitFor({ state: 'visible', timeout: 15_000 });
+    // The persona's tags are there to edit; the person replaces them.
+    const tags = proposal.locator('input[id^="tags-"]');
+    assert.equal(await tags.inputValue(), 'demo');
+    await tags.fill('validation, API');
     await proposal.locator('button.approve').scrollIntoViewIfNeeded();
     await current().screenshot('pending-edited');
 
@@ -151,6 +155,7 @@ describe('Standards approval in the workbench', function () {
     assert.equal(fm['approved_by'], PERSON);
     assert.equal(fm['created_by'], 'architect');
     assert.equal(fm['domain'], 'engineering');
+    assert.deepEqual(fm['tags'], ['validation', 'api'], 'the tags as the person edited them');
     assert.ok(fm['approved_at'] && fm['created_at']);
     assert.match(written, /Validate every request body at the boundary with a zod schema\./);
     assert.doesNotMatch(written, /Do the safe thing\./);
@@ -284,13 +289,13 @@ describe('Standards approval in the workbench', function () {
     // The new proposal is revealed with its title field focused.
     await waitFor(async () => (await focused()) === 'input#title', { timeoutMs: 15_000, message: 'the new proposal\'s title did not take the focus' });
     const order: string[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 7; i++) {
       await page.keyboard.press('Tab');
       const now = await focused();
       order.push(now);
       if (now.startsWith('button:Approve')) break;
     }
-    assert.deepEqual(order, ['input#domain', 'input#topic', 'textarea#body', 'button:Approve:Keyboard approved standard']);
+    assert.deepEqual(order, ['input#domain', 'input#topic', 'input#tags', 'textarea#body', 'button:Approve:Keyboard approved standard']);
     const outline = await probe<string>(frame, 'getComputedStyle(document.activeElement).outlineStyle');
     assert.notEqual(outline, 'none', 'the focused button shows a focus ring');
     await current().screenshot('keyboard-focus-approve');

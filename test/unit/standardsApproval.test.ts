@@ -110,6 +110,24 @@ describe('standards approval', () => {
     assert.equal(proposals.get(proposal.id)?.topic, 'error-shape');
   });
 
+  it('keeps the proposal\'s tags, or the person\'s edited ones (trimmed, lower-cased, once each)', async () => {
+    const kept = await approveProposal(ctx, (await propose()).id, { approvedBy: 'Ada' });
+    assert.deepEqual(frontMatter(readFileSync(kept.absolutePath, 'utf8'))['tags'], ['errors']);
+    const proposal = await propose({ topic: 'error-codes' });
+    const edited = await approveProposal(ctx, proposal.id, { tags: [' API ', 'error-handling', 'api', ''], approvedBy: 'Ada' });
+    assert.deepEqual(frontMatter(readFileSync(edited.absolutePath, 'utf8'))['tags'], ['api', 'error-handling']);
+    assert.deepEqual(proposals.get(proposal.id)?.tags, ['api', 'error-handling'], 'the row keeps the tags as approved');
+  });
+
+  it('refuses a tag that is not a slug, or too many, naming it; nothing is written and the proposal stays pending', async () => {
+    const proposal = await propose();
+    await rejectsWith(() => approveProposal(ctx, proposal.id, { tags: ['api', 'two words'], approvedBy: 'Ada' }), 'INVALID_INPUT', /The tag "two words"/);
+    await rejectsWith(() => approveProposal(ctx, proposal.id, { tags: ['../x'], approvedBy: 'Ada' }), 'INVALID_INPUT', /The tag "\.\.\/x"/);
+    await rejectsWith(() => approveProposal(ctx, proposal.id, { tags: Array.from({ length: 11 }, (_, i) => `t${i}`), approvedBy: 'Ada' }), 'INVALID_INPUT', /at most 10/);
+    assert.equal(existsSync(join(root, '.agent-os', 'standards', 'engineering', 'error-hints.md')), false);
+    assert.equal(proposals.get(proposal.id)?.status, 'pending');
+  });
+
   it('never overwrites: an existing file is STANDARD_EXISTS, the file is unchanged and the proposal stays pending', async () => {
     const dir = join(root, '.agent-os', 'standards', 'engineering');
     mkdirSync(dir, { recursive: true });

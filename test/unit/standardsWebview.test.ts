@@ -12,11 +12,12 @@ import { REPO_ROOT } from './tempDir';
 const id = randomUUID();
 
 describe('Standards webview messages', () => {
-  it('accepts the five well-formed messages', () => {
+  it('accepts the five well-formed messages (approve with and without edited tags)', () => {
     for (const message of [
       { type: 'ready' },
       { type: 'preview', id, body: '## Context' },
       { type: 'approve', id, title: 'T', domain: 'security', topic: 'x', body: 'b' },
+      { type: 'approve', id, title: 'T', domain: 'security', topic: 'x', tags: ['api', 'errors'], body: 'b' },
       { type: 'reject', id, reason: 'duplicate' },
       { type: 'open', id },
     ]) {
@@ -38,6 +39,8 @@ describe('Standards webview messages', () => {
     ['approve missing the body', { type: 'approve', id, title: 'T', domain: 'd', topic: 't' }],
     ['a number for the title', { type: 'approve', id, title: 5, domain: 'd', topic: 't', body: 'b' }],
     ['an approver claimed by the webview', { type: 'approve', id, title: 'T', domain: 'd', topic: 't', body: 'b', approvedBy: 'mallory' }],
+    ['tags as one string', { type: 'approve', id, title: 'T', domain: 'd', topic: 't', tags: 'api, errors', body: 'b' }],
+    ['more than 50 tags', { type: 'approve', id, title: 'T', domain: 'd', topic: 't', tags: Array.from({ length: 51 }, () => 'x'), body: 'b' }],
     ['a path claimed by the webview', { type: 'approve', id, title: 'T', domain: 'd', topic: 't', body: 'b', path: '/etc/passwd' }],
     ['a body over 100,000 characters', { type: 'preview', id, body: 'x'.repeat(100_001) }],
     ['a domain over 200 characters', { type: 'approve', id, title: 'T', domain: 'd'.repeat(201), topic: 't', body: 'b' }],
