@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadSqlJs } from '../src/jobs/sqlite';
-import { sectionsOf, snippetOf, StandardsIndex, tokenize, type StandardsChange } from '../src/standards/standardsIndex';
+import { sectionsOf, snippetOf, StandardsIndex, type StandardsChange } from '../src/standards/standardsIndex';
 import { parseStandard } from '../src/standards/template';
 import { loadBetterSqlite } from './betterSqlite';
 import { generateQueries, generateStandards, type BenchQuery } from './standardsCorpus';
@@ -101,10 +101,9 @@ function writeCorpus(root: string, count: number): { sections: BenchSection[]; p
 /** Runs an engine's query and presents its top rows the way the index does (lookup + snippet). */
 function engineRunner(engine: BenchEngine, byId: Map<number, BenchSection>): (q: BenchQuery) => string[] {
   return (q) => {
-    const terms = tokenize(q.query.toLowerCase());
     return engine.search(q.query, q, LIMIT).map((id) => {
       const s = byId.get(id)!;
-      snippetOf(s.text, terms);
+      snippetOf(s.text, q.query);
       return `${s.path}#${s.line}`;
     });
   };
