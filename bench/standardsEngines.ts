@@ -5,7 +5,9 @@
 //   engine does here), installed on demand into the cache folder (bench/betterSqlite.ts).
 // Each takes the same column weights as the index (heading 2, title 1.5, text 1) and k1 = 1.2,
 // b = 0.75, and answers with the top rows' ids; the caller looks rows up and cuts snippets the
-// same way for every engine, so the figures compare ranking, not presentation.
+// same way for every engine, so the figures compare ranking, not presentation. The index stems
+// English words (Porter2), so both SQL engines use SQLite's porter tokenizer (Porter's original
+// algorithm): every engine then looks up stems, not the words as written.
 import type { Database, SqlValue } from 'sql.js';
 import { loadSqlJs } from '../src/jobs/sqlite';
 import type { BetterSqliteConstructor } from './betterSqlite';
@@ -69,7 +71,7 @@ export async function fts4Engine(sections: readonly BenchSection[]): Promise<Ben
   const SQL = await loadSqlJs();
   const db: Database = new SQL.Database();
   db.create_function('bm25', (blob: Uint8Array) => bm25FromMatchinfo(blob, WEIGHTS));
-  db.run("CREATE VIRTUAL TABLE s USING fts4(heading, title, text, domain, tags, notindexed=domain, notindexed=tags, tokenize=unicode61)");
+  db.run("CREATE VIRTUAL TABLE s USING fts4(heading, title, text, domain, tags, notindexed=domain, notindexed=tags, tokenize=porter)");
   db.run('BEGIN');
   const insert = db.prepare('INSERT INTO s (docid, heading, title, text, domain, tags) VALUES (?, ?, ?, ?, ?, ?)');
   try {
@@ -79,7 +81,7 @@ export async function fts4Engine(sections: readonly BenchSection[]): Promise<Ben
   }
   db.run('COMMIT');
   return {
-    name: 'sql.js FTS4 + BM25 from matchinfo',
+    name: "sql.js FTS4 (tokenize=porter) + BM25 from matchinfo('pcnalx')",
     search(query, filter, limit) {
       const match = ftsQuery(query);
       if (!match) return [];
@@ -110,14 +112,14 @@ export async function fts4Engine(sections: readonly BenchSection[]): Promise<Ben
 
 export function fts5Engine(ctor: BetterSqliteConstructor, sections: readonly BenchSection[]): BenchEngine {
   const db = new ctor(':memory:');
-  db.exec('CREATE VIRTUAL TABLE s USING fts5(heading, title, text, domain UNINDEXED, tags UNINDEXED)');
+  db.exec("CREATE VIRTUAL TABLE s USING fts5(heading, title, text, domain UNINDEXED, tags UNINDEXED, tokenize = 'porter unicode61')");
   const insert = db.prepare('INSERT INTO s (rowid, heading, title, text, domain, tags) VALUES (?, ?, ?, ?, ?, ?)');
   db.exec('BEGIN');
   for (const s of sections) insert.run(s.id, s.heading, s.title, s.text, s.domain, ` ${s.tags.join(' ')} `);
   db.exec('COMMIT');
   const statements = new Map<string, ReturnType<typeof db.prepare>>();
   return {
-    name: 'better-sqlite3 FTS5 bm25()',
+    name: "better-sqlite3 FTS5 (tokenize 'porter unicode61') bm25()",
     search(query, filter, limit) {
       const match = ftsQuery(query);
       if (!match) return [];

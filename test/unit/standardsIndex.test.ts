@@ -142,6 +142,60 @@ describe('standards: the index', function () {
     assert.deepEqual(await index.search({ query: 'the of', limit: 5 }), [], 'stop words alone match nothing');
   });
 
+  it('stems: a query finds the inflected forms of its words, in either direction', async () => {
+    put('security/sql.md', '## Binding\n\nAll database queries bind their values.\n');
+    put('errors/calls.md', '## Failures\n\nA call that failed is retried at most twice.\n');
+    put('errors/jobs.md', '## Jobs\n\nJob retries are counted per job.\n');
+    put('ops/noise.md', '## Unrelated\n\nNothing about the subject here.\n');
+    await open();
+    assert.deepEqual((await index.search({ query: 'query', limit: 5 })).map((h) => h.path), ['.agent-os/standards/security/sql.md']);
+    assert.deepEqual(new Set((await index.search({ query: 'retry', limit: 5 })).map((h) => h.path)), new Set(['.agent-os/standards/errors/calls.md', '.agent-os/standards/errors/jobs.md']));
+    assert.equal((await index.search({ query: 'retrying', limit: 5 })).length, 2, 'a query word in another inflection finds both too');
+    // Identifiers split into words, each stemmed: retry_after looks for "retry" and "after".
+    assert.equal((await index.search({ query: 'retry_after', limit: 5 })).length, 2);
+  });
+
+  it('stems words only: numbers and ids are kept as written', async () => {
+    put('api/transport.md', '## Transport\n\nServe http3 where the client offers it; p99 latency is the figure.\n');
+    await open();
+    assert.equal((await index.search({ query: 'HTTP3', limit: 5 })).length, 1);
+    assert.equal((await index.search({ query: 'p99', limit: 5 })).length, 1);
+    // Porter2's marker for a consonant y is the digit 3: stemming "http3" would make it "httpi".
+    assert.deepEqual(await index.search({ query: 'httpi', limit: 5 }), []);
+  });
+
+  it('stemming keeps the ranking: a section about the word ranks above a passing inflected mention', async () => {
+    const padding = Array.from({ length: 60 }, (_, i) => `topic${i}`).join(' ');
+    put('data/query.md', '## Query builders\n\nBuild every query with the builder.\n');
+    put('data/misc.md', `## Miscellany\n\n${padding} and one mention of queries ${padding}\n`);
+    await open();
+    const hits = await index.search({ query: 'query', limit: 5 });
+    assert.deepEqual(hits.map((h) => h.heading), ['Query builders', 'Miscellany']);
+    assert.ok(hits[0]!.score > 2 * hits[1]!.score, `well above, not a near tie: ${hits.map((h) => h.score).join(' vs ')}`);
+  });
+
+  it('stop words are still ignored, in queries and in the index', async () => {
+    put('errors/retries.md', '## Retries\n\nThe retries of the client are the ones that count.\n');
+    put('ops/words.md', '## Words\n\nThe words of the day are in the list of the week.\n');
+    await open();
+    assert.deepEqual(await index.search({ query: 'the of are', limit: 5 }), [], 'stop words alone match nothing');
+    const plain = await index.search({ query: 'retries', limit: 5 });
+    const withStops = await index.search({ query: 'the retries of the', limit: 5 });
+    assert.deepEqual(withStops, plain, 'stop words add no hits and no score');
+    assert.equal(plain.length, 1);
+  });
+
+  it('the snippet shows the inflected word a stemmed query matched', async () => {
+    const lead = Array.from({ length: 80 }, (_, i) => `lead${i}`).join(' ');
+    const tail = Array.from({ length: 80 }, (_, i) => `tail${i}`).join(' ');
+    put('security/sql.md', `## Binding\n\n${lead} Parameterised queries keep values out of the SQL text. ${tail}\n`);
+    await open();
+    const [hit] = await index.search({ query: 'query', limit: 1 });
+    assert.ok(hit);
+    assert.match(hit.snippet, /^….*Parameterised queries keep values out of the SQL text/);
+    assert.ok(!hit.snippet.includes('lead0 '), `cut around the match, not at the start: ${hit.snippet}`);
+  });
+
   it('indexes a file with broken front matter by its body, and warns naming the file and line', async () => {
     put('ops/logging.md', '---\ndomain: ops\ntitle: "unterminated\n---\n## Pattern\nEvery log line carries the correlation id.\n');
     await open();
@@ -226,10 +280,10 @@ describe('standards: the index', function () {
 
   it('cuts a snippet around the first query word, at word boundaries', () => {
     const text = `${'lead '.repeat(100)}the needle is here ${'tail '.repeat(100)}`;
-    const s = snippetOf(text, ['needle'], 80);
+    const s = snippetOf(text, 'needle', 80);
     assert.match(s, /^…(lead )+the needle is here( tail)+…$/);
     assert.ok(s.length <= 82);
-    assert.equal(snippetOf('short text', ['x']), 'short text');
+    assert.equal(snippetOf('short text', 'x'), 'short text');
   });
 });
 
