@@ -188,6 +188,11 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         const job = await this.jobFrom(arg);
         return (await (await this.requireServices()).pool.cancel(job.id)).status;
       }),
+      // A panel re-runs its personas that did not answer; a panel's persona re-opens its panel.
+      'agentOsPersonas.retryJob': (arg?: JobArg) => this.guard('Retry Job', async () => {
+        const job = await this.jobFrom(arg);
+        return (await (await this.requireServices()).store.retry(job.id)).status;
+      }),
     };
     for (const [id, handler] of Object.entries(commands)) {
       this.disposables.push(vscode.commands.registerCommand(id, handler));

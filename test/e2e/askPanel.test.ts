@@ -109,5 +109,14 @@ describe('Ask the Panel in the workbench', function () {
     await current().screenshot('panel-cancelled');
     const labels = await Promise.all((await page.locator(SELECTORS.treeRow).all()).map(async (r) => (await r.getAttribute('aria-label')) ?? ''));
     assert.equal(labels.filter((l) => l.includes('Crawling panel to cancel') && l.includes('cancelled')).length, 4, labels.join('\n'));
+    // Retry on the cancelled panel runs its three personas again; then it is cancelled again.
+    await parent.hover();
+    await parent.locator('.action-label[aria-label^="Retry Job"]').click();
+    await row('panel: Crawling panel to cancel', 'running').waitFor({ state: 'visible', timeout: 30_000 });
+    for (const p of PERSONAS) await row(`${p}: Crawling panel to cancel`, 'generating').waitFor({ state: 'visible', timeout: 60_000 });
+    await current().screenshot('panel-retried');
+    await parent.hover();
+    await parent.locator('.action-label[aria-label^="Cancel Job"]').click();
+    await row('panel: Crawling panel to cancel', 'cancelled').waitFor({ state: 'visible', timeout: 30_000 });
   });
 });

@@ -38,7 +38,7 @@ describe('Agent OS Personas in VS Code', function () {
     assert.ok(personas.services, 'services start when a folder is open');
     assert.ok(personas.activationMs > 0 && personas.readyMs >= personas.activationMs);
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['agentOsPersonas.askPersona', 'agentOsPersonas.setApiKey', 'agentOsPersonas.cancelJob', 'agentOsPersonas.openJobResult']) {
+    for (const id of ['agentOsPersonas.askPersona', 'agentOsPersonas.setApiKey', 'agentOsPersonas.cancelJob', 'agentOsPersonas.retryJob', 'agentOsPersonas.openJobResult']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { views: Record<string, { id: string; name: string }[]> } };
@@ -64,7 +64,7 @@ describe('Agent OS Personas in VS Code', function () {
     assert.match(editor?.document.getText() ?? '', /# Architect review/);
   });
 
-  it('cancels a job mid-stream', async () => {
+  it('cancels a job mid-stream, and Retry Job runs it again to completion', async () => {
     const { services } = await api();
     assert.ok(services);
     const id = await ask({ persona: 'engineer', task: 'Review slowly [[demo:slow]]' });
@@ -74,6 +74,11 @@ describe('Agent OS Personas in VS Code', function () {
     const job = await waitForJob(services.store, id, ['cancelled', 'completed', 'failed']);
     assert.equal(job.status, 'cancelled');
     assert.equal(job.result, null);
+    assert.equal(await vscode.commands.executeCommand<string>('agentOsPersonas.retryJob', id), 'queued');
+    const again = await waitForJob(services.store, id, ['completed', 'failed']);
+    assert.equal(again.status, 'completed', again.error?.message);
+    assert.equal(again.attempt, 2);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('agentOsPersonas.retryJob', id)), /only a failed or cancelled job can be retried/);
   });
 
   it('retries a 529 from the model and completes', async () => {
