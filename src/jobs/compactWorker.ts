@@ -10,21 +10,28 @@ import { readFileSync, existsSync } from 'node:fs';
 export interface CompactRequest {
   snapshotPath: string;
   sealedPath: string;
+  /** The newest schema this build knows: a snapshot from a newer one is left alone (open refuses it). */
+  knownSchemaVersion?: number;
 }
 
-export type CompactResult = { ok: true; lastSeq: number; bytes: number } | { ok: false; error: string };
+export type CompactResult = { ok: true; lastSeq: number; bytes: number; records: number; droppedBytes: number } | { ok: false; error: string };
 
-async function compact({ snapshotPath, sealedPath }: CompactRequest): Promise<CompactResult> {
+async function compact({ snapshotPath, sealedPath, knownSchemaVersion }: CompactRequest): Promise<CompactResult> {
   const SQL = await loadSqlJs();
   const db = existsSync(snapshotPath) ? new SQL.Database(readFileSync(snapshotPath)) : new SQL.Database();
   try {
     applyPragmas(db);
+    if (knownSchemaVersion !== undefined) {
+      const version = Number(db.exec('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.values[0]?.[0] ?? 0);
+      if (version > knownSchemaVersion) return { ok: false, error: `the snapshot has schema ${version}, newer than ${knownSchemaVersion}` };
+    }
     const lastSeq = Number(db.exec('SELECT last_seq FROM journal_state WHERE id = 1')[0]?.values[0]?.[0] ?? 0);
-    const maxSeq = replayRecords(db, Journal.read(sealedPath).records, lastSeq, () => true);
+    const sealed = Journal.read(sealedPath);
+    const maxSeq = replayRecords(db, sealed.records, lastSeq, () => true);
     db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [maxSeq]);
     const data = db.export();
     await writeSnapshotFile(snapshotPath, data);
-    return { ok: true, lastSeq: maxSeq, bytes: data.length };
+    return { ok: true, lastSeq: maxSeq, bytes: data.length, records: sealed.records.length, droppedBytes: sealed.droppedBytes };
   } finally {
     db.close();
   }

@@ -13,6 +13,8 @@ import { replayRecords } from './replay';
 export const SNAPSHOT_FILE = 'jobs.sqlite';
 export const JOURNAL_FILE = 'jobs.journal';
 export const SEALED_JOURNAL_FILE = 'jobs.journal.sealed';
+/** Journal size that starts a compaction (and, at open, folding it on a worker first). */
+const DEFAULT_COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
 export interface DatabaseOptions {
   dir: string;
@@ -52,6 +54,7 @@ export class JournaledDatabase {
     const SQL = await loadSqlJs();
     const snapshotPath = join(options.dir, SNAPSHOT_FILE);
     const notices: string[] = [];
+    await foldBeforeOpen(options, notices);
     let db = new SQL.Database();
     let fresh = true;
     if (existsSync(snapshotPath)) {
@@ -183,7 +186,7 @@ export class JournaledDatabase {
   /** Starts a background compaction when the journal has grown past the threshold. */
   maybeCompact(): void {
     if (this.compacting || this.closed) return;
-    if (this.journal.bytes < (this.options.compactAtBytes ?? 8 * 1024 * 1024)) return;
+    if (this.journal.bytes < (this.options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES)) return;
     void this.compact();
   }
 
@@ -243,9 +246,7 @@ export class JournaledDatabase {
   }
 
   private compactorScript(): string {
-    if (this.options.compactorScript) return this.options.compactorScript;
-    const bundled = join(__dirname, 'compactor.js');
-    return existsSync(bundled) ? bundled : join(__dirname, 'compactWorker.js');
+    return compactorScriptOf(this.options);
   }
 
   private statement(sql: string): Statement {
@@ -282,6 +283,42 @@ function migrate(db: Database, options: DatabaseOptions, fromVersion: number): v
       db.run('ROLLBACK');
       throw new PersonaError('STORE_CORRUPT', `Migration ${migration.name} failed in ${options.dir}: ${String(err)}`, 'Report this as a bug; move the .agent-os/jobs.* files aside to start an empty store.', { cause: err });
     }
+  }
+}
+
+function compactorScriptOf(options: DatabaseOptions): string {
+  if (options.compactorScript) return options.compactorScript;
+  const bundled = join(__dirname, 'compactor.js');
+  return existsSync(bundled) ? bundled : join(__dirname, 'compactWorker.js');
+}
+
+/**
+ * After a crash the journal can hold a compaction's worth of records (8 MB, some 20,000) or
+ * more, and replaying them on this thread blocks the host's event loop for a second or more
+ * (seconds at 100k). So, before opening, a sealed segment left by an interrupted compaction,
+ * and then a journal past the compaction size, are folded into the snapshot on the compactor's
+ * worker, the same code background compaction runs. Anything it cannot do (no snapshot yet, an
+ * unreadable or newer one) is left to the open that follows, which replays as before.
+ */
+async function foldBeforeOpen(options: DatabaseOptions, notices: string[]): Promise<void> {
+  const snapshotPath = join(options.dir, SNAPSHOT_FILE);
+  const sealedPath = join(options.dir, SEALED_JOURNAL_FILE);
+  const journalPath = join(options.dir, JOURNAL_FILE);
+  const threshold = options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
+  for (let round = 0; round < 2 && existsSync(snapshotPath); round++) {
+    if (!existsSync(sealedPath)) {
+      if (!existsSync(journalPath) || statSync(journalPath).size < threshold) return;
+      renameSync(journalPath, sealedPath);
+    }
+    const started = options.now();
+    const result = await runCompactor(compactorScriptOf(options), { snapshotPath, sealedPath, knownSchemaVersion: MIGRATIONS[MIGRATIONS.length - 1]!.version });
+    if (!result.ok) {
+      options.log?.(`opening: folding the journal on a worker failed (${result.error}); it is replayed here instead`);
+      return;
+    }
+    await fsp.rm(sealedPath, { force: true });
+    options.log?.(`opening: ${result.records} journal records folded into the snapshot on a worker in ${options.now() - started} ms`);
+    if (result.droppedBytes > 0) notices.push(`The last ${result.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
   }
 }
 

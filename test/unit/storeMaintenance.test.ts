@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { JOURNAL_FILE, JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
 import { Journal } from '../../src/jobs/journal';
+import { SEALED_JOURNAL_FILE } from '../../src/jobs/journaledDatabase';
 import { MaintenanceScheduler, type Clock } from '../../src/jobs/maintenance';
 import { StoreLock } from '../../src/jobs/storeLock';
 import { useTempDir } from './tempDir';
@@ -240,6 +241,30 @@ describe('store maintenance, lock, compaction and corruption', function () {
       assert.equal(reopened.notices.some((n) => /torn write/.test(n)), cut > goodSize, `cut at byte ${cut}: the dropped tail is reported`);
       await reopened.close();
     }
+  });
+
+  it('after a crash with a journal past the compaction size, folds it into the snapshot on a worker before opening', async () => {
+    const store = await JobStore.open({ dir: tmp.path, compactAtBytes: Number.MAX_SAFE_INTEGER });
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await store.create({ persona: 'qa', task: `job ${i}`, context: 'x'.repeat(300) })).id);
+    const done = await finishedJob(store, 'completed', 'done');
+    // The crash: no close, and half a record at the end of the journal.
+    const journalPath = join(tmp.path, JOURNAL_FILE);
+    const records = Journal.read(journalPath).records.length;
+    const size = statSync(journalPath).size;
+    appendFileSync(journalPath, Buffer.from([0x40, 0, 0, 0, 0x12, 0x34]));
+    const logs: string[] = [];
+    const reopened = await JobStore.open({ dir: tmp.path, compactAtBytes: Math.floor(size / 2), log: (line) => logs.push(line) });
+    assert.ok(logs.some((l) => l.includes(`${records} journal records folded into the snapshot on a worker`)), logs.join('\n'));
+    assert.deepEqual(reopened.list({ limit: 500 }).map((j) => j.id).sort(), [...ids, done].sort(), 'every acknowledged job is there');
+    assert.equal(reopened.get(done)?.status, 'completed');
+    assert.ok(reopened.notices.some((n) => /torn write/.test(n)), 'the dropped tail is still reported');
+    assert.equal(existsSync(join(tmp.path, SEALED_JOURNAL_FILE)), false, 'no sealed segment is left');
+    assert.equal(statSync(journalPath).size, 0, 'the journal starts afresh');
+    await reopened.close();
+    const again = await JobStore.open({ dir: tmp.path });
+    assert.equal(again.list({ limit: 500 }).length, ids.length + 1);
+    await again.close();
   });
 
   it('moves a corrupt snapshot aside (never deletes it), rebuilds from the journal and says so', async () => {
