@@ -194,9 +194,8 @@ export class JobStore implements Disposable {
     return this.emitWith('job:cancelled', id);
   }
 
-  /** failed or cancelled -> queued again, attempt + 1, its error and output cleared. */
   /**
-   * failed | cancelled -> queued, attempt + 1. A panel's report must answer for its children,
+   * failed | cancelled -> queued, attempt + 1, its error and output cleared. A panel's report must answer for its children,
    * so retrying a child of an ended panel re-opens the panel (running again; its coordinator
    * writes a fresh merged report when every child has ended), and retrying the panel itself
    * re-runs each child that failed or was cancelled. Either is one durable write.
@@ -403,8 +402,7 @@ export class JobStore implements Disposable {
       .map(rowToJob);
   }
 
-  /** The next job to run: highest priority, then oldest (served by the jobs_pickup index). */
-  /** The next job to run: highest priority, then oldest; `except` are ids that cannot start now. */
+  /** The next job to run: highest priority, then oldest (the jobs_pickup index); `except` are ids that cannot start now. */
   nextQueued(except: readonly string[] = []): Job | undefined {
     const skip = except.length > 0 ? ` AND id NOT IN (${except.map(() => '?').join(', ')})` : '';
     return this.database.query(`SELECT * FROM jobs WHERE status = 'queued'${skip} ORDER BY priority DESC, created_at ASC LIMIT 1`, [...except]).map(rowToJob)[0];
