@@ -6,7 +6,23 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, CallToolResultSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  CallToolResultSchema,
+  CancelTaskRequestSchema,
+  CancelTaskResultSchema,
+  CreateTaskResultSchema,
+  GetTaskPayloadRequestSchema,
+  GetTaskPayloadResultSchema,
+  GetTaskRequestSchema,
+  GetTaskResultSchema,
+  ListTasksRequestSchema,
+  ListTasksResultSchema,
+  ListToolsRequestSchema,
+  TaskStatusNotificationSchema,
+  type CallToolResult,
+  type TaskStatusNotification,
+} from '@modelcontextprotocol/sdk/types.js';
 import { PersonaError } from '../core/errors';
 import type { PersonaServices } from '../services';
 import { readEndpointFile } from './endpointFile';
@@ -49,11 +65,17 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
     await owned.dispose();
     return;
   }
-  const proxy = new StoreOwnerProxy(options);
+  // MCP tasks live in the owner's store (a task's id is its job's id): the proxy forwards the
+  // task requests and the owner's status notifications as they are.
+  const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } });
+  const proxy = new StoreOwnerProxy(options, (notification) => void server.notification(notification).catch(() => undefined));
   await proxy.connectUpstream();
-  const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => proxy.call((c) => c.listTools()));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    if (request.params.task) {
+      // The owner creates the task and answers with it at once.
+      return proxy.call((client) => client.request({ method: 'tools/call', params: request.params }, CreateTaskResultSchema, { signal: extra.signal }));
+    }
     const progressToken = request.params._meta?.progressToken;
     return proxy.call(
       (client) =>
@@ -68,11 +90,19 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
         }) as Promise<CallToolResult>,
     );
   });
+  server.setRequestHandler(GetTaskRequestSchema, (request, extra) => proxy.call((c) => c.request(request, GetTaskResultSchema, { signal: extra.signal })));
+  server.setRequestHandler(ListTasksRequestSchema, (request, extra) => proxy.call((c) => c.request(request, ListTasksResultSchema, { signal: extra.signal })));
+  server.setRequestHandler(CancelTaskRequestSchema, (request, extra) => proxy.call((c) => c.request(request, CancelTaskResultSchema, { signal: extra.signal })));
+  // tasks/result waits for the task to end: as long as the client waits, not the SDK's 60 s.
+  server.setRequestHandler(GetTaskPayloadRequestSchema, (request, extra) => proxy.call((c) => c.request(request, GetTaskPayloadResultSchema, { signal: extra.signal, timeout: TASK_RESULT_TIMEOUT_MS })));
   await server.connect(transport);
   await closed;
   await server.close();
   await proxy.close();
 }
+
+/** How long a forwarded tasks/result may wait for its task; the client's own timeout usually ends it first. */
+const TASK_RESULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
 /** The client the proxy forwards to: the editor's endpoint, or, after a takeover, our own server in memory. */
 class StoreOwnerProxy {
@@ -80,14 +110,17 @@ class StoreOwnerProxy {
   private owned: PersonaServices | undefined;
   private takingOver: Promise<void> | undefined;
 
-  constructor(private readonly options: StdioOptions) {}
+  constructor(
+    private readonly options: StdioOptions,
+    private readonly onTaskStatus: (notification: TaskStatusNotification) => void,
+  ) {}
 
   async connectUpstream(): Promise<void> {
     const endpoint = readEndpointFile(join(this.options.workspaceRoot, '.agent-os'));
     if (!endpoint) {
       throw new PersonaError('STORE_LOCKED', 'Another process owns this workspace\'s job store and publishes no MCP endpoint.', 'Close the other CLI using this folder, or open the folder in VS Code with Agent OS Personas (it serves MCP), then start again.');
     }
-    const client = new Client({ name: 'agent-os-personas-stdio-proxy', version: SERVER_VERSION });
+    const client = this.forwardingTaskStatus(new Client({ name: 'agent-os-personas-stdio-proxy', version: SERVER_VERSION }));
     await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } }, fetch: longSessionFetch }));
     this.client = client;
     this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${endpoint.url}`);
@@ -121,9 +154,14 @@ class StoreOwnerProxy {
     }
     const server = createPersonaServer(this.owned);
     const [a, b] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: 'agent-os-personas-stdio', version: SERVER_VERSION });
+    const client = this.forwardingTaskStatus(new Client({ name: 'agent-os-personas-stdio', version: SERVER_VERSION }));
     await Promise.all([server.connect(a), client.connect(b)]);
     this.client = client;
+  }
+
+  private forwardingTaskStatus(client: Client): Client {
+    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => this.onTaskStatus(notification));
+    return client;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaServices } from '../../src/services';
 import { startMcpHttp, type McpHttpEndpoint } from '../../src/mcp/httpServer';
 import { removeEndpointFile, writeEndpointFile } from '../../src/mcp/endpointFile';
@@ -35,7 +35,7 @@ describe('the MCP server over stdio (npx agent-os-personas mcp, a child process)
   const connect = async (): Promise<Client> => {
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd: tmp.path, env: { ...process.env, AGENT_OS_PROVIDER: 'demo', ANTHROPIC_API_KEY: '' }, stderr: 'pipe' });
     transport.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
-    client = new Client({ name: 'stdio-test', version: '1' });
+    client = new Client({ name: 'stdio-test', version: '1' }, { capabilities: { tasks: { requests: {} } } });
     await client.connect(transport);
     return client;
   };
@@ -92,5 +92,37 @@ describe('the MCP server over stdio (npx agent-os-personas mcp, a child process)
     const again = view(await c.callTool({ name: 'invoke_qa', arguments: { task: 'after the takeover', context: CONTEXT, wait_seconds: 40 } }));
     assert.equal(again['status'], 'completed');
     assert.match(stderr.join(''), /taking over/);
+  });
+  it('proxies MCP tasks to the owner: created there, status notifications and the result come through, tasks/cancel cancels the job', async () => {
+    const { services } = await startOwner();
+    const c = await connect();
+    const notified: string[] = [];
+    c.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
+      notified.push(`${n.params.taskId}:${n.params.status}`);
+    });
+    const messages: string[] = [];
+    let taskId = '';
+    let result: CallToolResult | undefined;
+    for await (const m of c.experimental.tasks.callToolStream({ name: 'invoke_security', arguments: { task: 'A task through the proxy', context: CONTEXT } }, CallToolResultSchema, { task: { ttl: 60_000 } })) {
+      messages.push(m.type);
+      if (m.type === 'taskCreated') taskId = m.task.taskId;
+      if (m.type === 'result') result = m.result;
+      if (m.type === 'error') throw m.error;
+    }
+    assert.equal(messages[0], 'taskCreated');
+    assert.equal(messages.at(-1), 'result');
+    assert.equal(services.store.get(taskId)?.status, 'completed', 'the task is a job in the owner\'s store');
+    assert.match(String(view(result)['result']), /`src\/pay\.ts:1`/);
+    assert.equal((await c.experimental.tasks.getTask(taskId)).status, 'completed');
+    assert.ok(notified.includes(`${taskId}:completed`), `the owner's status notifications came through (${notified.join(', ')})`);
+    assert.ok((await c.experimental.tasks.listTasks()).tasks.some((t) => t.taskId === taskId), 'tasks/list is the owner\'s');
+
+    const stream = c.experimental.tasks.callToolStream({ name: 'invoke_engineer', arguments: { task: 'Long task [[demo:crawl]]', context: CONTEXT } }, CallToolResultSchema, { task: { ttl: 60_000 } });
+    const first = await stream.next();
+    assert.ok(!first.done && first.value.type === 'taskCreated');
+    const longId = first.value.task.taskId;
+    assert.equal((await c.experimental.tasks.cancelTask(longId)).status, 'cancelled');
+    assert.equal(services.store.get(longId)?.status, 'cancelled', 'tasks/cancel reached the owner\'s job');
+    await stream.return(undefined);
   });
 });
