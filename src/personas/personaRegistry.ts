@@ -91,7 +91,7 @@ export class PersonaRegistry implements Disposable {
 
   /**
    * Follows the workspace sources with `node:fs.watch` (see PersonaFolderWatcher) and reloads,
-   * debounced, when they change. For the CLI and other hosts without VS Code's file watcher.
+   * debounced, when they change. The editor and the CLI both use it.
    */
   watch(options: { debounceMs?: number; timers?: Timers; persistent?: boolean } = {}): Disposable {
     const debouncer = new Debouncer(options.debounceMs ?? RELOAD_DEBOUNCE_MS, () => this.reload(), options.timers);

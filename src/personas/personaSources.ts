@@ -15,11 +15,11 @@ export interface PersonaSource {
   workspaceRoot?: string;
 }
 
-/** The workspace-relative folders and file patterns, in precedence order: what the VS Code watcher follows. */
-export const WORKSPACE_PERSONA_GLOBS: readonly { format: PersonaFormat; folder: string; glob: string }[] = [
-  { format: 'agent-os', folder: '.agent-os/personas', glob: '.agent-os/personas/*.md' },
-  { format: 'claude', folder: '.claude/agents', glob: '.claude/agents/*.md' },
-  { format: 'copilot', folder: '.github/agents', glob: `.github/agents/*${COPILOT_AGENT_SUFFIX}` },
+/** The workspace's persona folders, workspace-relative, in precedence order. */
+export const WORKSPACE_PERSONA_FOLDERS: readonly { format: PersonaFormat; folder: string }[] = [
+  { format: 'agent-os', folder: '.agent-os/personas' },
+  { format: 'claude', folder: '.claude/agents' },
+  { format: 'copilot', folder: '.github/agents' },
 ];
 
 /**
@@ -32,7 +32,7 @@ export function personaSources(extensionRoot: string, workspaceRoot: string | un
   if (workspaceRoot === undefined) return [shipped];
   return [
     shipped,
-    ...WORKSPACE_PERSONA_GLOBS.map(({ format, folder }) => ({
+    ...WORKSPACE_PERSONA_FOLDERS.map(({ format, folder }) => ({
       format,
       folder: join(workspaceRoot, ...folder.split('/')),
       suffix: format === 'copilot' ? COPILOT_AGENT_SUFFIX : '.md',

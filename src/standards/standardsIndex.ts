@@ -112,9 +112,8 @@ function queryTerms(query: string): string[] {
  * chosen over sql.js FTS4 by measurement (docs/standards.md, bench/standards.ts): its queries
  * were 1.5 to 2.5 times as fast, and it adds and discards one standard at a time without a
  * rebuild. The index is rebuilt from the files at start (not persisted: hundreds of standards
- * index in well under a second) and follows them through `refreshPath`,
- * which the watchers call: VS Code's file system watcher in the editor (src/ui/standardsWatcher.ts),
- * `watch()` (node:fs.watch) in the CLI.
+ * index in well under a second) and follows them through `refreshPath`, which `watch()`
+ * (node:fs.watch per folder) calls, in the editor and in the CLI alike.
  *
  * Invariant: reads and index updates of one file run one after another, and each one reads
  * the disk as it is when it starts, so the last event for a file always leaves the index
@@ -254,7 +253,7 @@ export class StandardsIndex implements Disposable {
     );
   }
 
-  /** Follows the folder with node:fs.watch (the CLI; VS Code uses its own watcher). */
+  /** Follows the folder with node:fs.watch (see StandardsFolderWatcher); the editor and the CLI both use it. */
   watch(options: { persistent?: boolean } = {}): { dispose(): void } {
     const watcher = new StandardsFolderWatcher(this.folder, this.options.workspaceRoot, (p) => void this.refreshPath(p).catch((err: unknown) => this.log(`standards: ${p}: ${String(err)}`)), options);
     this.watchers.push(watcher);

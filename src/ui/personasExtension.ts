@@ -143,8 +143,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       tree.follow(services.store);
       documents.follow(services.store);
       statusBar.follow(services.store);
-      this.personaFiles.follow(services.registry, vscode.Uri.file(services.workspaceRoot));
-      this.disposables.push(watchStandards(services.standards, vscode.Uri.file(services.workspaceRoot), this.log));
+      this.personaFiles.follow(services.registry);
+      this.disposables.push(watchStandards(services.standards, this.log));
       this.standards.follow(services);
       void updateModelLabel();
     };

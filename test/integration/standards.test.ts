@@ -32,7 +32,7 @@ function indexedWhen(index: StandardsIndex, path: string, what: string, check: (
   const off = index.events.on('standards:changed', (c: StandardsChange) => {
     if (c.path === path) void check().then((ok) => ok && done.resolve(), (err: unknown) => done.reject(err));
   });
-  return withTimeout(done.promise, CHANGE_TIMEOUT_MS, `${what}: no change to ${path} from VS Code's watcher made it so`).finally(off);
+  return withTimeout(done.promise, CHANGE_TIMEOUT_MS, `${what}: no change to ${path} from the index's watcher made it so`).finally(off);
 }
 
 describe('standards in VS Code', function () {
@@ -61,8 +61,8 @@ describe('standards in VS Code', function () {
     renameSync(join(dir, '.approved-y.tmp'), join(dir, 'approved-y.md'));
     await added;
     const hits = await search('quokka photographed');
-    // The figure through VS Code's watcher; the goal (< 1 s) is the bench's, not an assertion.
-    console.log(`      approved file written → found through VS Code's watcher: ${(performance.now() - t0).toFixed(1)} ms`);
+    // The figure inside the editor; the goal (< 1 s) is the bench's, not an assertion.
+    console.log(`      approved file written → found by search inside VS Code: ${(performance.now() - t0).toFixed(1)} ms`);
     assert.equal(hits[0]?.path, rel);
     assert.equal(hits[0]?.heading, 'Pattern');
     assert.deepEqual(hits[0]?.tags, ['marsupial']);
