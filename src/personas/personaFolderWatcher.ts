@@ -1,6 +1,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, relative, isAbsolute } from 'node:path';
+import { basename } from 'node:path';
 import type { Disposable } from '../core/disposable';
+import { nearestExistingFolder } from '../core/nearestFolder';
 
 export interface WatchedFolder {
   folder: string;
@@ -36,7 +37,7 @@ export class PersonaFolderWatcher implements Disposable {
 
   private arm(): void {
     if (this.disposed) return;
-    const wanted = new Set(this.folders.map(anchorOf).filter((d): d is string => d !== undefined));
+    const wanted = new Set(this.folders.map(({ folder, root }) => nearestExistingFolder(folder, root)).filter((d): d is string => d !== undefined));
     for (const dir of this.watchers.keys()) {
       if (!wanted.has(dir) || !existsSync(dir)) this.drop(dir);
     }
@@ -76,17 +77,5 @@ export class PersonaFolderWatcher implements Disposable {
     this.disposed = true;
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
-  }
-}
-
-/** `folder` if it exists, else its nearest existing ancestor that is not above `root`. */
-function anchorOf({ folder, root }: WatchedFolder): string | undefined {
-  let dir = folder;
-  for (;;) {
-    if (existsSync(dir)) return dir;
-    const up = dirname(dir);
-    const rel = relative(root, up);
-    if (up === dir || rel.startsWith('..') || isAbsolute(rel)) return undefined;
-    dir = up;
   }
 }

@@ -1,6 +1,7 @@
 import { readdirSync, statSync, watch, type FSWatcher, type Stats } from 'node:fs';
-import { dirname, join, relative, isAbsolute } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import type { Disposable } from '../core/disposable';
+import { nearestExistingFolder } from '../core/nearestFolder';
 
 /**
  * Follows the standards folder outside VS Code (the CLI's MCP server) with `node:fs.watch`, one
@@ -37,7 +38,7 @@ export class StandardsFolderWatcher implements Disposable {
   /** Watches `folder` and every folder under it, or the nearest existing ancestor when it is missing. */
   private arm(): void {
     if (this.disposed) return;
-    const anchor = this.anchor();
+    const anchor = nearestExistingFolder(this.folder, this.root);
     for (const dir of [...this.watchers.keys()]) {
       if ((dir !== anchor && !isInside(this.folder, dir)) || !statOrUndefined(dir)?.isDirectory()) this.drop(dir);
     }
@@ -90,17 +91,6 @@ export class StandardsFolderWatcher implements Disposable {
     else if (!stats) for (const watched of [...this.watchers.keys()]) if (watched === path || isInside(path, watched)) this.drop(watched);
     if (!statOrUndefined(this.folder)) this.arm();
     this.onPath(path);
-  }
-
-  private anchor(): string | undefined {
-    let dir = this.folder;
-    for (;;) {
-      if (statOrUndefined(dir)?.isDirectory()) return dir;
-      const up = dirname(dir);
-      const rel = relative(this.root, up);
-      if (up === dir || rel.startsWith('..') || isAbsolute(rel)) return undefined;
-      dir = up;
-    }
   }
 
   private drop(dir: string): void {
