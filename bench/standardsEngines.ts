@@ -10,18 +10,11 @@
 // algorithm): every engine then looks up stems, not the words as written.
 import type { Database, SqlValue } from 'sql.js';
 import { loadSqlJs } from '../src/jobs/sqlite';
+import type { IndexedSection } from '../src/standards/standardsIndex';
 import type { BetterSqliteConstructor } from './betterSqlite';
 
-export interface BenchSection {
-  id: number;
-  path: string;
-  heading: string;
-  title: string;
-  text: string;
-  domain: string;
-  tags: string[];
-  line: number;
-}
+/** A section as the index keeps it, less what only its hits show. */
+export type BenchSection = Omit<IndexedSection, 'standardTitle'>;
 
 export interface BenchEngine {
   name: string;
