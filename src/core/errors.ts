@@ -1,48 +1,26 @@
 /**
  * The one error type every user- or agent-visible failure is expressed in.
  * `code` is stable (tests and agents branch on it); `hint` says what to do next.
+ *
+ * The codes live with their domain: each module that fails in its own ways keeps a table of
+ * its codes (`src/jobs/jobErrors.ts`, `src/personas/personaErrors.ts`,
+ * `src/standards/standardErrors.ts`) and adds them to `ErrorCodes` by declaration merging, so
+ * the type knows every code while this file knows none of those modules. The codes here are
+ * the few that belong to no one domain: bad input, a refused path, no folder, a cancel, a bug.
  */
-export type PersonaErrorCode =
-  | 'NO_WORKSPACE'
-  | 'NO_API_KEY'
-  | 'BAD_API_KEY'
-  | 'MODEL_NOT_FOUND'
-  | 'MODEL_BAD_REQUEST'
-  | 'MODEL_RATE_LIMITED'
-  | 'MODEL_OVERLOADED'
-  | 'MODEL_CONTEXT_TOO_LONG'
-  | 'MODEL_UNREACHABLE'
-  | 'MODEL_TIMEOUT'
-  | 'MODEL_ERROR'
-  /** A provider that cannot run here (vscode-lm outside VS Code). */
-  | 'MODEL_UNAVAILABLE'
-  /** VS Code offers no chat model matching the selector. */
-  | 'NO_CHAT_MODEL'
-  /** The user has not allowed this extension to use the chat model (VS Code's consent). */
-  | 'MODEL_NO_PERMISSION'
-  /** The chat model's provider refused the request (quota, policy). */
-  | 'MODEL_BLOCKED'
-  | 'UNKNOWN_PERSONA'
-  | 'INVALID_INPUT'
-  | 'PATH_REFUSED'
-  | 'TOOL_ERROR'
-  | 'JOB_NOT_FOUND'
-  | 'INVALID_TRANSITION'
-  | 'STORE_NEWER_VERSION'
-  | 'STORE_CORRUPT'
-  | 'STORE_CLOSED'
-  | 'STORE_LOCKED'
-  | 'STORE_FULL'
-  | 'JOB_INTERRUPTED'
-  | 'WORKER_CRASHED'
-  | 'PANEL_FAILED'
-  /** Approval would overwrite an existing standard file; never done. */
-  | 'STANDARD_EXISTS'
-  | 'PROPOSAL_NOT_FOUND'
-  /** The proposal was already approved or rejected. */
-  | 'PROPOSAL_DECIDED'
-  | 'CANCELLED'
-  | 'INTERNAL';
+export const CORE_ERROR_CODES = {
+  NO_WORKSPACE: 'No folder is open, so there is no store for jobs and standards.',
+  INVALID_INPUT: 'An argument was missing, malformed or out of range; nothing was changed.',
+  PATH_REFUSED: 'A path from the input points outside the workspace or into a private folder.',
+  CANCELLED: 'The work was cancelled by whoever started it.',
+  INTERNAL: 'A bug in Agent OS Personas; the output channel has the details.',
+} as const;
+
+/** Every code, by declaration merging: each domain's table adds its own. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the domains' tables extend it (declaration merging)
+export interface ErrorCodes extends Record<keyof typeof CORE_ERROR_CODES, true> {}
+
+export type PersonaErrorCode = keyof ErrorCodes;
 
 export interface SerializedError {
   code: PersonaErrorCode;
