@@ -23,7 +23,7 @@ const common = {
 await mkdir('dist', { recursive: true });
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }),
-  esbuild.build({ ...common, entryPoints: { worker: 'src/jobs/worker.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...common, entryPoints: { worker: 'src/personas/personaWorker.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { compactor: 'src/jobs/compactWorker.ts' }, outdir: 'dist' }),
   esbuild.build({
     ...common,
@@ -35,8 +35,10 @@ await Promise.all([
 // sql.js loads its WebAssembly from next to the bundle (see src/jobs/sqlite.ts).
 await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 // The unbundled build in out/ (unit tests run on it) needs the .sql files beside the compiled migrations.
-for (const file of await readdir('src/jobs/migrations')) {
-  if (!file.endsWith('.sql')) continue;
-  await mkdir('out/src/jobs/migrations', { recursive: true });
-  await copyFile(`src/jobs/migrations/${file}`, `out/src/jobs/migrations/${file}`);
+for (const folder of ['src/jobs/migrations', 'src/standards/migrations']) {
+  for (const file of await readdir(folder)) {
+    if (!file.endsWith('.sql')) continue;
+    await mkdir(`out/${folder}`, { recursive: true });
+    await copyFile(`${folder}/${file}`, `out/${folder}/${file}`);
+  }
 }

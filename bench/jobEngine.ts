@@ -8,7 +8,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JobStore } from '../src/jobs/jobStore';
 import { Journal } from '../src/jobs/journal';
 import { PersonaServices } from '../src/services';
-import { TERMINAL_STATUSES, type Job } from '../src/jobs/types';
 import { loadBetterSqlite } from './betterSqlite';
 import { fmtMs, percentile, throughput, timeIt } from './stats';
 
@@ -173,7 +172,7 @@ export async function etaFigures(): Promise<void> {
     workspaceRoot: dir,
     extensionRoot: REPO,
     ownerKind: 'bench',
-    workerScript: join(REPO, 'out', 'src', 'jobs', 'worker.js'),
+    workerScript: join(REPO, 'out', 'src', 'personas', 'personaWorker.js'),
     workerCount: 3,
     modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 }),
     apiKey: () => Promise.resolve(undefined),
@@ -187,13 +186,8 @@ export async function etaFigures(): Promise<void> {
     const errors: number[] = [];
     const personas = ['architect', 'engineer', 'security'];
     for (let batch = 0; batch < 10; batch++) {
-      const jobs = await Promise.all(Array.from({ length: 5 }, (_, i) => services.store.create({ persona: personas[(batch + i) % 3]!, task: `eta ${batch}.${i} [[demo:slow]]`, context: 'File: src/a.ts (file, lines 1-2)\n1| const password = "hunter2hunter";\n2| catch (e) {}' })));
-      const finished = await Promise.all(jobs.map((j) => new Promise<Job>((resolve) => {
-        const check = (x: Job): void => {
-          if (x.id === j.id && TERMINAL_STATUSES.has(x.status)) resolve(x);
-        };
-        for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) services.store.events.on(e, check);
-      })));
+      const jobs = await Promise.all(Array.from({ length: 5 }, (_, i) => services.jobs.ask({ persona: personas[(batch + i) % 3]!, task: `eta ${batch}.${i} [[demo:slow]]`, context: { text: 'File: src/a.ts (file, lines 1-2)\n1| const password = "hunter2hunter";\n2| catch (e) {}' } })));
+      const finished = await Promise.all(jobs.map((j) => services.watch.whenSettled(j.id)));
       for (const f of finished) {
         const s = seen.get(f.id);
         if (!s || !f.finishedAt) continue;

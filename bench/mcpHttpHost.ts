@@ -82,7 +82,7 @@ async function serve(data: HostData, port: NonNullable<typeof parentPort>): Prom
     workspaceRoot: data.workspace,
     extensionRoot: repo,
     ownerKind: 'bench',
-    workerScript: join(repo, 'out', 'src', 'jobs', 'worker.js'),
+    workerScript: join(repo, 'out', 'src', 'personas', 'personaWorker.js'),
     workerCount: data.workers,
     // Long enough that the bench's hung blocker jobs do not time out while it runs.
     modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 600 }),

@@ -1,10 +1,7 @@
 // Headless entry (dist/cli.js, `npx agent-os-personas`): the same services as the extension,
 // on the workspace in the current directory.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { PersonaError } from './core/errors';
-import { formatDiff, formatSources } from './personas/context';
 import type { ModelSettings } from './personas/modelResolver';
 import { DEFAULT_ANTHROPIC_MODEL } from './personas/modelNames';
 import { PersonaRegistry } from './personas/personaRegistry';
@@ -13,7 +10,6 @@ import { PersonaServices } from './services';
 import { readEndpointFile, removeEndpointFile, writeEndpointFile } from './mcp/endpointFile';
 import { startMcpHttp } from './mcp/httpServer';
 import { serveStdio } from './mcp/stdio';
-import { TERMINAL_STATUSES, type Job } from './jobs/types';
 
 const USAGE = `Usage: agent-os-personas <command>
 
@@ -54,8 +50,6 @@ async function main(argv: string[]): Promise<number> {
     await services.dispose();
   }
 }
-
-const CONTEXT_MAX_CHARS = 60_000;
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -106,15 +100,6 @@ async function serveHttp(): Promise<number> {
   return 0;
 }
 
-function gitDiff(): string {
-  try {
-    return execFileSync('git', ['diff', 'HEAD'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new PersonaError('INVALID_INPUT', `"git diff HEAD" failed: ${stderr || (err instanceof Error ? err.message : String(err))}`, 'Run review --diff inside a git repository with at least one commit, or pass files instead.');
-  }
-}
-
 function printProblems(registry: PersonaRegistry): void {
   for (const p of registry.problems) process.stderr.write(`warning: persona file skipped: ${p.file}:${p.line}: ${p.message}\n`);
 }
@@ -156,21 +141,14 @@ async function review(services: PersonaServices, args: string[]): Promise<number
     if (args[i] === '--persona') persona = args[++i] ?? '';
     else if (args[i] === '--task') task = args[++i] ?? '';
     else if (args[i] === '--diff') diff = true;
-    else files.push(args[i]!);
+    // Paths are given from the shell; the path validator takes them relative to the workspace (the current folder).
+    else files.push(relative(process.cwd(), resolve(args[i]!)));
   }
-  services.registry.require(persona);
-  const formatted = diff
-    ? formatDiff(gitDiff(), CONTEXT_MAX_CHARS)
-    : formatSources(files.map((f) => ({ path: relative(process.cwd(), resolve(f)), text: readFileSync(f, 'utf8'), startLine: 1, kind: 'file' as const })), CONTEXT_MAX_CHARS);
-  if (formatted.note) process.stderr.write(`note: ${formatted.note}\n`);
-  const job = await services.store.create({ persona, task, context: formatted.context, contextNote: formatted.note });
+  const job = await services.jobs.ask({ persona, task, context: { files, diff } });
+  if (job.contextNote) process.stderr.write(`note: ${job.contextNote}\n`);
   process.stderr.write(`job ${job.id} queued\n`);
-  const final = await new Promise<Job>((done) => {
-    const check = (j: Job): void => {
-      if (j.id === job.id && TERMINAL_STATUSES.has(j.status)) done(j);
-    };
-    for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) services.store.events.on(e, check);
-  });
+  await services.watch.whenSettled(job.id);
+  const final = services.store.require(job.id);
   if (final.status !== 'completed') {
     process.stderr.write(`${final.status}: ${final.error?.message ?? ''}\n${final.error?.hint ?? ''}\n`);
     return 1;

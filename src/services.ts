@@ -2,20 +2,32 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Disposable } from './core/disposable';
 import { JobStore } from './jobs/jobStore';
+import { JobWatch } from './jobs/jobWatch';
+import { JournaledDatabase } from './jobs/journaledDatabase';
 import { MaintenanceScheduler, type Clock } from './jobs/maintenance';
-import { PanelCoordinator } from './jobs/panel';
+import { JOBS_SCHEMA } from './jobs/migrations';
 import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
-import type { Job, Retention } from './jobs/types';
-import { PersonaRegistry } from './personas/personaRegistry';
-import { personaSources } from './personas/personaSources';
-import { ModelResolver, type ModelSettings } from './personas/modelResolver';
+import type { JobSummary, Retention } from './jobs/types';
 import type { ChatModelBridge } from './personas/chatBridge';
+import { ChatChannelHost } from './personas/chatChannel';
+import { DEFAULT_CONTEXT_MAX_CHARS } from './personas/context';
+import type { DiffSource } from './personas/jobContext';
+import { ModelResolver, type ModelSettings } from './personas/modelResolver';
+import { PanelCoordinator } from './personas/panelCoordinator';
+import { PersonaJobs } from './personas/personaJobs';
+import { PersonaRegistry } from './personas/personaRegistry';
+import { personaHostCalls, personaRunPlan } from './personas/personaRunPlan';
+import { personaSources } from './personas/personaSources';
+import { STANDARDS_SCHEMA } from './standards/migrations';
 import { ProposalStore } from './standards/proposalStore';
 import { StandardsIndex } from './standards/standardsIndex';
 
 export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30, cancelledDays: 7 };
 export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
+
+/** Every module's tables in the one store, in migration order (the standards' refer to the jobs'). */
+export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA] as const;
 
 export interface ServicesOptions {
   workspaceRoot: string;
@@ -30,94 +42,129 @@ export interface ServicesOptions {
   apiKey: () => Promise<string | undefined>;
   /** The editor's chat models (VS Code's Language Model API); absent in the CLI. */
   chatBridge?: ChatModelBridge;
+  /** The context limit in characters (default 60,000; setting "agentOsPersonas.context.maxChars"). */
+  contextMaxChars?: () => number;
+  /** Where git changes come from (default `git diff HEAD`; the editor reads them through its Git extension). */
+  diffSource?: DiffSource;
   retention?: () => Retention;
   maxStoreBytes?: () => number;
   clock?: Clock;
   log: (line: string) => void;
 }
 
-/** The core services for one workspace, shared by the VS Code extension and the CLI. */
+/** The parts of the services, by name. */
+interface ServiceParts {
+  workspaceRoot: string;
+  database: JournaledDatabase;
+  store: JobStore;
+  watch: JobWatch;
+  registry: PersonaRegistry;
+  models: ModelResolver;
+  pool: WorkerPool;
+  panels: PanelCoordinator;
+  jobs: PersonaJobs;
+  maintenance: MaintenanceScheduler;
+  proposals: ProposalStore;
+  standards: StandardsIndex;
+  lock: StoreLock;
+  recovered: { requeued: JobSummary[]; failed: JobSummary[] };
+}
+
+/** The core services for one workspace, shared by the VS Code extension and the CLI: the composition root. */
 export class PersonaServices implements Disposable {
+  readonly workspaceRoot: string;
+  /** The durable queue: the lifecycle of every job. Ask, cancel and retry persona jobs through `jobs`. */
+  readonly store: JobStore;
+  /** Follows one job until it ends (progress, MCP waits, the CLI). */
+  readonly watch: JobWatch;
+  readonly registry: PersonaRegistry;
+  readonly models: ModelResolver;
+  readonly pool: WorkerPool;
+  /** Panels: several personas on one context, one merged report. */
+  readonly panels: PanelCoordinator;
+  /** Ask a persona or a panel, cancel, retry: the one entry every surface uses. */
+  readonly jobs: PersonaJobs;
+  readonly maintenance: MaintenanceScheduler;
+  readonly proposals: ProposalStore;
+  /** Ranked search over the approved standards; the editor or the CLI keeps it current (watchStandards, `standards.watch()`). */
+  readonly standards: StandardsIndex;
+  /** Interrupted jobs found at start: re-queued or failed. */
+  readonly recovered: { requeued: JobSummary[]; failed: JobSummary[] };
+  private readonly database: JournaledDatabase;
+  private readonly lock: StoreLock;
   private disposed = false;
 
-  private constructor(
-    readonly workspaceRoot: string,
-    readonly store: JobStore,
-    readonly registry: PersonaRegistry,
-    readonly models: ModelResolver,
-    readonly pool: WorkerPool,
-    /** Panels: several personas on one context, one merged report. */
-    readonly panels: PanelCoordinator,
-    readonly maintenance: MaintenanceScheduler,
-    readonly proposals: ProposalStore,
-    /** Ranked search over the approved standards; the editor or the CLI keeps it current (watchStandards, `standards.watch()`). */
-    readonly standards: StandardsIndex,
-    private readonly lock: StoreLock,
-    /** Interrupted jobs found at start: re-queued or failed. */
-    readonly recovered: { requeued: Job[]; failed: Job[] },
-  ) {}
+  private constructor(parts: ServiceParts) {
+    this.workspaceRoot = parts.workspaceRoot;
+    this.database = parts.database;
+    this.store = parts.store;
+    this.watch = parts.watch;
+    this.registry = parts.registry;
+    this.models = parts.models;
+    this.pool = parts.pool;
+    this.panels = parts.panels;
+    this.jobs = parts.jobs;
+    this.maintenance = parts.maintenance;
+    this.proposals = parts.proposals;
+    this.standards = parts.standards;
+    this.lock = parts.lock;
+    this.recovered = parts.recovered;
+  }
 
   static async create(options: ServicesOptions): Promise<PersonaServices> {
-    const dataDir = join(options.workspaceRoot, '.agent-os');
+    const { workspaceRoot, log } = options;
+    const dataDir = join(workspaceRoot, '.agent-os');
     mkdirSync(dataDir, { recursive: true });
     const clock = options.clock;
-    const now = clock ? (): number => clock.now() : undefined;
-    const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => options.log(`store lock lost: ${err.message}`));
+    const now = clock ? (): number => clock.now() : Date.now;
+    const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => log(`store lock lost: ${err.message}`));
     // The standards are read while the store opens and the pool starts. A search waits for
     // that first read, so a job's first search_standards sees every approved standard, and
     // jobs that have not reached a search yet do not wait for it (5,000 standards take seconds).
-    const standards = new StandardsIndex({ workspaceRoot: options.workspaceRoot, log: options.log });
+    const standards = new StandardsIndex({ workspaceRoot, log });
     void standards.start();
-    let store: JobStore | undefined;
+    let database: JournaledDatabase | undefined;
     try {
-      store = await JobStore.open({ dir: dataDir, now, log: options.log });
+      database = await JournaledDatabase.open({ dir: dataDir, schema: STORE_SCHEMA, now, log });
+      const store = new JobStore(database, dataDir, { now });
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
-      const registry = new PersonaRegistry(personaSources(options.extensionRoot, options.workspaceRoot));
+      const registry = new PersonaRegistry(personaSources(options.extensionRoot, workspaceRoot));
       const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
-      const proposals = new ProposalStore(store.sharedDatabase, now);
+      const proposals = new ProposalStore(database, now);
       const pool = new WorkerPool({
         store,
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
         size: options.workerCount,
         workerMemoryMb: options.workerMemoryMb,
         now,
-        log: options.log,
-        chatBridge: options.chatBridge,
-        toolHost: (job: Job) => ({
-          searchStandards: (query) => standards.search(query),
-          // The job's persona is the author, whatever the worker says; there is no approver here.
-          proposeStandard: async (p) => ({ id: (await proposals.create({ domain: p.domain, topic: p.topic, title: p.title, body: p.body, tags: p.tags, createdBy: job.persona, jobId: job.id })).id }),
-        }),
-        plan: async (job: Job) => {
-          const persona = registry.require(job.persona);
-          const model = await models.resolve();
-          return {
-            model,
-            input: { personaId: persona.id, systemPrompt: persona.systemPrompt, task: job.task, context: job.context, contextNote: job.contextNote, personaModel: persona.model, tools: persona.tools, workspaceRoot: options.workspaceRoot, jobId: job.id },
-          };
-        },
+        log,
+        plan: personaRunPlan(store, registry, models, workspaceRoot),
+        hostCalls: personaHostCalls({ search: (query) => standards.search(query), propose: (proposal) => proposals.create(proposal) }),
+        channel: (post) => new ChatChannelHost(options.chatBridge, post, log),
       });
       // Before the first pickup: a panel whose last child ended while the host was down is
       // finished, and children of a panel that ended are cancelled rather than run.
-      const panels = new PanelCoordinator({ store, knownPersonas: () => registry.list().map((p) => p.id), cancel: (id, reason) => pool.cancel(id, reason), log: options.log });
+      const panels = new PanelCoordinator({ store, knownPersonas: () => registry.list().map((p) => p.id), log });
       await panels.recover();
+      const jobs = new PersonaJobs({ store, registry, panels, workspaceRoot, contextMaxChars: options.contextMaxChars ?? (() => DEFAULT_CONTEXT_MAX_CHARS), diffSource: options.diffSource });
       const maintenance = new MaintenanceScheduler({
         store,
         retention: options.retention ?? (() => DEFAULT_RETENTION),
         maxBytes: options.maxStoreBytes ?? (() => DEFAULT_MAX_STORE_BYTES),
-        clock: options.clock,
-        log: options.log,
+        clock,
+        log,
       });
-      const services = new PersonaServices(options.workspaceRoot, store, registry, models, pool, panels, maintenance, proposals, standards, lock, recovered);
+      const watch = new JobWatch(store);
+      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered });
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();
-      void maintenance.start().catch((err: unknown) => options.log(`maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
+      void maintenance.start().catch((err: unknown) => log(`maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
       return services;
     } catch (err) {
       standards.dispose();
-      await store?.close().catch(() => undefined);
+      await database?.close().catch(() => undefined);
       await lock.dispose();
       throw err;
     }
@@ -133,8 +180,10 @@ export class PersonaServices implements Disposable {
     this.registry.dispose();
     this.standards.dispose();
     await this.pool.shutdown(graceMs);
+    this.watch.dispose();
     await this.models.dispose();
     await this.store.close();
+    await this.database.close();
     await this.lock.dispose();
   }
 }

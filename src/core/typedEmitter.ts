@@ -21,6 +21,11 @@ export class TypedEmitter<Events extends Record<string, unknown>> {
     this.emitter.emit(event, payload);
   }
 
+  /** How many listeners an event has (diagnostics, and tests that check nothing leaks). */
+  listenerCount<K extends keyof Events & string>(event: K): number {
+    return this.emitter.listenerCount(event);
+  }
+
   removeAll(): void {
     this.emitter.removeAllListeners();
   }

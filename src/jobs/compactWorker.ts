@@ -10,20 +10,24 @@ import { readFileSync, existsSync } from 'node:fs';
 export interface CompactRequest {
   snapshotPath: string;
   sealedPath: string;
-  /** The newest schema this build knows: a snapshot from a newer one is left alone (open refuses it). */
-  knownSchemaVersion?: number;
+  /** The newest schema of each module this build knows: a snapshot from a newer one is left alone (open refuses it). */
+  knownVersions?: Record<string, number>;
 }
 
 export type CompactResult = { ok: true; lastSeq: number; bytes: number; records: number; droppedBytes: number } | { ok: false; error: string };
 
-async function compact({ snapshotPath, sealedPath, knownSchemaVersion }: CompactRequest): Promise<CompactResult> {
+async function compact({ snapshotPath, sealedPath, knownVersions }: CompactRequest): Promise<CompactResult> {
   const SQL = await loadSqlJs();
   const db = existsSync(snapshotPath) ? new SQL.Database(readFileSync(snapshotPath)) : new SQL.Database();
   try {
     applyPragmas(db);
-    if (knownSchemaVersion !== undefined) {
-      const version = Number(db.exec('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.values[0]?.[0] ?? 0);
-      if (version > knownSchemaVersion) return { ok: false, error: `the snapshot has schema ${version}, newer than ${knownSchemaVersion}` };
+    if (knownVersions !== undefined) {
+      const hasVersions = db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'").length > 0;
+      const stored = hasVersions ? (db.exec('SELECT module, MAX(version) FROM schema_versions GROUP BY module')[0]?.values ?? []) : [];
+      for (const [module, version] of stored) {
+        const known = knownVersions[String(module)];
+        if (known !== undefined && Number(version) > known) return { ok: false, error: `the snapshot's ${String(module)} schema is ${Number(version)}, newer than ${known}` };
+      }
     }
     const lastSeq = Number(db.exec('SELECT last_seq FROM journal_state WHERE id = 1')[0]?.values[0]?.[0] ?? 0);
     const sealed = Journal.read(sealedPath);

@@ -1,5 +1,5 @@
 import type { JobStore } from './jobStore';
-import type { Job } from './types';
+import type { JobSummary } from './types';
 
 interface History {
   durationMs: number;
@@ -42,7 +42,7 @@ export class EtaEstimator {
   }
 
   /** Milliseconds left for a running job at `now`, or null when nothing is known yet. */
-  estimate(job: Job, now: number): number | null {
+  estimate(job: JobSummary, now: number): number | null {
     const typical = this.typicalMs(job.persona);
     if (!job.startedAt) return typical;
     const elapsed = Math.max(0, now - job.startedAt);

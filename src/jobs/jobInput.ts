@@ -1,5 +1,5 @@
 import { PersonaError } from '../core/errors';
-import type { Job, NewJob } from './types';
+import type { JobSummary, NewJob } from './types';
 
 export const MAX_TASK_CHARS = 20_000;
 export const MAX_CONTEXT_CHARS = 400_000;
@@ -25,17 +25,16 @@ export function validateNewJob(input: NewJob): { persona: string; task: string; 
 }
 
 /**
- * A just-created job as its row reads: the column defaults of migration 001. Every field is
- * written out, in rowToJob's order: `{ ...v, more }` made V8 build this object the slow way
- * (~43 µs a job against ~0.3 µs, a fifth of the host's CPU when jobs are created in bursts),
- * and one field order gives both functions' objects one shape.
+ * A just-created job's summary as its row reads: the column defaults of migration 001. Every
+ * field is written out, in rowToSummary's order: `{ ...v, more }` made V8 build this object the
+ * slow way (~43 µs a job against ~0.3 µs, a fifth of the host's CPU when jobs are created in
+ * bursts), and one field order gives both functions' objects one shape.
  */
-export function newJobRow(v: Pick<Job, 'id' | 'persona' | 'task' | 'context' | 'contextNote' | 'priority' | 'createdAt' | 'parentId'>): Job {
+export function newJobSummary(v: Pick<JobSummary, 'id' | 'persona' | 'task' | 'contextNote' | 'priority' | 'createdAt' | 'parentId'>): JobSummary {
   return {
     id: v.id,
     persona: v.persona,
     task: v.task,
-    context: v.context,
     contextNote: v.contextNote,
     priority: v.priority,
     status: 'queued',
@@ -43,8 +42,6 @@ export function newJobRow(v: Pick<Job, 'id' | 'persona' | 'task' | 'context' | '
     percent: 0,
     message: null,
     etaMs: null,
-    partialOutput: null,
-    result: null,
     error: null,
     modelLabel: null,
     tokensIn: 0,

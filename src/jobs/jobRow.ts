@@ -1,18 +1,20 @@
 import type { SqlValue } from 'sql.js';
 import type { PersonaErrorCode } from '../core/errors';
-import type { Job, JobPhase, JobStatus } from './types';
+import type { Job, JobPhase, JobStatus, JobSummary } from './types';
 
 const str = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Maps a `jobs` row (snake_case columns) to the Job the rest of the code sees. */
-export function rowToJob(row: Record<string, SqlValue>): Job {
+/** The columns of a summary: every column but context, partial_output and result. */
+export const SUMMARY_COLUMNS = 'id, persona, task, context_note, priority, status, phase, percent, message, eta_ms, error_code, error_message, error_hint, model_label, tokens_in, tokens_out, tool_calls, attempt, created_at, started_at, finished_at, heartbeat_at, expires_at, parent_id';
+
+/** Maps a `jobs` row (snake_case columns) to the summary the rest of the code sees. */
+export function rowToSummary(row: Record<string, SqlValue>): JobSummary {
   const errorCode = str(row['error_code']);
   return {
     id: String(row['id']),
     persona: String(row['persona']),
     task: String(row['task']),
-    context: String(row['context'] ?? ''),
     contextNote: str(row['context_note']),
     priority: Number(row['priority']),
     status: row['status'] as JobStatus,
@@ -20,8 +22,6 @@ export function rowToJob(row: Record<string, SqlValue>): Job {
     percent: Number(row['percent']),
     message: str(row['message']),
     etaMs: num(row['eta_ms']),
-    partialOutput: str(row['partial_output']),
-    result: str(row['result']),
     error: errorCode
       ? { code: errorCode as PersonaErrorCode, message: str(row['error_message']) ?? '', hint: str(row['error_hint']) ?? '' }
       : null,
@@ -38,3 +38,13 @@ export function rowToJob(row: Record<string, SqlValue>): Job {
     parentId: str(row['parent_id']),
   };
 }
+
+/** The whole row: the summary, then the three large fields (the shape newJobRow builds too). */
+export function rowToJob(row: Record<string, SqlValue>): Job {
+  const job = rowToSummary(row) as Job;
+  job.context = String(row['context'] ?? '');
+  job.partialOutput = str(row['partial_output']);
+  job.result = str(row['result']);
+  return job;
+}
+

@@ -5,7 +5,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import { PersonaError } from '../core/errors';
 import type { CompactRequest, CompactResult } from './compactWorker';
 import { Journal, type JournalParam, type JournalRecord } from './journal';
-import { MIGRATIONS } from './migrations';
+import { assertNotNewer, ensureSchemaTables, latestVersion, migrateModules, type SchemaModule } from './schema';
 import { writeSnapshotFile } from './snapshotFile';
 import { applyPragmas, loadSqlJs } from './sqlite';
 import { replayRecords } from './replay';
@@ -18,6 +18,8 @@ const DEFAULT_COMPACT_AT_BYTES = 8 * 1024 * 1024;
 
 export interface DatabaseOptions {
   dir: string;
+  /** The modules whose tables live in this store, in migration order (jobs first). */
+  schema: readonly SchemaModule[];
   now: () => number;
   /** Journal size that starts a background compaction. */
   compactAtBytes?: number;
@@ -73,21 +75,17 @@ export class JournaledDatabase {
       }
     }
     applyPragmas(db);
-    db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    ensureSchemaTables(db);
     db.run('CREATE TABLE IF NOT EXISTS journal_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL)');
     db.run('INSERT OR IGNORE INTO journal_state (id, last_seq) VALUES (1, 0)');
-    const knownVersion = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-    const storeVersion = Number(scalar(db, 'SELECT COALESCE(MAX(version), 0) FROM schema_migrations'));
-    if (storeVersion > knownVersion) {
+    try {
+      assertNotNewer(db, options.schema, options.dir);
+      // A store rebuilt from nothing needs its schema before the journal's statements can apply.
+      if (fresh) migrateModules(db, options.schema, options.now(), options.dir);
+    } catch (err) {
       db.close();
-      throw new PersonaError(
-        'STORE_NEWER_VERSION',
-        `The job store in ${options.dir} was written by a newer version of Agent OS Personas (schema ${storeVersion}; this version knows ${knownVersion}).`,
-        'Update the Agent OS Personas extension, or move that folder aside to start an empty store.',
-      );
+      throw err;
     }
-    // A store rebuilt from nothing needs its schema before the journal's statements can apply.
-    if (fresh) migrate(db, options, storeVersion);
     const lastSeq = Number(scalar(db, 'SELECT last_seq FROM journal_state WHERE id = 1'));
     const sealedPath = join(options.dir, SEALED_JOURNAL_FILE);
     const sealed = Journal.read(sealedPath);
@@ -105,10 +103,11 @@ export class JournaledDatabase {
     if (replay.droppedBytes > 0) notices.push(`The last ${replay.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
     const database = new JournaledDatabase(options, db, journal, maxSeq);
     database.notices.push(...notices);
-    if (!fresh && storeVersion < knownVersion) migrate(db, options, storeVersion);
+    // The journal's records were written against the schema the store had; migrations follow them.
+    const migrated = !fresh && migrateModules(db, options.schema, options.now(), options.dir);
     // Migrations are not journaled: a store they changed is captured by a snapshot at once.
     // (A migration on a large store blocks here once; migrations are rare.)
-    if (fresh || storeVersion < knownVersion || existsSync(sealedPath)) {
+    if (fresh || migrated || existsSync(sealedPath)) {
       await database.snapshot();
     } else {
       database.maybeCompact();
@@ -272,20 +271,6 @@ export class JournaledDatabase {
 
 export type { JournalRecord };
 
-function migrate(db: Database, options: DatabaseOptions, fromVersion: number): void {
-  for (const migration of MIGRATIONS.filter((m) => m.version > fromVersion)) {
-    db.run('BEGIN');
-    try {
-      db.exec(migration.sql);
-      db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, options.now()]);
-      db.run('COMMIT');
-    } catch (err) {
-      db.run('ROLLBACK');
-      throw new PersonaError('STORE_CORRUPT', `Migration ${migration.name} failed in ${options.dir}: ${String(err)}`, 'Report this as a bug; move the .agent-os/jobs.* files aside to start an empty store.', { cause: err });
-    }
-  }
-}
-
 function compactorScriptOf(options: DatabaseOptions): string {
   if (options.compactorScript) return options.compactorScript;
   const bundled = join(__dirname, 'compactor.js');
@@ -311,7 +296,7 @@ async function foldBeforeOpen(options: DatabaseOptions, notices: string[]): Prom
       renameSync(journalPath, sealedPath);
     }
     const started = options.now();
-    const result = await runCompactor(compactorScriptOf(options), { snapshotPath, sealedPath, knownSchemaVersion: MIGRATIONS[MIGRATIONS.length - 1]!.version });
+    const result = await runCompactor(compactorScriptOf(options), { snapshotPath, sealedPath, knownVersions: Object.fromEntries(options.schema.map((m) => [m.name, latestVersion(m)])) });
     if (!result.ok) {
       options.log?.(`opening: folding the journal on a worker failed (${result.error}); it is replayed here instead`);
       return;

@@ -7,11 +7,17 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', '
 export const JOB_PHASES = ['initializing', 'searching', 'analyzing', 'generating'] as const;
 export type JobPhase = (typeof JOB_PHASES)[number];
 
-export interface Job {
+/**
+ * A job as events carry it: every field but the three that can be large (the context, the
+ * partial output and the result, up to 400 KB together). Read those with `JobStore.get`.
+ *
+ * `persona` names who runs the job; the queue stores it and groups history by it, and never
+ * interprets it (a parent job's is its coordinator's name, such as `panel`).
+ */
+export interface JobSummary {
   id: string;
   persona: string;
   task: string;
-  context: string;
   contextNote: string | null;
   priority: number;
   status: JobStatus;
@@ -19,8 +25,6 @@ export interface Job {
   percent: number;
   message: string | null;
   etaMs: number | null;
-  partialOutput: string | null;
-  result: string | null;
   error: SerializedError | null;
   modelLabel: string | null;
   tokensIn: number;
@@ -33,6 +37,13 @@ export interface Job {
   heartbeatAt: number | null;
   expiresAt: number | null;
   parentId: string | null;
+}
+
+/** The whole row. */
+export interface Job extends JobSummary {
+  context: string;
+  partialOutput: string | null;
+  result: string | null;
 }
 
 export interface NewJob {
@@ -61,16 +72,24 @@ export interface JobOutcome {
   modelLabel?: string | null;
 }
 
+/** Store events; each carries the job's summary as it was written (never the large fields). */
 export interface JobEvents extends Record<string, unknown> {
-  'job:created': Job;
-  'job:started': Job;
-  'job:progress': Job;
-  'job:completed': Job;
-  'job:failed': Job;
-  'job:cancelled': Job;
+  /** A new job (never a retried or re-queued one: see `job:requeued`). */
+  'job:created': JobSummary;
+  /** A job queued again: retried, re-queued at shutdown, or recovered after a crash. */
+  'job:requeued': JobSummary;
+  'job:started': JobSummary;
+  'job:progress': JobSummary;
+  'job:completed': JobSummary;
+  'job:failed': JobSummary;
+  'job:cancelled': JobSummary;
   /** Jobs were deleted (retention, reset); ids are not listed, views refresh. */
   'jobs:removed': { count: number };
 }
+
+/** The events that describe one job's change. */
+export const JOB_CHANGE_EVENTS = ['job:created', 'job:requeued', 'job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const;
+export type JobChangeEvent = (typeof JOB_CHANGE_EVENTS)[number];
 
 export interface Retention {
   completedDays: number;

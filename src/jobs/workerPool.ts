@@ -2,19 +2,33 @@ import { Worker } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import { TypedEmitter } from '../core/typedEmitter';
-import { DEFAULT_EXPECTED_OUTPUT_CHARS, type PersonaRunInput } from '../personas/personaRunner';
-import type { ModelConfig } from '../personas/modelConfig';
+import './jobErrors';
 import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
-import type { Job } from './types';
-import type { ToolHost } from '../personas/tools/types';
+import type { JobSummary } from './types';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
-import type { ChatModelBridge } from '../personas/chatBridge';
-import { ChatChannelHost } from './chatChannel';
 
+/** What a worker needs to run a job: an opaque payload for the runner, and the label shown on the job. */
 export interface RunPlan {
-  input: PersonaRunInput;
-  model: ModelConfig;
+  payload: unknown;
+  /** Names what runs the job (a model), or null. */
+  label: string | null;
+}
+
+/** A handler the host runs when a worker asks (`hostCall`); the job is the one the worker runs. */
+export type HostCallHandler = (job: JobSummary, args: unknown) => Promise<unknown>;
+
+/**
+ * A plug-in channel between one worker and the host, for work only the host can do (a chat
+ * model VS Code offers). The pool carries its messages and tells it when a job or the worker
+ * goes away; what the messages mean is the plug-in's.
+ */
+export interface WorkerChannel {
+  handle(jobId: string, message: unknown): void;
+  /** The job was cancelled or has ended: stop what it has open. */
+  abortJob(jobId: string): void;
+  /** The worker is going away: stop everything. */
+  abortAll(): void;
 }
 
 export interface WorkerPoolOptions {
@@ -23,18 +37,15 @@ export interface WorkerPoolOptions {
   workerScript: string;
   size: number;
   /** Turns a job into what the worker needs; throws a PersonaError when it cannot (no key, unknown persona). */
-  plan: (job: Job) => Promise<RunPlan>;
+  plan: (job: JobSummary, eta: EtaEstimator) => Promise<RunPlan>;
+  /** The host calls a worker may make, by name; any other name fails the call with TOOL_ERROR. */
+  hostCalls?: Readonly<Record<string, HostCallHandler>>;
+  /** Builds one channel per worker, given how to post to that worker. */
+  channel?: (post: (message: unknown) => void) => WorkerChannel;
   /** A running job whose worker ignores cancel this long is stopped by terminating the worker. */
   cancelGraceMs?: number;
   /** Heap limit of each worker thread; a runaway job is stopped by it instead of the host. */
   workerMemoryMb?: number;
-  /** Serves the tools that need the host (standards search, proposals); without it they fail with a hint. */
-  toolHost?: (job: Job) => ToolHost;
-  /**
-   * Serves chat model turns for vscode-lm jobs (the editor's Language Model API). Without it
-   * (the CLI) such a turn fails with MODEL_UNAVAILABLE and a hint.
-   */
-  chatBridge?: ChatModelBridge;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -45,15 +56,16 @@ export interface PoolEvents extends Record<string, unknown> {
 
 interface Slot {
   worker: Worker;
-  /** The chat model turns this worker's job has open in the host. */
-  chat: ChatChannelHost;
+  channel: WorkerChannel | null;
   jobId: string | null;
   ready: Promise<void>;
   retired: boolean;
 }
 
 /**
- * Runs queued jobs on a fixed number of worker threads.
+ * Runs queued jobs on a fixed number of worker threads. It follows the store: a new or
+ * re-queued job is picked up, and a cancelled one is stopped on its worker (the store is the one
+ * owner of cancel).
  *
  * Invariant: a slot runs at most one job; every job a slot takes ends in exactly one store
  * transition (completed, failed or cancelled), even when its worker crashes or is terminated.
@@ -62,16 +74,21 @@ export class WorkerPool implements Disposable {
   readonly events = new TypedEmitter<PoolEvents>();
   private readonly slots: Slot[] = [];
   private readonly cancelTimers = new Map<string, NodeJS.Timeout>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribers: (() => void)[] = [];
   private pumping = false;
   private disposed = false;
-  private readonly eta: EtaEstimator;
+  readonly eta: EtaEstimator;
   private readonly checkpoints = new Map<string, () => void>();
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.eta = new EtaEstimator(options.store);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
-    this.unsubscribe = options.store.events.on('job:created', () => this.pump());
+    const { events } = options.store;
+    this.unsubscribers.push(
+      events.on('job:created', () => this.pump()),
+      events.on('job:requeued', () => this.pump()),
+      events.on('job:cancelled', (job) => this.stop(job.id)),
+    );
   }
 
   /** Resolves when every worker has loaded (warm before the first job). */
@@ -83,35 +100,13 @@ export class WorkerPool implements Disposable {
     return this.slots.filter((s) => s.jobId !== null).length;
   }
 
-  /** How long a job of this persona usually takes (median of recent ones), or null without history. */
+  /** How long a job of this kind usually takes (median of recent ones), or null without history. */
   typicalMs(persona: string): number | null {
     return this.eta.typicalMs(persona);
   }
 
   get size(): number {
     return this.slots.length;
-  }
-
-  /** Cancels a queued job at once, or aborts a running one's model request. */
-  async cancel(jobId: string, reason = 'Cancelled by the user'): Promise<Job> {
-    const job = this.options.store.require(jobId);
-    const cancelled = await this.options.store.cancel(jobId, reason);
-    if (job.status === 'running') {
-      const slot = this.slots.find((s) => s.jobId === jobId);
-      if (slot) {
-        // The editor's request is cancelled from here at once, whatever the worker does.
-        slot.chat.abortJob(jobId);
-        this.post(slot, { type: 'cancel', jobId });
-        this.cancelTimers.set(
-          jobId,
-          setTimeout(() => {
-            // The worker did not let go of the job in time: stop it the hard way.
-            if (slot.jobId === jobId) this.replace(slot, `job ${jobId} ignored cancel`);
-          }, this.options.cancelGraceMs ?? 2000),
-        );
-      }
-    }
-    return cancelled;
   }
 
   /** Starts queued jobs on idle workers; safe to call any time. */
@@ -121,6 +116,22 @@ export class WorkerPool implements Disposable {
     void this.fill().finally(() => {
       this.pumping = false;
     });
+  }
+
+  /** A cancelled job that a worker holds: abort it there, and terminate the worker if it does not let go. */
+  private stop(jobId: string): void {
+    const slot = this.slots.find((s) => s.jobId === jobId);
+    if (!slot) return;
+    // The channel's open work (an editor request) is stopped from here at once, whatever the worker does.
+    slot.channel?.abortJob(jobId);
+    this.post(slot, { type: 'cancel', jobId });
+    this.cancelTimers.set(
+      jobId,
+      setTimeout(() => {
+        // The worker did not let go of the job in time: stop it the hard way.
+        if (slot.jobId === jobId) this.replace(slot, `job ${jobId} ignored cancel`);
+      }, this.options.cancelGraceMs ?? 2000),
+    );
   }
 
   private async fill(): Promise<void> {
@@ -135,16 +146,20 @@ export class WorkerPool implements Disposable {
       slot.jobId = job.id;
       let plan: RunPlan;
       try {
-        plan = await this.options.plan(job);
-        await this.options.store.start(job.id, plan.model.label, this.eta.typicalMs(job.persona));
+        plan = await this.options.plan(job, this.eta);
+        await this.options.store.start(job.id, plan.label, this.eta.typicalMs(job.persona));
       } catch (err) {
-        slot.jobId = null;
+        this.release(slot);
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
         continue;
       }
       await slot.ready;
-      const input = { ...plan.input, expectedOutputChars: this.eta.expectedOutputChars(job.persona, DEFAULT_EXPECTED_OUTPUT_CHARS) };
-      this.post(slot, { type: 'run', jobId: job.id, input, model: plan.model });
+      // Cancelled while its worker warmed up: the cancel already released what it could.
+      if (slot.jobId !== job.id || this.options.store.summary(job.id)?.status !== 'running') {
+        if (slot.jobId === job.id) this.release(slot);
+        continue;
+      }
+      this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload });
     }
   }
 
@@ -153,8 +168,8 @@ export class WorkerPool implements Disposable {
       resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemoryMb ?? 512 },
     });
     let markReady: () => void = () => undefined;
-    const chat = new ChatChannelHost(this.options.chatBridge, (message) => worker.postMessage(message satisfies HostToWorker), this.options.log);
-    const slot: Slot = { worker, chat, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
+    const channel = this.options.channel?.((message) => worker.postMessage({ type: 'channel', message } satisfies HostToWorker)) ?? null;
+    const slot: Slot = { worker, channel, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
     worker.on('message', (message: WorkerToHost) => {
       if (message.type === 'ready') {
         markReady();
@@ -178,18 +193,15 @@ export class WorkerPool implements Disposable {
     if (slot.jobId !== jobId) return;
     switch (message.type) {
       case 'progress': {
-        const job = store.get(jobId);
         const now = (this.options.now ?? Date.now)();
-        const etaMs = job ? this.eta.estimate({ ...job, percent: Math.max(job.percent, message.progress.percent) }, now) : null;
-        await this.settle(jobId, () => store.progress(jobId, { ...message.progress, etaMs }));
+        await this.settle(jobId, () => store.progress(jobId, message.progress, (job) => this.eta.estimate(job, now)));
         return;
       }
       case 'hostCall':
         await this.answerHostCall(slot, message);
         return;
-      case 'lmRequest':
-      case 'lmCancel':
-        slot.chat.handle(message);
+      case 'channel':
+        slot.channel?.handle(jobId, message.message);
         return;
       case 'checkpointed':
         this.checkpoints.get(jobId)?.();
@@ -204,18 +216,18 @@ export class WorkerPool implements Disposable {
         break;
       case 'cancelled':
         this.release(slot);
-        if (store.get(jobId)?.status === 'running') await this.settle(jobId, () => store.cancel(jobId));
+        if (store.summary(jobId)?.status === 'running') await this.settle(jobId, () => store.cancel(jobId));
         break;
     }
     this.pump();
   }
 
   private async answerHostCall(slot: Slot, message: Extract<WorkerToHost, { type: 'hostCall' }>): Promise<void> {
-    const job = this.options.store.get(message.jobId);
+    const job = this.options.store.summary(message.jobId);
     try {
-      if (!job || !this.options.toolHost) throw new PersonaError('TOOL_ERROR', 'This tool is not available here.', 'Run the review from the editor or the CLI in a workspace.');
-      const host = this.options.toolHost(job);
-      const value = message.method === 'searchStandards' ? await host.searchStandards(message.args as Parameters<ToolHost['searchStandards']>[0]) : await host.proposeStandard(message.args as Parameters<ToolHost['proposeStandard']>[0]);
+      const handler = this.options.hostCalls?.[message.method];
+      if (!job || !handler) throw new PersonaError('TOOL_ERROR', `"${message.method}" is not available here.`, 'Run the review from the editor or the CLI in a workspace.');
+      const value = await handler(job, message.args);
       this.post(slot, { type: 'hostReply', callId: message.callId, ok: true, value });
     } catch (err) {
       this.post(slot, { type: 'hostReply', callId: message.callId, ok: false, error: serializeError(err) });
@@ -226,7 +238,7 @@ export class WorkerPool implements Disposable {
     const jobId = slot.jobId;
     slot.jobId = null;
     if (jobId) {
-      slot.chat.abortJob(jobId);
+      slot.channel?.abortJob(jobId);
       clearTimeout(this.cancelTimers.get(jobId));
       this.cancelTimers.delete(jobId);
     }
@@ -238,13 +250,13 @@ export class WorkerPool implements Disposable {
     slot.retired = true;
     const jobId = slot.jobId;
     this.release(slot);
-    slot.chat.abortAll();
+    slot.channel?.abortAll();
     void slot.worker.terminate();
     const index = this.slots.indexOf(slot);
     if (this.disposed || index < 0) return;
     this.slots[index] = this.spawn();
     this.events.emit('worker:replaced', { reason });
-    if (jobId && this.options.store.get(jobId)?.status === 'running') {
+    if (jobId && this.options.store.summary(jobId)?.status === 'running') {
       const error = new PersonaError('WORKER_CRASHED', `The worker running job ${jobId} stopped unexpectedly (${reason}).`, 'Retry the job; if it happens again, the output channel "Agent OS Personas" has the worker\'s error.');
       void this.settle(jobId, () => this.options.store.fail(jobId, error.toJSON()));
     }
@@ -273,7 +285,7 @@ export class WorkerPool implements Disposable {
   async shutdown(graceMs = 1000): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.unsubscribe();
+    for (const u of this.unsubscribers.splice(0)) u();
     const running = this.slots.filter((s) => s.jobId !== null && !s.retired);
     await Promise.all(
       running.map(
@@ -292,7 +304,7 @@ export class WorkerPool implements Disposable {
     for (const slot of running) {
       const jobId = slot.jobId;
       slot.jobId = null;
-      if (jobId && this.options.store.get(jobId)?.status === 'running') {
+      if (jobId && this.options.store.summary(jobId)?.status === 'running') {
         await this.settle(jobId, () => this.options.store.requeue(jobId, 'Re-queued: the editor or CLI stopped while it ran'));
       }
     }
@@ -309,7 +321,7 @@ export class WorkerPool implements Disposable {
     await Promise.all(
       this.slots.map((s) => {
         s.retired = true;
-        s.chat.abortAll();
+        s.channel?.abortAll();
         return s.worker.terminate();
       }),
     );

@@ -1,23 +1,21 @@
 import type { SerializedError } from '../core/errors';
-import type { PersonaRunInput } from '../personas/personaRunner';
-import type { ModelConfig } from '../personas/modelConfig';
 import type { JobOutcome, JobProgress } from './types';
-import type { ChatHostMessage, ChatWorkerMessage } from './chatChannel';
 
-/** Messages from the host to a worker thread. */
+/**
+ * Messages between the pool (host) and a worker thread. The run payload, host calls and channel
+ * messages are opaque here: what a job is, and which calls and channels it has, belong to
+ * whoever plugs a runner into the pool (src/personas/personaWorker.ts for persona reviews).
+ */
 export type HostToWorker =
-  | { type: 'run'; jobId: string; input: PersonaRunInput; model: ModelConfig }
+  | { type: 'run'; jobId: string; payload: unknown }
   | { type: 'cancel'; jobId: string }
   /** Report the latest progress now: the host is about to stop this worker. */
   | { type: 'checkpoint'; jobId: string }
   /** The answer to a worker's hostCall. */
   | { type: 'hostReply'; callId: number; ok: true; value: unknown }
   | { type: 'hostReply'; callId: number; ok: false; error: SerializedError }
-  /** A chat model turn served by the host (vscode-lm): events, then done or error. See chatChannel.ts. */
-  | ChatHostMessage;
-
-/** What a worker may ask of the host (which owns the store and the standards index). */
-export type HostMethod = 'searchStandards' | 'proposeStandard';
+  /** A plug-in channel's message for the worker (e.g. a chat model turn served by the host). */
+  | { type: 'channel'; message: unknown };
 
 /** Messages from a worker thread to the host. */
 export type WorkerToHost =
@@ -27,6 +25,7 @@ export type WorkerToHost =
   | { type: 'failed'; jobId: string; error: SerializedError }
   | { type: 'cancelled'; jobId: string }
   | { type: 'checkpointed'; jobId: string }
-  | { type: 'hostCall'; jobId: string; callId: number; method: HostMethod; args: unknown }
-  /** Start or cancel a chat model turn in the host (vscode-lm). See chatChannel.ts. */
-  | ChatWorkerMessage;
+  /** Ask the host (which owns the store) to run a named handler for this job. */
+  | { type: 'hostCall'; jobId: string; callId: number; method: string; args: unknown }
+  /** A plug-in channel's message for the host, on behalf of a job. */
+  | { type: 'channel'; jobId: string; message: unknown };

@@ -1,11 +1,11 @@
-import type { Job } from '../jobs/types';
+import type { Job, JobSummary } from '../jobs/types';
 
 /** How an agent sees a job: snake_case fields, seconds, and what to do next. */
 export interface JobView {
   job_id: string;
   persona: string;
-  status: Job['status'];
-  phase: Job['phase'];
+  status: JobSummary['status'];
+  phase: JobSummary['phase'];
   percent: number;
   message: string | null;
   eta_seconds: number | null;
@@ -23,7 +23,8 @@ export interface JobView {
 
 const PARTIAL_LIMIT = 4000;
 
-export function jobView(job: Job, options: { result?: boolean; partial?: boolean } = {}): JobView {
+/** A summary gives the view without result and partial output; pass the whole job for those. */
+export function jobView(job: JobSummary | Job, options: { result?: boolean; partial?: boolean } = {}): JobView {
   const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   const view: JobView = {
     job_id: job.id,
@@ -42,14 +43,16 @@ export function jobView(job: Job, options: { result?: boolean; partial?: boolean
     next: nextStep(job),
   };
   if (job.error) view.error = job.error;
-  if (options.result && job.result !== null) view.result = job.result;
-  if (options.partial && job.partialOutput && job.status === 'running') {
-    view.partial_output = job.partialOutput.length > PARTIAL_LIMIT ? `…${job.partialOutput.slice(-PARTIAL_LIMIT)}` : job.partialOutput;
+  if ('result' in job) {
+    if (options.result && job.result !== null) view.result = job.result;
+    if (options.partial && job.partialOutput && job.status === 'running') {
+      view.partial_output = job.partialOutput.length > PARTIAL_LIMIT ? `…${job.partialOutput.slice(-PARTIAL_LIMIT)}` : job.partialOutput;
+    }
   }
   return view;
 }
 
-function nextStep(job: Job): string {
+function nextStep(job: JobSummary): string {
   switch (job.status) {
     case 'queued':
     case 'running':

@@ -2,10 +2,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { CallToolRequest, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PersonaServices } from '../services';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 import { TERMINAL_STATUSES } from '../jobs/types';
 import type { McpDeps } from './deps';
-import type { ToolExtra } from './jobWait';
+import type { ToolExtra } from './jobProgress';
 import { JobTaskStore, toTask } from './taskStore';
 import { registerCancelPersonaJob } from './tools/cancelPersonaJob';
 import { registerCheckPersonaJob } from './tools/checkPersonaJob';
@@ -56,32 +56,27 @@ export class PersonaMcpServer extends McpServer {
     };
   }
 
-  /** Sends notifications/tasks/status as the job behind a task moves, until it ends. */
+  /** Sends notifications/tasks/status as the job behind a task moves (each new phase), until it ends. */
   followTask(jobId: string, extra: CreateTaskRequestHandlerExtra): void {
-    const store = this.services.store;
-    let lastPhase: string | null = null;
-    const unsubscribes: (() => void)[] = [];
-    const stop = (): void => {
-      for (const u of unsubscribes.splice(0)) u();
-    };
-    const onChange = (job: Job): void => {
-      if (job.id !== jobId) return;
-      if (TERMINAL_STATUSES.has(job.status)) {
-        stop();
-        if (job.status === 'cancelled') void this.sendTaskStatus(job);
-        else void extra.taskStore.storeTaskResult(jobId, job.status === 'completed' ? 'completed' : 'failed', {}).catch(() => undefined);
-        return;
+    const stop = new AbortController();
+    this.follows.push(() => stop.abort());
+    void (async () => {
+      let lastPhase: string | null = null;
+      for await (const job of this.services.watch.watch(jobId, { signal: stop.signal })) {
+        if (TERMINAL_STATUSES.has(job.status)) {
+          if (job.status === 'cancelled') await this.sendTaskStatus(job);
+          else await extra.taskStore.storeTaskResult(jobId, job.status === 'completed' ? 'completed' : 'failed', {}).catch(() => undefined);
+          return;
+        }
+        const phase = job.phase ?? job.status;
+        if (phase === lastPhase) continue;
+        lastPhase = phase;
+        await this.sendTaskStatus(job);
       }
-      const phase = job.phase ?? job.status;
-      if (phase === lastPhase) return;
-      lastPhase = phase;
-      void this.sendTaskStatus(job);
-    };
-    for (const event of ['job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const) unsubscribes.push(store.events.on(event, onChange));
-    this.follows.push(stop);
+    })().catch(() => undefined);
   }
 
-  private async sendTaskStatus(job: Job): Promise<void> {
+  private async sendTaskStatus(job: JobSummary): Promise<void> {
     if (!this.isConnected()) return;
     await this.server.notification({ method: 'notifications/tasks/status', params: toTask(job, null) }).catch(() => undefined);
   }

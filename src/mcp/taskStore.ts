@@ -1,10 +1,10 @@
 import type { Request, RequestId, Result, Task } from '@modelcontextprotocol/sdk/types.js';
 import type { CreateTaskOptions, TaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import { PersonaError } from '../core/errors';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 import type { PersonaServices } from '../services';
 import { jobView } from './jobView';
-import { progressMessage } from './jobWait';
+import { progressMessage } from './jobProgress';
 import { ok, toolError } from './results';
 
 export const TASK_POLL_INTERVAL_MS = 500;
@@ -19,13 +19,13 @@ export class JobTaskStore implements TaskStore {
 
   createTask(options: CreateTaskOptions, _requestId: RequestId, _request: Request): Promise<Task> {
     const jobId = options.context?.['jobId'];
-    const job = typeof jobId === 'string' ? this.services.store.get(jobId) : undefined;
+    const job = typeof jobId === 'string' ? this.services.store.summary(jobId) : undefined;
     if (!job) return Promise.reject(new PersonaError('INTERNAL', 'A task was created without its job.', 'This is a bug; use the job-id tools meanwhile.'));
     return Promise.resolve(toTask(job, options.ttl ?? null));
   }
 
   getTask(taskId: string): Promise<Task | null> {
-    const job = this.services.store.get(taskId);
+    const job = this.services.store.summary(taskId);
     return Promise.resolve(job ? toTask(job, null) : null);
   }
 
@@ -42,17 +42,17 @@ export class JobTaskStore implements TaskStore {
   }
 
   async updateTaskStatus(taskId: string, status: Task['status']): Promise<void> {
-    if (status === 'cancelled') await this.services.pool.cancel(taskId, 'Cancelled by the client (MCP tasks/cancel)');
+    if (status === 'cancelled') await this.services.jobs.cancel(taskId, 'Cancelled by the client (MCP tasks/cancel)');
   }
 
   listTasks(cursor?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
     const offset = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0;
-    const jobs = this.services.store.list({ limit: 50, offset });
+    const jobs = this.services.store.listSummaries({ limit: 50, offset });
     return Promise.resolve({ tasks: jobs.map((j) => toTask(j, null)), ...(jobs.length === 50 ? { nextCursor: String(offset + 50) } : {}) });
   }
 }
 
-export function toTask(job: Job, ttl: number | null): Task {
+export function toTask(job: JobSummary, ttl: number | null): Task {
   const status: Task['status'] = job.status === 'queued' || job.status === 'running' ? 'working' : job.status;
   const updated = job.finishedAt ?? job.heartbeatAt ?? job.startedAt ?? job.createdAt;
   return {

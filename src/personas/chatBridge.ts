@@ -1,7 +1,7 @@
 /**
  * Model access that only an editor can give (VS Code's Language Model API) enters the core
  * through this interface: `src/ui/lmBridge.ts` implements it on `vscode.lm`; a worker thread
- * reaches that implementation by message through the host (`src/jobs/chatChannel.ts`).
+ * reaches that implementation by message through the host (`src/personas/chatChannel.ts`).
  * Nothing here imports `vscode`: messages, tools and results keep the Messages API's shapes,
  * which the persona runner already speaks.
  */

@@ -2,6 +2,9 @@
  * Formats the material a persona reviews: a header naming the file and lines, then the code
  * with line numbers, so answers can cite `file:line`. Cut to `maxChars` with a note that says so.
  */
+/** The context limit unless setting "agentOsPersonas.context.maxChars" says otherwise (the CLI and MCP use it too). */
+export const DEFAULT_CONTEXT_MAX_CHARS = 60_000;
+
 export interface ContextSource {
   /** Workspace-relative path, or a label such as "untitled". */
   path: string;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import { MAX_PANEL_PERSONAS, MIN_PANEL_PERSONAS } from '../jobs/panel';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
+import { MAX_PANEL_PERSONAS, MIN_PANEL_PERSONAS } from '../personas/panelCoordinator';
 import type { PersonaServices } from '../services';
 import { explainNoFolder } from './askPersona';
 import { contextForCommand, type ContextSourceKind } from './contextPicker';
@@ -27,7 +27,7 @@ export const DEFAULT_PANEL = ['architect', 'engineer', 'security'];
 export const EMPTY_PANEL_TASK_MESSAGE = 'Describe what the panel should review or answer: the task cannot be empty.';
 
 /** Several personas on the same task and context; returns the panel's parent job. */
-export async function askPanel(services: PersonaServices | undefined, args: AskPanelArgs = {}): Promise<Job | undefined> {
+export async function askPanel(services: PersonaServices | undefined, args: AskPanelArgs = {}): Promise<JobSummary | undefined> {
   if (!services) {
     await explainNoFolder();
     return undefined;
@@ -47,10 +47,9 @@ export async function askPanel(services: PersonaServices | undefined, args: AskP
   }));
   if (task === undefined) return undefined;
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_PANEL_TASK_MESSAGE, 'Run the command again with a task.');
-  const collected = await contextForCommand(services.workspaceRoot, args, interactive);
-  if (!collected) return undefined;
-  const { context, note } = collected;
-  const { parent } = await services.panels.startPanel({ personas, task, context, contextNote: note, priority: args.priority ?? 0 });
+  const context = await contextForCommand(services.workspaceRoot, args, interactive);
+  if (!context) return undefined;
+  const { parent } = await services.jobs.askPanel({ personas, task, context, priority: args.priority });
   if (interactive) void followJob(services, parent);
   return parent;
 }

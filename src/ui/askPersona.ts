@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 import type { PersonaServices } from '../services';
 import { contextForCommand, type ContextSourceKind } from './contextPicker';
 import { followJob } from './jobProgress';
@@ -22,7 +22,7 @@ export interface AskArgs {
 
 export const EMPTY_TASK_MESSAGE = 'Describe what the persona should review or answer: the task cannot be empty.';
 
-export async function askPersona(services: PersonaServices | undefined, args: AskArgs = {}): Promise<Job | undefined> {
+export async function askPersona(services: PersonaServices | undefined, args: AskArgs = {}): Promise<JobSummary | undefined> {
   if (!services) {
     await explainNoFolder();
     return undefined;
@@ -40,10 +40,9 @@ export async function askPersona(services: PersonaServices | undefined, args: As
   }));
   if (task === undefined) return undefined;
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_TASK_MESSAGE, 'Run the command again with a task.');
-  const collected = await contextForCommand(services.workspaceRoot, args, interactive);
-  if (!collected) return undefined;
-  const { context, note } = collected;
-  const job = await services.store.create({ persona: persona.id, task, context, contextNote: note, priority: args.priority ?? 0 });
+  const context = await contextForCommand(services.workspaceRoot, args, interactive);
+  if (!context) return undefined;
+  const job = await services.jobs.ask({ persona: persona.id, task, context, priority: args.priority });
   if (interactive) void followJob(services, job);
   return job;
 }

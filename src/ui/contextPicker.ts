@@ -1,28 +1,11 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import { readWorkspaceText } from '../core/workspaceFile';
-import { formatContext, formatDiff, formatSources, type FormattedContext } from '../personas/context';
-import { readContextMaxChars } from './settings';
+import type { ContextSource } from '../personas/context';
+import type { ContextRequest } from '../personas/jobContext';
 
 /** Where a review's context comes from. `auto`: the selection, else the active file. */
 export type ContextSourceKind = 'auto' | 'selection' | 'file' | 'files' | 'diff' | 'none';
 export const CONTEXT_SOURCES: readonly ContextSourceKind[] = ['auto', 'selection', 'file', 'files', 'diff', 'none'];
-
-/** The minimal slice of the built-in git extension's API (`vscode.git`, API version 1) used here. */
-interface GitChange {
-  readonly uri: vscode.Uri;
-}
-interface GitRepository {
-  diffWithHEAD(): Promise<GitChange[]>;
-  diffWithHEAD(path: string): Promise<string>;
-}
-interface GitApi {
-  getRepository(uri: vscode.Uri): GitRepository | null;
-  openRepository?(root: vscode.Uri): Promise<GitRepository | null>;
-}
-interface GitExtension {
-  getAPI(version: 1): GitApi;
-}
 
 /** What a command's arguments may say about context (Ask a Persona, Ask the Panel). */
 export interface ContextArgs {
@@ -32,14 +15,15 @@ export interface ContextArgs {
 }
 
 /**
- * The context for a command: the given text, else the given source, else (interactive) the
- * person's pick, else `auto`. Undefined when the person dismissed the pick.
+ * What goes along with a command's task: the given text, else the given source, else
+ * (interactive) the person's pick, else `auto`. Undefined when the person dismissed the pick.
+ * PersonaJobs reads and formats it under the context limit.
  */
-export async function contextForCommand(root: string, args: ContextArgs, interactive: boolean): Promise<FormattedContext | undefined> {
+export async function contextForCommand(root: string, args: ContextArgs, interactive: boolean): Promise<ContextRequest | undefined> {
   if (args.contextSource !== undefined && !CONTEXT_SOURCES.includes(args.contextSource)) {
     throw new PersonaError('INVALID_INPUT', `Unknown context source "${String(args.contextSource)}".`, `Use one of: ${CONTEXT_SOURCES.join(', ')}.`);
   }
-  if (args.context !== undefined) return { context: args.context, note: null };
+  if (args.context !== undefined) return { text: args.context };
   let source = args.contextSource;
   if (source === undefined && interactive) {
     source = await pickContextSource();
@@ -64,27 +48,24 @@ export async function pickContextSource(): Promise<ContextSourceKind | undefined
 }
 
 /**
- * Collects the context: numbered lines with file headers, bounded by
- * "agentOsPersonas.context.maxChars", with a note when cut. `files` are workspace-relative
- * and go through the path validator.
+ * The context a source names: the editor's selection or file as read now, the files (picked
+ * when none were given), or the git changes. `files` are workspace-relative; PersonaJobs reads
+ * them through the path validator.
  */
-export async function collectContext(root: string, source: ContextSourceKind, files: readonly string[] = []): Promise<FormattedContext> {
-  const maxChars = readContextMaxChars();
+export async function collectContext(root: string, source: ContextSourceKind, files: readonly string[] = []): Promise<ContextRequest> {
   switch (source) {
     case 'none':
-      return { context: '', note: null };
+      return {};
     case 'diff':
-      return formatDiff(await gitDiff(root), maxChars);
+      return { diff: true };
     case 'files': {
       const paths = files.length > 0 ? [...files] : await pickFiles(root);
-      if (paths.length === 0) return { context: '', note: null };
-      const sources = await Promise.all(
-        paths.map(async (path) => ({ path, text: await readWorkspaceText(root, path, maxChars), startLine: 1, kind: 'file' as const })),
-      );
-      return formatSources(sources, maxChars);
+      return { files: paths };
     }
-    default:
-      return editorContext(source, maxChars);
+    default: {
+      const editorSource = editorContext(source);
+      return editorSource ? { sources: [editorSource] } : {};
+    }
   }
 }
 
@@ -93,10 +74,10 @@ async function pickFiles(root: string): Promise<string[]> {
   return (uris ?? []).map((u) => vscode.workspace.asRelativePath(u, false));
 }
 
-function editorContext(source: 'auto' | 'selection' | 'file', maxChars: number): FormattedContext {
+function editorContext(source: 'auto' | 'selection' | 'file'): ContextSource | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    if (source === 'auto') return { context: '', note: null };
+    if (source === 'auto') return undefined;
     throw new PersonaError('INVALID_INPUT', `There is no active editor to take the ${source} from.`, 'Open a file, or pick other context (files or git changes).');
   }
   const doc = editor.document;
@@ -105,18 +86,5 @@ function editorContext(source: 'auto' | 'selection' | 'file', maxChars: number):
   const useSelection = source === 'selection' || (source === 'auto' && !selection.isEmpty);
   if (useSelection && selection.isEmpty) throw new PersonaError('INVALID_INPUT', 'Nothing is selected.', 'Select the code to review, or pick the active file.');
   const range = useSelection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
-  return formatContext({ path, text: doc.getText(range), startLine: useSelection ? selection.start.line + 1 : 1, kind: useSelection ? 'selection' : 'file' }, maxChars);
-}
-
-/** `git diff HEAD` of the workspace, through the built-in git extension. */
-async function gitDiff(root: string): Promise<string> {
-  const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
-  if (!extension) throw new PersonaError('INVALID_INPUT', 'The built-in Git extension is not available, so the git changes cannot be read.', 'Enable the "Git" extension, or pick files instead.');
-  const api = (extension.isActive ? extension.exports : await extension.activate()).getAPI(1);
-  const rootUri = vscode.Uri.file(root);
-  const repository = api.getRepository(rootUri) ?? (await api.openRepository?.(rootUri)) ?? null;
-  if (!repository) throw new PersonaError('INVALID_INPUT', 'This workspace is not a git repository, so there are no changes to review.', 'Pick files or the active file instead, or run "git init".');
-  const changes = await repository.diffWithHEAD();
-  const diffs = await Promise.all(changes.map((c) => repository.diffWithHEAD(c.uri.fsPath)));
-  return diffs.join('\n');
+  return { path, text: doc.getText(range), startLine: useSelection ? selection.start.line + 1 : 1, kind: useSelection ? 'selection' : 'file' };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 import { jobDocument } from './jobPresentation';
 
 export const JOB_SCHEME = 'agent-os-job';
@@ -22,9 +22,9 @@ export class JobDocumentProvider implements vscode.TextDocumentContentProvider, 
    * also when one of its personas ends), so a tab opened while the job ran is never stale.
    */
   follow(store: JobStore): void {
-    const onEnd = (job: Job): void => {
+    const onEnd = (job: JobSummary): void => {
       this.changed.fire(JobDocumentProvider.uriFor(job.id, job.persona));
-      const parent = job.parentId ? store.get(job.parentId) : undefined;
+      const parent = job.parentId ? store.summary(job.parentId) : undefined;
       if (parent) this.changed.fire(JobDocumentProvider.uriFor(parent.id, parent.persona));
     };
     for (const event of ['job:completed', 'job:failed', 'job:cancelled'] as const) {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 
 /** One error message per failed job: what happened, and what to do, with the matching button. */
-export async function reportJobFailure(job: Job): Promise<void> {
+export async function reportJobFailure(job: JobSummary): Promise<void> {
   const error = job.error;
   if (!error) return;
   const actions: string[] = [];

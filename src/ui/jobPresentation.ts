@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
-import { PANEL_PERSONA } from '../jobs/panel';
-import type { Job } from '../jobs/types';
+import { PANEL_PERSONA } from '../personas/panelCoordinator';
+import type { Job, JobSummary } from '../jobs/types';
 
 /** How a job reads in the tree, the notifications and the status bar. */
-export function jobTitle(job: Job): string {
+export function jobTitle(job: JobSummary): string {
   return `${job.persona}: ${jobTask(job, 60)}`;
 }
 
-export function jobTask(job: Job, max: number): string {
+export function jobTask(job: JobSummary, max: number): string {
   const task = job.task.replace(/\s+/g, ' ').trim();
   return task.length > max ? `${task.slice(0, max - 1)}…` : task;
 }
 
-export function jobDescription(job: Job): string {
+export function jobDescription(job: JobSummary): string {
   switch (job.status) {
     case 'queued':
       return 'queued';
@@ -30,7 +30,7 @@ export function jobDescription(job: Job): string {
   }
 }
 
-export function jobIcon(job: Job): vscode.ThemeIcon {
+export function jobIcon(job: JobSummary): vscode.ThemeIcon {
   switch (job.status) {
     case 'queued':
       return new vscode.ThemeIcon('clock');
@@ -45,7 +45,7 @@ export function jobIcon(job: Job): vscode.ThemeIcon {
   }
 }
 
-export function jobTooltip(job: Job): vscode.MarkdownString {
+export function jobTooltip(job: JobSummary): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${job.persona}** — ${job.status}\n\n`);
   md.appendText(job.task.slice(0, 400));
@@ -58,7 +58,7 @@ export function jobTooltip(job: Job): vscode.MarkdownString {
   return md;
 }
 
-function duration(job: Job): string {
+function duration(job: JobSummary): string {
   if (!job.startedAt || !job.finishedAt) return '';
   const s = (job.finishedAt - job.startedAt) / 1000;
   return ` · ${s < 10 ? s.toFixed(1) : Math.round(s)}s`;

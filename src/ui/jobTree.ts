@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 import { jobDescription, jobIcon, jobTask, jobTitle, jobTooltip } from './jobPresentation';
 
 export const JOBS_VIEW_ID = 'agentOsPersonas.jobs';
@@ -17,14 +17,14 @@ const REFRESH_MS = 100;
  * row is repainted only when what it shows changes, and the root only when a top-level job
  * appears or jobs are removed.
  */
-export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Job | Job[] | undefined>();
+export class JobTreeProvider implements vscode.TreeDataProvider<JobSummary>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<JobSummary | JobSummary[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly unsubscribers: (() => void)[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   /** The element handed to VS Code for each job id, and the text its row showed. */
-  private readonly elements = new Map<string, { job: Job; shown: string }>();
-  private readonly dirty = new Set<Job>();
+  private readonly elements = new Map<string, { job: JobSummary; shown: string }>();
+  private readonly dirty = new Set<JobSummary>();
   private rootDirty = false;
 
   constructor(private readonly store: () => JobStore | undefined) {}
@@ -32,7 +32,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
   /** Follows a store's events (called again when the store is replaced). */
   follow(store: JobStore): void {
     this.unsubscribers.push(store.events.on('job:created', (job) => this.onJobChanged(job, true)));
-    for (const event of ['job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
+    for (const event of ['job:requeued', 'job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
       this.unsubscribers.push(store.events.on(event, (job) => this.onJobChanged(job, false)));
     }
     this.unsubscribers.push(
@@ -44,7 +44,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
     this.schedule(undefined);
   }
 
-  private onJobChanged(job: Job, created: boolean): void {
+  private onJobChanged(job: JobSummary, created: boolean): void {
     const known = this.elements.get(job.id);
     if (known) {
       Object.assign(known.job, job);
@@ -59,7 +59,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
     }
   }
 
-  private schedule(job: Job | undefined): void {
+  private schedule(job: JobSummary | undefined): void {
     if (job) this.dirty.add(job);
     else this.rootDirty = true;
     // Progress can arrive many times a second across jobs; one repaint per 100 ms is enough.
@@ -76,7 +76,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
     }, REFRESH_MS);
   }
 
-  getTreeItem(job: Job): vscode.TreeItem {
+  getTreeItem(job: JobSummary): vscode.TreeItem {
     // The persona is the label and the status leads the description, so a narrow side bar
     // still shows who is working and how far along; the task follows and may be cut. A panel's
     // children share its task, so they show only their status.
@@ -97,10 +97,10 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
   }
 
   /** Top-level jobs, newest first; under a panel, its children in the order they were asked. */
-  getChildren(element?: Job): Job[] {
+  getChildren(element?: JobSummary): JobSummary[] {
     const store = this.store();
     if (!store) return [];
-    const rows = element ? store.list({ parentId: element.id, limit: 500 }).reverse() : store.list({ parentId: null, limit: 200 });
+    const rows = element ? store.listSummaries({ parentId: element.id, limit: 500 }).reverse() : store.listSummaries({ parentId: null, limit: 200 });
     return rows.map((row) => {
       const known = this.elements.get(row.id);
       if (known) return Object.assign(known.job, row);
@@ -109,7 +109,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
     });
   }
 
-  getParent(job: Job): Job | undefined {
+  getParent(job: JobSummary): JobSummary | undefined {
     const parentId = job.parentId;
     if (!parentId) return undefined;
     return this.elements.get(parentId)?.job ?? this.store()?.get(parentId);
@@ -123,6 +123,6 @@ export class JobTreeProvider implements vscode.TreeDataProvider<Job>, vscode.Dis
 }
 
 /** What a row shows; a change that leaves it the same does not repaint the row. */
-function rowText(job: Job): string {
+function rowText(job: JobSummary): string {
   return `${job.status}|${jobDescription(job)}`;
 }

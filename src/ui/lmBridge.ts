@@ -25,7 +25,7 @@ const cancelled = (cause?: unknown): PersonaError => new PersonaError('CANCELLED
 
 /**
  * The chat model bridge on VS Code's Language Model API (`vscode.lm`). The worker pool calls
- * it in the host when a vscode-lm job's worker asks for a turn (see src/jobs/chatChannel.ts).
+ * it in the host when a vscode-lm job's worker asks for a turn (see src/personas/chatChannel.ts).
  */
 export class LanguageModelBridge implements ChatModelBridge {
   async selectModel(selector: ChatModelSelector): Promise<ChatModelInfo | undefined> {

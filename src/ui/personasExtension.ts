@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
-import type { Job } from '../jobs/types';
+import type { JobSummary } from '../jobs/types';
 import type { Persona } from '../personas/personaFile';
 import type { PersonaRegistryChange } from '../personas/personaRegistry';
 import { PersonaServices } from '../services';
@@ -16,7 +16,8 @@ import { newStandard, type NewStandardArgs } from './newStandard';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
 import { searchStandards, type SearchStandardsArgs } from './searchStandards';
-import { onModelSettingsChanged, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
+import { gitChanges } from './gitChanges';
+import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
 import { StandardsViewProvider, type StandardsViewApi } from './standardsView';
 import { PersonasStatusBar } from './statusBar';
 import { watchStandards } from './standardsWatcher';
@@ -41,7 +42,7 @@ export interface PersonasApi {
   readonly standards: StandardsViewApi;
 }
 
-type JobArg = Job | { jobId: string } | string | undefined;
+type JobArg = JobSummary | { jobId: string } | string | undefined;
 
 /**
  * Owns everything the extension creates in one activation; disposing it undoes all of it.
@@ -117,6 +118,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       retention: readRetention,
       maxStoreBytes: () => readMaxStoreMegabytes() * 1024 * 1024,
       modelSettings: readModelSettings,
+      contextMaxChars: readContextMaxChars,
+      diffSource: gitChanges,
       apiKey: () => this.apiKeys.get(),
       chatBridge: new LanguageModelBridge(),
       log: (line) => this.log.info(line),
@@ -186,12 +189,12 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       'agentOsPersonas.showStandards': () => this.guard('Show Standards', () => this.standards.reveal()),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);
-        return (await (await this.requireServices()).pool.cancel(job.id)).status;
+        return (await (await this.requireServices()).jobs.cancel(job.id)).status;
       }),
       // A panel re-runs its personas that did not answer; a panel's persona re-opens its panel.
       'agentOsPersonas.retryJob': (arg?: JobArg) => this.guard('Retry Job', async () => {
         const job = await this.jobFrom(arg);
-        return (await (await this.requireServices()).store.retry(job.id)).status;
+        return (await (await this.requireServices()).jobs.retry(job.id)).status;
       }),
     };
     for (const [id, handler] of Object.entries(commands)) {
@@ -208,10 +211,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     return services;
   }
 
-  private async jobFrom(arg: JobArg): Promise<Job> {
+  private async jobFrom(arg: JobArg): Promise<JobSummary> {
     const id = typeof arg === 'string' ? arg : arg && 'jobId' in arg ? arg.jobId : arg?.id;
     if (!id) throw new PersonaError('INVALID_INPUT', 'No job was given.', 'Pick a job in the Persona Jobs view.');
-    return (await this.requireServices()).store.require(id);
+    return (await this.requireServices()).store.requireSummary(id);
   }
 
   /** Runs a command; a failure becomes one clear message (and a rejected promise for callers), never a crash. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_CONTEXT_MAX_CHARS } from '../personas/context';
 import type { ModelSettings, ProviderSetting } from '../personas/modelResolver';
 import type { Retention } from '../jobs/types';
 import { DEFAULT_ANTHROPIC_MODEL } from '../personas/modelNames';
@@ -32,7 +33,7 @@ export function readRetention(): Retention {
 
 export const readMaxStoreMegabytes = (): number => config().get<number>('jobs.maxStoreMegabytes', 100);
 export const readWorkerCount = (): number => config().get<number>('jobs.workerCount', 3);
-export const readContextMaxChars = (): number => config().get<number>('context.maxChars', 60000);
+export const readContextMaxChars = (): number => config().get<number>('context.maxChars', DEFAULT_CONTEXT_MAX_CHARS);
 export const readOpenOnCompletion = (): boolean => config().get<boolean>('results.openOnCompletion', true);
 
 export function onModelSettingsChanged(listener: () => void): vscode.Disposable {

@@ -22,7 +22,7 @@ export class PersonasStatusBar implements vscode.Disposable {
       this.running = store.countByStatus().running - store.parents('running').length;
       this.render();
     };
-    for (const event of ['job:started', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
+    for (const event of ['job:requeued', 'job:started', 'job:completed', 'job:failed', 'job:cancelled'] as const) {
       this.unsubscribers.push(store.events.on(event, update));
     }
     update();

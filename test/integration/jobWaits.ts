@@ -1,28 +1,25 @@
-import type { JobStore } from '../../src/jobs/jobStore';
-import type { Job, JobPhase, JobStatus } from '../../src/jobs/types';
-import { deferred, withTimeout } from '../harness/waitFor';
+import type { PersonaServices } from '../../src/services';
+import type { Job, JobPhase, JobStatus, JobSummary } from '../../src/jobs/types';
 
-const EVENTS = ['job:started', 'job:progress', 'job:completed', 'job:failed', 'job:cancelled'] as const;
-
-/** Resolves when the job matches `predicate`, by store events (no polling), or fails after the deadline. */
-function waitForJobState(store: JobStore, id: string, predicate: (job: Job) => boolean, what: string, timeoutMs: number): Promise<Job> {
-  const done = deferred<Job>();
-  const unsubscribers = EVENTS.map((e) =>
-    store.events.on(e, (job) => {
-      if (job.id === id && predicate(job)) done.resolve(job);
-    }),
-  );
-  const now = store.get(id);
-  if (now && predicate(now)) done.resolve(now);
-  return withTimeout(done.promise, timeoutMs, `job ${id} never became ${what}; it is ${store.get(id)?.status ?? 'missing'}`).finally(() => {
-    for (const u of unsubscribers) u();
-  });
+/** Follows the job with the product's JobWatch (store events, no polling) until `predicate` holds; fails after the deadline or when the job ends otherwise. */
+async function waitForJobState(services: PersonaServices, id: string, predicate: (job: JobSummary) => boolean, what: string, timeoutMs: number): Promise<Job> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), timeoutMs);
+  try {
+    for await (const job of services.watch.watch(id, { signal: stop.signal })) {
+      if (predicate(job)) return services.store.require(id);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const now = services.store.summary(id);
+  throw new Error(`job ${id} never became ${what}${stop.signal.aborted ? ` within ${timeoutMs} ms` : ''}; it is ${now ? `${now.status}${now.phase ? ` (${now.phase})` : ''}` : 'missing'}`);
 }
 
-export function waitForJob(store: JobStore, id: string, statuses: JobStatus[], timeoutMs = 30_000): Promise<Job> {
-  return waitForJobState(store, id, (j) => statuses.includes(j.status), statuses.join('|'), timeoutMs);
+export function waitForJob(services: PersonaServices, id: string, statuses: JobStatus[], timeoutMs = 30_000): Promise<Job> {
+  return waitForJobState(services, id, (j) => statuses.includes(j.status), statuses.join('|'), timeoutMs);
 }
 
-export function waitForPhase(store: JobStore, id: string, phase: JobPhase, timeoutMs = 30_000): Promise<Job> {
-  return waitForJobState(store, id, (j) => j.phase === phase, phase, timeoutMs);
+export function waitForPhase(services: PersonaServices, id: string, phase: JobPhase, timeoutMs = 30_000): Promise<Job> {
+  return waitForJobState(services, id, (j) => j.phase === phase, phase, timeoutMs);
 }

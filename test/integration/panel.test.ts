@@ -37,13 +37,14 @@ describe('Ask the Panel in VS Code', function () {
   });
 
   it('runs a 3-persona panel from the command to one merged report, and opens it', async () => {
-    const { store } = await services();
+    const s = await services();
+    const { store } = s;
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('agentOsPersonas.askPanel'));
     const id = await askPanel('Review the runner');
     const children = store.list({ parentId: id }).reverse();
     assert.deepEqual(children.map((c) => c.persona), PERSONAS);
-    const parent = await waitForJob(store, id, ['completed', 'failed', 'cancelled'], 60_000);
+    const parent = await waitForJob(s, id, ['completed', 'failed', 'cancelled'], 60_000);
     assert.equal(parent.status, 'completed', parent.error?.message);
     assert.deepEqual(store.list({ parentId: id }).map((c) => c.status), ['completed', 'completed', 'completed']);
     const report = parent.result ?? '';
@@ -57,12 +58,13 @@ describe('Ask the Panel in VS Code', function () {
   });
 
   it('cancels the parent and with it every child', async () => {
-    const { store } = await services();
+    const s = await services();
+    const { store } = s;
     const id = await askPanel('Review slowly [[demo:slow]]');
     const children = store.list({ parentId: id });
-    await Promise.all(children.map((c) => waitForPhase(store, c.id, 'generating')));
+    await Promise.all(children.map((c) => waitForPhase(s, c.id, 'generating')));
     assert.equal(await vscode.commands.executeCommand<string>('agentOsPersonas.cancelJob', id), 'cancelled');
-    const finals = await Promise.all(children.map((c) => waitForJob(store, c.id, ['cancelled', 'completed', 'failed'])));
+    const finals = await Promise.all(children.map((c) => waitForJob(s, c.id, ['cancelled', 'completed', 'failed'])));
     assert.deepEqual(finals.map((c) => c.status), ['cancelled', 'cancelled', 'cancelled']);
     assert.equal(store.require(id).status, 'cancelled');
   });

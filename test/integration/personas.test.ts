@@ -52,7 +52,7 @@ describe('Agent OS Personas in VS Code', function () {
     const { services } = await api();
     assert.ok(services);
     const id = await ask({ persona: 'architect', task: 'Review the order module', context: 'File: src/orders.ts (file, lines 1-1)\n1| const repo = new OrderRepository();' });
-    const job: Job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    const job: Job = await waitForJob(services, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'completed', job.error?.message);
     assert.equal(job.modelLabel, 'demo model');
     assert.match(job.result ?? '', /# Architect review/);
@@ -68,14 +68,14 @@ describe('Agent OS Personas in VS Code', function () {
     const { services } = await api();
     assert.ok(services);
     const id = await ask({ persona: 'engineer', task: 'Review slowly [[demo:slow]]' });
-    await waitForPhase(services.store, id, 'generating');
+    await waitForPhase(services, id, 'generating');
     const status = await vscode.commands.executeCommand<string>('agentOsPersonas.cancelJob', id);
     assert.equal(status, 'cancelled');
-    const job = await waitForJob(services.store, id, ['cancelled', 'completed', 'failed']);
+    const job = await waitForJob(services, id, ['cancelled', 'completed', 'failed']);
     assert.equal(job.status, 'cancelled');
     assert.equal(job.result, null);
     assert.equal(await vscode.commands.executeCommand<string>('agentOsPersonas.retryJob', id), 'queued');
-    const again = await waitForJob(services.store, id, ['completed', 'failed']);
+    const again = await waitForJob(services, id, ['completed', 'failed']);
     assert.equal(again.status, 'completed', again.error?.message);
     assert.equal(again.attempt, 2);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('agentOsPersonas.retryJob', id)), /only a failed or cancelled job can be retried/);
@@ -85,7 +85,7 @@ describe('Agent OS Personas in VS Code', function () {
     const { services } = await api();
     assert.ok(services);
     const id = await ask({ persona: 'engineer', task: 'Overloaded once [[demo:529x1]]' });
-    const job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    const job = await waitForJob(services, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'completed', job.error?.message);
   });
 
@@ -93,7 +93,7 @@ describe('Agent OS Personas in VS Code', function () {
     const { services } = await api();
     assert.ok(services);
     const id = await ask({ persona: 'engineer', task: 'Bad request [[demo:400]]' });
-    const job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    const job = await waitForJob(services, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'failed');
     assert.equal(job.error?.code, 'MODEL_BAD_REQUEST');
     assert.ok((job.error?.hint ?? '').length > 10, 'the failure carries a hint');
@@ -128,7 +128,7 @@ describe('Agent OS Personas in VS Code', function () {
     lines.splice(2, 0, 'const adminPassword = "letmein-please";');
     writeFileSync(orders, lines.join('\n'));
     const id = await vscode.commands.executeCommand<string>('agentOsPersonas.askPersona', { persona: 'security', task: 'Review my change', contextSource: 'diff', interactive: false });
-    const job = await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    const job = await waitForJob(services, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'completed', job.error?.message);
     assert.match(job.context, /^File: src\/orders\.ts \(git diff against HEAD/);
     assert.match(job.context, /^3\| \+ const adminPassword = "letmein-please";$/m);
@@ -148,6 +148,6 @@ describe('Agent OS Personas in VS Code', function () {
       /climbs out/,
     );
     assert.equal(services.store.list({ limit: 500 }).length, before);
-    await waitForJob(services.store, id, ['completed', 'failed', 'cancelled']);
+    await waitForJob(services, id, ['completed', 'failed', 'cancelled']);
   });
 });

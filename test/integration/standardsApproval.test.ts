@@ -133,6 +133,6 @@ describe('the Standards view in VS Code', function () {
     assert.ok(shown, 'the view lists it');
     assert.deepEqual(shown.missing, []);
     assert.match(shown.html, /<h2>Context<\/h2>/);
-    await waitForJob(personas.services.store, jobId, ['completed', 'failed', 'cancelled']);
+    await waitForJob(personas.services, jobId, ['completed', 'failed', 'cancelled']);
   });
 });

@@ -75,7 +75,7 @@ describe('vscode-lm: persona jobs on a chat model of VS Code\'s Language Model A
     const log = await provider();
     const before = log.requests.length;
     const id = await ask({ persona: 'architect', task: 'Review the order module', context: 'File: src/orders.ts (file, lines 1-1)\n1| const repo = new OrderRepository();' });
-    const job = await waitForJob(s.store, id, ['completed', 'failed', 'cancelled']);
+    const job = await waitForJob(s, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'completed', `${job.error?.code}: ${job.error?.message}`);
     assert.equal(job.modelLabel, 'Test Reviewer (VS Code)');
     assert.match(job.result ?? '', /# Architect review/);
@@ -96,7 +96,7 @@ describe('vscode-lm: persona jobs on a chat model of VS Code\'s Language Model A
     const log = await provider();
     const before = log.requests.length;
     const id = await ask({ persona: 'security', task: 'Review the payment code in `src/payments.ts` [[demo:tools]]' });
-    const job = await waitForJob(s.store, id, ['completed', 'failed', 'cancelled']);
+    const job = await waitForJob(s, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'completed', `${job.error?.code}: ${job.error?.message}`);
     assert.ok(job.toolCalls >= 3, `${job.toolCalls} tool calls`);
     assert.match(job.result ?? '', /src\/payments\.ts:4/, 'the review cites the file the model read through read_file');
@@ -115,12 +115,12 @@ describe('vscode-lm: persona jobs on a chat model of VS Code\'s Language Model A
     log.on('cancelled', listener);
     try {
       const id = await ask({ persona: 'engineer', task: 'Review slowly [[demo:slow]]', context: 'File: a.ts (file, lines 1-1)\n1| const x: any = 1;' });
-      await waitForPhase(s.store, id, 'generating');
+      await waitForPhase(s, id, 'generating');
       const requestNo = log.requests.length;
       const status = await vscode.commands.executeCommand<string>('agentOsPersonas.cancelJob', id);
       assert.equal(status, 'cancelled');
       assert.equal(await withTimeout(cancelledRequest.promise, 5_000, 'the provider never saw its token cancelled'), requestNo);
-      const job = await waitForJob(s.store, id, ['cancelled', 'completed', 'failed']);
+      const job = await waitForJob(s, id, ['cancelled', 'completed', 'failed']);
       assert.equal(job.status, 'cancelled');
       assert.equal(job.result, null);
     } finally {
@@ -134,7 +134,7 @@ describe('vscode-lm: persona jobs on a chat model of VS Code\'s Language Model A
     await useSelector('agent-os-test/consent');
     const s = await services();
     const id = await ask({ persona: 'engineer', task: 'Review', context: 'File: a.ts (file, lines 1-1)\n1| const x = 1;' });
-    const job = await waitForJob(s.store, id, ['completed', 'failed', 'cancelled']);
+    const job = await waitForJob(s, id, ['completed', 'failed', 'cancelled']);
     assert.equal(job.status, 'failed');
     assert.equal(job.modelLabel, 'Consent Reviewer (VS Code)');
     assert.equal(job.error?.code, 'MODEL_NO_PERMISSION', job.error?.message);
@@ -143,14 +143,14 @@ describe('vscode-lm: persona jobs on a chat model of VS Code\'s Language Model A
 
   it('maps the provider\'s Blocked error and a selector that matches nothing to codes with hints', async () => {
     const s = await services();
-    const blocked = await waitForJob(s.store, await ask({ persona: 'engineer', task: 'Over quota [[lm:blocked]]' }), ['completed', 'failed', 'cancelled']);
+    const blocked = await waitForJob(s, await ask({ persona: 'engineer', task: 'Over quota [[lm:blocked]]' }), ['completed', 'failed', 'cancelled']);
     assert.equal(blocked.status, 'failed');
     assert.equal(blocked.error?.code, 'MODEL_BLOCKED', blocked.error?.message);
     assert.match(blocked.error?.message ?? '', /Test Reviewer/);
     assert.match(blocked.error?.hint ?? '', /vscodeLmSelector/);
 
     await useSelector('nobody/none');
-    const none = await waitForJob(s.store, await ask({ persona: 'engineer', task: 'Review' }), ['completed', 'failed', 'cancelled']);
+    const none = await waitForJob(s, await ask({ persona: 'engineer', task: 'Review' }), ['completed', 'failed', 'cancelled']);
     assert.equal(none.status, 'failed');
     assert.equal(none.error?.code, 'NO_CHAT_MODEL');
     assert.match(none.error?.hint ?? '', /Install and sign in to a chat model provider/);

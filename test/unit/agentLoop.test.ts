@@ -9,8 +9,8 @@ import { proposeStandardTool } from '../../src/personas/tools/proposeStandard';
 import { readFileTool } from '../../src/personas/tools/readFile';
 import type { StandardProposalInput, ToolHost } from '../../src/personas/tools/types';
 import type { DemoRequestEvent } from '../../src/personas/demoModel/server';
-import { TERMINAL_STATUSES, type Job, type JobPhase } from '../../src/jobs/types';
-import { deferred, withTimeout } from '../harness/waitFor';
+import type { Job, JobPhase } from '../../src/jobs/types';
+import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
 const FLAWED = ['import { db } from "./db";', '', 'export function find(name: string) {', '  return db.query(`SELECT * FROM users WHERE name = \'${name}\'`);', '}', ''].join('\n');
@@ -30,7 +30,7 @@ describe('the agent loop: tools inside the workspace, through a worker and the d
       workspaceRoot: root,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: 1,
       modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
       apiKey: () => Promise.resolve(undefined),
@@ -39,13 +39,7 @@ describe('the agent loop: tools inside the workspace, through a worker and the d
     return services;
   };
 
-  const finished = (s: PersonaServices, id: string): Promise<Job> => {
-    const done = deferred<Job>();
-    for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) s.store.events.on(e, (j) => j.id === id && done.resolve(j));
-    const now = s.store.get(id);
-    if (now && TERMINAL_STATUSES.has(now.status)) done.resolve(now);
-    return withTimeout(done.promise, 45_000, `job ${id} did not finish`);
-  };
+  const finished = (s: PersonaServices, id: string): Promise<Job> => settledJob(s, id, 45_000);
 
   it('calls every tool, refuses "..", absolute and symlinked-out reads, keeps going, and records a proposal', async () => {
     const root = join(tmp.path, 'ws');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PersonaError } from '../../src/core/errors';
-import { ChatChannelClient, ChatChannelHost, type ChatHostMessage, type ChatWorkerMessage } from '../../src/jobs/chatChannel';
+import { ChatChannelClient, ChatChannelHost, type ChatHostMessage, type ChatWorkerMessage } from '../../src/personas/chatChannel';
 import { chatPermissionError, parseChatModelSelector, type ChatModelBridge, type ChatTurnEvent, type ChatTurnRequest } from '../../src/personas/chatBridge';
 import { DemoModelServer, type DemoClosedEvent } from '../../src/personas/demoModel/server';
 import { deferred, withTimeout } from '../harness/waitFor';
@@ -22,7 +22,7 @@ function link(bridge: ChatModelBridge | undefined): { client: ChatChannelClient;
   });
   const client: ChatChannelClient = new ChatChannelClient((m: ChatWorkerMessage) => {
     log.push(m.type);
-    deliver(m, (x) => host.handle(x));
+    deliver(m, (x) => host.handle(x.jobId, x));
   });
   return { client, host, log };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
@@ -41,5 +41,19 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     assert.equal(code, 1);
     assert.match(stderr, /There is no persona "nobody"/);
     assert.match(stderr, /Known personas: .*architect.*security/);
+  });
+
+  it('review reads named files through the workspace path validator: a file outside is refused, one inside is reviewed', async () => {
+    const ws = join(tmp.path, 'ws');
+    mkdirSync(ws);
+    writeFileSync(join(tmp.path, 'outside.ts'), 'export const apiKey = "sk-live-abcdef123456";\n');
+    writeFileSync(join(ws, 'inside.ts'), 'export const apiKey = "sk-live-abcdef123456";\n');
+    const refused = await runCli(ws, ['review', '--persona', 'security', '../outside.ts']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^PATH_REFUSED: /m);
+    assert.doesNotMatch(refused.stdout, /sk-live/);
+    const reviewed = await runCli(ws, ['review', '--persona', 'security', join(ws, 'inside.ts')]);
+    assert.equal(reviewed.code, 2, reviewed.stderr);
+    assert.match(reviewed.stdout, /`inside\.ts:1`/);
   });
 });

@@ -5,7 +5,7 @@ import { PersonaError } from '../../src/core/errors';
 import { JOURNAL_FILE, JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
 import { Journal } from '../../src/jobs/journal';
 import { loadSqlJs } from '../../src/jobs/sqlite';
-import type { Job } from '../../src/jobs/types';
+import type { JobSummary } from '../../src/jobs/types';
 import { useTempDir } from './tempDir';
 
 async function rejectsWithCode(promise: Promise<unknown> | (() => unknown), code: string, message?: RegExp): Promise<void> {
@@ -27,17 +27,20 @@ describe('JobStore', () => {
     for (const e of ['job:created', 'job:started', 'job:progress', 'job:completed'] as const) store.events.on(e, () => events.push(e));
     const created = await store.create({ persona: 'architect', task: 'Review the module', context: 'File: a.ts\n1| x' });
     assert.equal(created.status, 'queued');
-    assert.deepEqual(created, store.get(created.id), 'create returns exactly the row it wrote');
+    assert.deepEqual(created, store.summary(created.id), 'create returns exactly the row it wrote (as a summary)');
+    assert.equal(store.require(created.id).context, 'File: a.ts\n1| x', 'the context is in the row, not in the summary');
+    assert.ok(!('context' in created), 'the summary carries no context');
     await store.start(created.id, 'demo model');
     const progressed = await store.progress(created.id, { phase: 'generating', percent: 40, message: 'writing', partialOutput: '# Arch' });
     assert.equal(progressed.phase, 'generating');
     assert.equal(progressed.percent, 40);
-    assert.equal(progressed.partialOutput, '# Arch');
+    assert.equal(store.require(created.id).partialOutput, '# Arch');
+    assert.ok(!('partialOutput' in progressed), 'the progress event carries no partial output');
     const done = await store.complete(created.id, { result: '# Architect review', tokensIn: 10, tokensOut: 20 });
     assert.equal(done.status, 'completed');
     assert.equal(done.percent, 100);
-    assert.equal(done.result, '# Architect review');
-    assert.equal(done.partialOutput, null);
+    assert.equal(store.require(created.id).result, '# Architect review');
+    assert.equal(store.require(created.id).partialOutput, null);
     assert.deepEqual(events, ['job:created', 'job:started', 'job:progress', 'job:completed']);
     await store.close();
   });
@@ -92,7 +95,7 @@ describe('JobStore', () => {
 
   it('keeps every acknowledged write across a reopen without close (journal replay)', async () => {
     const first = await JobStore.open({ dir: tmp.path });
-    const jobs: Job[] = [];
+    const jobs: JobSummary[] = [];
     for (let i = 0; i < 20; i++) jobs.push(await first.create({ persona: 'engineer', task: `task ${i}` }));
     await first.start(jobs[0]!.id, 'demo model');
     await first.complete(jobs[0]!.id, { result: 'done', tokensIn: 1, tokensOut: 2 });
@@ -114,7 +117,7 @@ describe('JobStore', () => {
     const snapshotPath = join(tmp.path, SNAPSHOT_FILE);
     const SQL = await loadSqlJs();
     const db = new SQL.Database(readFileSync(snapshotPath));
-    db.run(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '999_future', 0)`);
+    db.run(`INSERT INTO schema_versions (module, version, name, applied_at) VALUES ('jobs', 999, '999_future', 0)`);
     const future = db.export();
     db.close();
     writeFileSync(snapshotPath, future);
@@ -138,7 +141,7 @@ describe('JobStore parents and children', () => {
 
   it('creates a running parent and its queued children in one journal record; no pickup, recovery or retry touches the parent', async () => {
     const store = await JobStore.open({ dir: tmp.path });
-    const created: Job[] = [];
+    const created: JobSummary[] = [];
     store.events.on('job:created', (j) => created.push(j));
     const before = Journal.read(join(tmp.path, JOURNAL_FILE)).records.length;
     const { parent, children } = await store.createWithChildren(
@@ -147,8 +150,8 @@ describe('JobStore parents and children', () => {
     );
     assert.equal(Journal.read(join(tmp.path, JOURNAL_FILE)).records.length, before + 1, 'one record: after a crash all of the panel exists or none');
     assert.deepEqual(created.map((j) => j.id), [parent.id, ...children.map((c) => c.id)]);
-    assert.deepEqual(store.get(parent.id), parent, 'the returned parent is the row');
-    assert.deepEqual(children.map((c) => store.get(c.id)), children);
+    assert.deepEqual(store.summary(parent.id), parent, 'the returned parent is the row');
+    assert.deepEqual(children.map((c) => store.summary(c.id)), children);
     assert.equal(parent.status, 'running');
     assert.ok(store.hasChildren(parent.id));
     assert.deepEqual(store.parents('running').map((p) => p.id), [parent.id]);

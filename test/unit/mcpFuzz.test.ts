@@ -10,11 +10,11 @@ import {
   CallToolRequestParamsSchema, CallToolResultSchema, CreateTaskResultSchema, ErrorCode, McpError, ResultSchema, type Result,
 } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaError } from '../../src/core/errors';
-import { JobStore } from '../../src/jobs/jobStore';
+import type { JobStore } from '../../src/jobs/jobStore';
 import { JOB_STATUSES, TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
 import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
 import { PersonaServices } from '../../src/services';
-import { ProposalStore } from '../../src/standards/proposalStore';
+import { openWholeStore } from './wholeStore';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { ESCAPE_NAME, JOB_REF, OUTSIDE_SECRET, fuzzParams, type FuzzParams } from './mcpFuzzInputs';
 import { ALL_TOOLS } from './mcpTools';
@@ -89,7 +89,7 @@ async function untilNoOpenJobs(store: JobStore, timeoutMs: number): Promise<void
   const check = (): void => {
     if (store.list({ status: ['queued', 'running'], limit: 1 }).length === 0) done.resolve();
   };
-  const unsubscribe = (['job:created', 'job:started', 'job:completed', 'job:failed', 'job:cancelled', 'jobs:removed'] as const).map((e) => store.events.on(e, check));
+  const unsubscribe = (['job:created', 'job:requeued', 'job:started', 'job:completed', 'job:failed', 'job:cancelled', 'jobs:removed'] as const).map((e) => store.events.on(e, check));
   check();
   try {
     await withTimeout(done.promise, timeoutMs, `jobs still open: ${store.list({ status: ['queued', 'running'] }).map((j) => `${j.id} ${j.persona} ${j.status}`).join(', ')}`);
@@ -139,13 +139,13 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
       workspaceRoot: sandbox.workspace,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: 2,
       modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 }),
       apiKey: () => Promise.resolve(undefined),
       log: (line) => logs.push(line),
     });
-    const { store, pool, proposals } = services;
+    const { store, proposals, jobs } = services;
     server = createPersonaServer(services);
     const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
     const mcp = new Client({ name: 'fuzz', version: '1' }, { capabilities: { tasks: { requests: {} } } });
@@ -234,7 +234,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
 
     const trimQueue = async (): Promise<void> => {
       const queued = store.list({ status: 'queued', limit: 500 }); // newest first
-      for (const job of queued.slice(0, Math.max(0, queued.length - MAX_QUEUED))) await pool.cancel(job.id, 'Cancelled by the fuzz test (queue trimmed)').catch(ignoreRace);
+      for (const job of queued.slice(0, Math.max(0, queued.length - MAX_QUEUED))) await jobs.cancel(job.id, 'Cancelled by the fuzz test (queue trimmed)').catch(ignoreRace);
     };
 
     const property = fc.asyncProperty(fuzzParams, async (params) => {
@@ -261,7 +261,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
 
     // Settle: cancel parents first (their children follow), then anything still open.
     const open = (): Job[] => store.list({ status: ['queued', 'running'], limit: 500 });
-    for (const job of open().sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null))) await pool.cancel(job.id, 'Cancelled by the fuzz test (settling)').catch(ignoreRace);
+    for (const job of open().sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null))) await jobs.cancel(job.id, 'Cancelled by the fuzz test (settling)').catch(ignoreRace);
     await services.panels.idle();
     await untilNoOpenJobs(store, 10_000);
     const jobsBefore = new Map(allJobs(store).map((j) => [j.id, j.status]));
@@ -272,7 +272,8 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
     services = undefined;
 
     // The store, reopened from disk, is consistent and is what the services last saw.
-    const reopened = await JobStore.open({ dir: sandbox.agentOs });
+    const whole = await openWholeStore(sandbox.agentOs);
+    const reopened = whole.store;
     try {
       assert.deepEqual(reopened.notices, [], 'the store reopens without a repair');
       const jobs = allJobs(reopened);
@@ -287,7 +288,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
         assert.ok(!`${job.context}${job.result ?? ''}${job.partialOutput ?? ''}`.includes(OUTSIDE_SECRET), `job ${job.id} holds the file outside the workspace`);
         assert.ok(!['WORKER_CRASHED', 'INTERNAL'].includes(job.error?.code ?? ''), `job ${job.id} failed unexpectedly: ${JSON.stringify(job.error)}`);
       }
-      const rows = new ProposalStore(reopened.sharedDatabase).list();
+      const rows = whole.proposals.list();
       assert.equal(rows.length, proposalCount);
       for (const p of rows) assert.ok(p.status === 'pending' && p.decidedBy === null && p.decidedAt === null, `proposal ${p.id} is ${p.status}, decided by ${String(p.decidedBy)}`);
       const codes = (m: Map<string, number>): string => [...m].map(([c, n]) => `${c} ${n}`).join(', ');
@@ -299,7 +300,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
         `${jobs.length} jobs left (${JOB_STATUSES.map((s) => `${stats.counts[s]} ${s}`).join(', ')}); ${rows.length} proposals, all pending`,
       ].map((l) => `      ${l}`).join('\n'));
     } finally {
-      await reopened.close();
+      await whole.close();
     }
 
     // Nothing outside .agent-os was created or changed, in the workspace or beside it, and nothing escaped above it.

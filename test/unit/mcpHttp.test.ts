@@ -42,7 +42,7 @@ describe('the MCP server over loopback HTTP', function () {
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: 2,
       modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
       apiKey: () => Promise.resolve(undefined),

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { JobStore } from '../../src/jobs/jobStore';
-import { PANEL_PERSONA, PanelCoordinator } from '../../src/jobs/panel';
-import { TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
+import type { Job, JobSummary } from '../../src/jobs/types';
+import { PANEL_PERSONA, PanelCoordinator } from '../../src/personas/panelCoordinator';
 import { writeReview } from '../../src/personas/demoModel/reviews';
 import type { ModelSettings } from '../../src/personas/modelResolver';
 import { PersonaServices } from '../../src/services';
 import { deferred, withTimeout } from '../harness/waitFor';
+import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
 const demo = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
@@ -19,19 +20,6 @@ const CONTEXT = [
   '2| const token = "abcdef123456";',
   '3| try { go(); } catch (e) {}',
 ].join('\n');
-
-function whenFinished(store: JobStore, id: string, timeoutMs = 30_000): Promise<Job> {
-  const done = deferred<Job>();
-  const check = (job: Job): void => {
-    if (job.id === id && TERMINAL_STATUSES.has(job.status)) done.resolve(job);
-  };
-  const unsubscribers = (['job:completed', 'job:failed', 'job:cancelled'] as const).map((e) => store.events.on(e, check));
-  const now = store.get(id);
-  if (now) check(now);
-  return withTimeout(done.promise, timeoutMs, `job ${id} did not finish; it is ${store.get(id)?.status ?? 'missing'}`).finally(() => {
-    for (const u of unsubscribers) u();
-  });
-}
 
 async function rejectsWith(promise: Promise<unknown>, code: string, hint?: RegExp): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
@@ -56,7 +44,7 @@ describe('Panels: several personas, one merged report', function () {
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: 3,
       modelSettings: demo,
       apiKey: () => Promise.resolve(undefined),
@@ -79,7 +67,7 @@ describe('Panels: several personas, one merged report', function () {
     assert.equal(parent.status, 'running', 'the parent shows as running at once');
     assert.equal(parent.message, '0 of 3 personas done');
     assert.deepEqual(children.map((c) => [c.persona, c.parentId, c.status]), PERSONAS.map((p) => [p, parent.id, 'queued']));
-    const final = await whenFinished(s.store, parent.id);
+    const final = await settledJob(s, parent.id);
     const kids = children.map((c) => s.store.require(c.id));
 
     // The three overlapped: every one started before any finished.
@@ -117,9 +105,9 @@ describe('Panels: several personas, one merged report', function () {
     });
     const { parent, children } = await s.panels.startPanel({ personas: PERSONAS, task: 'Review slowly [[demo:slow]]', context: CONTEXT });
     await withTimeout(allGenerating.promise, 20_000, 'the three children never streamed together');
-    const cancelled = await s.pool.cancel(parent.id);
+    const cancelled = await s.jobs.cancel(parent.id);
     assert.equal(cancelled.status, 'cancelled');
-    const finals = await Promise.all(children.map((c) => whenFinished(s.store, c.id)));
+    const finals = await Promise.all(children.map((c) => settledJob(s, c.id)));
     assert.deepEqual(finals.map((c) => c.status), ['cancelled', 'cancelled', 'cancelled']);
     assert.ok(finals.every((c) => c.result === null));
     await withTimeout(allAborted.promise, 5_000, `only ${aborted} of 3 model connections were aborted`);
@@ -129,7 +117,7 @@ describe('Panels: several personas, one merged report', function () {
   it('fails the parent when every persona fails, listing each error', async () => {
     const s = await start();
     const { parent } = await s.panels.startPanel({ personas: ['architect', 'security'], task: 'Rejected [[demo:400]]' });
-    const final = await whenFinished(s.store, parent.id);
+    const final = await settledJob(s, parent.id);
     assert.equal(final.status, 'failed');
     assert.equal(final.error?.code, 'PANEL_FAILED');
     assert.match(final.error?.message ?? '', /architect: MODEL_BAD_REQUEST .*security: MODEL_BAD_REQUEST/);
@@ -140,15 +128,16 @@ describe('Panels: several personas, one merged report', function () {
     const s = await start();
     await s.pool.ready();
     const { parent, children } = await s.panels.startPanel({ personas: ['architect', 'security'], task: 'Review the runner', context: CONTEXT });
-    const [architect, security] = children as [Job, Job];
-    await s.pool.cancel(architect.id);
-    const first = await whenFinished(s.store, parent.id);
+    const [architect, security] = children as [JobSummary, JobSummary];
+    await s.jobs.cancel(architect.id);
+    const first = await settledJob(s, parent.id);
     assert.equal(first.status, 'completed');
     assert.match(first.result ?? '', /\*\*architect\*\* was cancelled/);
-    assert.equal((await whenFinished(s.store, security.id)).status, 'completed');
+    assert.equal((await settledJob(s, security.id)).status, 'completed');
 
     const reopened = deferred<Job>();
-    s.store.events.on('job:started', (j) => j.id === parent.id && reopened.resolve(j));
+    // The whole row as it is at the event (the event carries only the summary).
+    s.store.events.on('job:started', (j) => j.id === parent.id && reopened.resolve(s.store.require(j.id)));
     const retried = await s.store.retry(architect.id);
     assert.equal(retried.status, 'queued');
     assert.equal(retried.attempt, 2);
@@ -157,7 +146,7 @@ describe('Panels: several personas, one merged report', function () {
     assert.equal(row.result, null, 'the old report is not shown as if it were current');
     assert.match(row.message ?? '', /architect is running again/);
 
-    const second = await whenFinished(s.store, parent.id);
+    const second = await settledJob(s, parent.id);
     assert.equal(second.status, 'completed');
     assert.equal(s.store.require(architect.id).status, 'completed');
     assert.doesNotMatch(second.result ?? '', /was cancelled/, 'the new report has no cancelled persona');
@@ -172,8 +161,8 @@ describe('Panels: several personas, one merged report', function () {
     await s.pool.ready();
     const { parent, children } = await s.panels.startPanel({ personas: PERSONAS, task: 'Review slowly [[demo:slow]]', context: CONTEXT });
     await rejectsWith(s.store.retry(parent.id), 'INVALID_TRANSITION', /Wait for it to finish/);
-    await s.pool.cancel(parent.id);
-    const cancelled = await Promise.all(children.map((c) => whenFinished(s.store, c.id)));
+    await s.jobs.cancel(parent.id);
+    const cancelled = await Promise.all(children.map((c) => settledJob(s, c.id)));
     assert.deepEqual(cancelled.map((c) => c.status), ['cancelled', 'cancelled', 'cancelled']);
     await s.panels.idle();
 
@@ -181,7 +170,7 @@ describe('Panels: several personas, one merged report', function () {
     assert.equal(retried.status, 'running');
     assert.match(retried.message ?? '', /Retrying architect, engineer, security \(3 of 3\)/);
     assert.deepEqual(children.map((c) => s.store.require(c.id).status).map((st) => st === 'queued' || st === 'running'), [true, true, true]);
-    const done = await whenFinished(s.store, parent.id);
+    const done = await settledJob(s, parent.id);
     assert.equal(done.status, 'completed');
     for (const persona of PERSONAS) assert.match(done.result ?? '', new RegExp(`\\| ${persona} \\| completed \\|`));
   });
@@ -198,7 +187,7 @@ describe('Panels: several personas, one merged report', function () {
   it('refuses more than 8 personas', async () => {
     const store = await JobStore.open({ dir: join(tmp.path, 'store') });
     const known = Array.from({ length: 9 }, (_, i) => `p${i}`);
-    const panels = new PanelCoordinator({ store, knownPersonas: () => known, cancel: (id) => store.cancel(id) });
+    const panels = new PanelCoordinator({ store, knownPersonas: () => known });
     try {
       await rejectsWith(panels.startPanel({ personas: known, task: 'x' }), 'INVALID_INPUT', /Pick the personas/);
       assert.equal((await panels.startPanel({ personas: known.slice(0, 8), task: 'x' })).children.length, 8);
@@ -211,9 +200,9 @@ describe('Panels: several personas, one merged report', function () {
   it('after a restart: finishes a parent whose children all ended, resumes one mid-way, cancels the leftovers of a cancelled one', async () => {
     // A host that crashed: it left three panels behind and never closed the store.
     const crashed = await JobStore.open({ dir: join(tmp.path, '.agent-os') });
-    const make = (task: string): Promise<{ parent: Job; children: Job[] }> =>
+    const make = (task: string): Promise<{ parent: JobSummary; children: JobSummary[] }> =>
       crashed.createWithChildren({ persona: PANEL_PERSONA, task, message: '0 of 2 personas done' }, ['architect', 'security'].map((persona) => ({ persona, task, context: CONTEXT })));
-    const answer = async (child: Job): Promise<void> => {
+    const answer = async (child: JobSummary): Promise<void> => {
       await crashed.start(child.id, 'demo model');
       await crashed.complete(child.id, { result: writeReview({ persona: child.persona, userText: `${child.task}\n---\n${CONTEXT}` }), tokensIn: 1, tokensOut: 1 });
     };
@@ -234,7 +223,7 @@ describe('Panels: several personas, one merged report', function () {
     assert.equal(first.status, 'completed', 'finished at start, before any worker ran');
     assert.match(first.result ?? '', /\| architect \| completed \|[\s\S]*Hard-coded credential — security/);
     assert.deepEqual(cancelled.children.map((c) => s.store.require(c.id).status), ['cancelled', 'cancelled']);
-    const second = await whenFinished(s.store, midway.parent.id);
+    const second = await settledJob(s, midway.parent.id);
     assert.equal(second.status, 'completed', second.error?.message);
     assert.equal(s.store.require(midway.children[1]!.id).attempt, 2, 'the interrupted child ran again');
     assert.match(second.result ?? '', /\| security \| completed \| demo model \|/);

@@ -3,22 +3,12 @@ import { join } from 'node:path';
 import { JobStore } from '../../src/jobs/jobStore';
 import { PersonaServices } from '../../src/services';
 import type { ModelSettings } from '../../src/personas/modelResolver';
-import { TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
 import { deferred, withTimeout } from '../harness/waitFor';
+import type { JobSummary } from '../../src/jobs/types';
+import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
 const demo = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
-
-function whenFinished(store: JobStore, id: string, timeoutMs = 30_000): Promise<Job> {
-  const done = deferred<Job>();
-  const check = (job: Job): void => {
-    if (job.id === id && TERMINAL_STATUSES.has(job.status)) done.resolve(job);
-  };
-  for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) store.events.on(e, check);
-  const now = store.get(id);
-  if (now) check(now);
-  return withTimeout(done.promise, timeoutMs, `job ${id} did not finish`);
-}
 
 describe('the job engine: pool, crash and recovery', function () {
   this.timeout(60_000);
@@ -34,7 +24,7 @@ describe('the job engine: pool, crash and recovery', function () {
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: overrides.workerScript ?? join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: overrides.workerScript ?? join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: overrides.workerCount ?? 3,
       workerMemoryMb: overrides.workerMemoryMb,
       modelSettings: demo,
@@ -71,9 +61,9 @@ describe('the job engine: pool, crash and recovery', function () {
       { task: 'p9', priority: 9 },
       { task: 'p1 second', priority: 1 },
     ];
-    const queued: Job[] = [];
+    const queued: JobSummary[] = [];
     for (const w of waiting) queued.push(await s.store.create({ persona: 'engineer', ...w }));
-    const all = await Promise.all([...blockers, ...queued].map((j) => whenFinished(s.store, j.id, 50_000)));
+    const all = await Promise.all([...blockers, ...queued].map((j) => settledJob(s, j.id, 50_000)));
     assert.deepEqual(all.map((j) => j.status), Array(10).fill('completed'));
     assert.ok(peak <= 3, `at most 3 ran at once (peak ${peak})`);
     assert.equal(peak, 3, 'the pool used all 3 workers');
@@ -83,13 +73,13 @@ describe('the job engine: pool, crash and recovery', function () {
   it('stops a runaway answer before it exhausts the worker, and keeps going', async () => {
     const s = await start();
     const flood = await s.store.create({ persona: 'engineer', task: 'runaway answer [[demo:flood]]' });
-    const failed = await whenFinished(s.store, flood.id, 30_000);
+    const failed = await settledJob(s, flood.id, 30_000);
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error?.code, 'MODEL_ERROR');
     assert.match(failed.error?.message ?? '', /kept writing past \d+ characters/);
     assert.equal(s.pool.size, 3);
     const after = await s.store.create({ persona: 'engineer', task: 'still working?' });
-    assert.equal((await whenFinished(s.store, after.id)).status, 'completed');
+    assert.equal((await settledJob(s, after.id)).status, 'completed');
   });
 
   it('fails a job whose worker dies mid-stream with WORKER_CRASHED, and replaces the worker', async () => {
@@ -103,7 +93,7 @@ describe('the job engine: pool, crash and recovery', function () {
     const replaced = deferred<string>();
     s.pool.events.on('worker:replaced', (e) => replaced.resolve(e.reason));
     const doomed = await s.store.create({ persona: 'engineer', task: 'review this [[demo:slow]] [[test:exit-worker]]' });
-    const failed = await whenFinished(s.store, doomed.id, 30_000);
+    const failed = await settledJob(s, doomed.id, 30_000);
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error?.code, 'WORKER_CRASHED');
     assert.match(failed.error?.message ?? '', /stopped unexpectedly \(worker exited with code 70\)/);
@@ -113,7 +103,7 @@ describe('the job engine: pool, crash and recovery', function () {
     assert.equal(s.pool.size, 3, 'the pool is back to 3 workers');
     // The replacement works: three jobs at once complete, one per worker.
     const after = await Promise.all([1, 2, 3].map((i) => s.store.create({ persona: 'engineer', task: `after the crash ${i}` })));
-    const done = await Promise.all(after.map((j) => whenFinished(s.store, j.id)));
+    const done = await Promise.all(after.map((j) => settledJob(s, j.id)));
     assert.deepEqual(done.map((j) => j.status), ['completed', 'completed', 'completed']);
   });
 
@@ -130,9 +120,9 @@ describe('the job engine: pool, crash and recovery', function () {
     await withTimeout(generating.promise, 15_000, 'never started generating');
     const starts: number[] = [];
     s.store.events.on('job:started', (j) => j.id === job.id && starts.push(j.attempt));
-    assert.equal((await s.pool.cancel(job.id)).status, 'cancelled');
+    assert.equal((await s.jobs.cancel(job.id)).status, 'cancelled');
     assert.equal((await s.store.retry(job.id)).status, 'queued');
-    const done = await whenFinished(s.store, job.id, 30_000);
+    const done = await settledJob(s, job.id, 30_000);
     assert.equal(done.status, 'completed', `the second attempt ended ${done.status}: ${done.error?.message ?? done.message ?? ''}`);
     assert.equal(done.attempt, 2);
     assert.deepEqual(starts, [2], 'the second attempt started once');
@@ -155,7 +145,7 @@ describe('the job engine: pool, crash and recovery', function () {
     assert.deepEqual(s.recovered.requeued.map((j) => j.id), [orphan.id]);
     assert.deepEqual(s.recovered.failed.map((j) => j.id), [tired.id]);
     assert.equal(s.store.get(tired.id)?.error?.code, 'JOB_INTERRUPTED');
-    const done = await whenFinished(s.store, orphan.id);
+    const done = await settledJob(s, orphan.id);
     assert.equal(done.status, 'completed');
     assert.equal(done.attempt, 2);
   });
@@ -193,10 +183,10 @@ describe('the job engine: pool, crash and recovery', function () {
     const job = await s.store.create({ persona: 'engineer', task: 'cancel me [[demo:slow]]' });
     await withTimeout(generating.promise, 15_000, 'never started generating');
     const t0 = performance.now();
-    await s.pool.cancel(job.id);
+    await s.jobs.cancel(job.id);
     const delay = (await withTimeout(closedAt.promise, 2_000, 'the connection never closed')) - t0;
     assert.ok(delay < 100, `connection closed ${delay.toFixed(1)} ms after cancel`);
-    const final = await whenFinished(s.store, job.id);
+    const final = await settledJob(s, job.id);
     assert.equal(final.status, 'cancelled');
     assert.equal(final.result, null, 'a cancelled job has no result');
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PersonaError } from '../../src/core/errors';
-import { JobStore } from '../../src/jobs/jobStore';
+import { openWholeStore, type WholeStore } from './wholeStore';
 import { approveProposal, rejectProposal, type ApprovalContext } from '../../src/standards/approval';
 import { whoApproves } from '../../src/standards/approver';
 import { ProposalStore, type Proposal } from '../../src/standards/proposalStore';
@@ -39,7 +39,7 @@ function frontMatter(text: string): Record<string, unknown> {
 describe('standards approval', () => {
   // Not useTempDir: the store must close before its folder goes, and hooks run in the order they are declared.
   const tmp = { path: '' };
-  let store: JobStore;
+  let whole: WholeStore;
   let proposals: ProposalStore;
   let ctx: ApprovalContext;
   let root: string;
@@ -51,13 +51,13 @@ describe('standards approval', () => {
     root = join(tmp.path, 'ws');
     mkdirSync(join(root, '.agent-os'), { recursive: true });
     clock = Date.parse('2025-03-01T10:00:00Z');
-    store = await JobStore.open({ dir: join(root, '.agent-os'), now: () => clock });
-    proposals = new ProposalStore(store.sharedDatabase, () => clock);
+    whole = await openWholeStore(join(root, '.agent-os'), () => clock);
+    proposals = whole.proposals;
     logs.length = 0;
     ctx = { proposals, workspaceRoot: root, now: () => clock, log: (line) => logs.push(line) };
   });
   afterEach(async () => {
-    await store.close();
+    await whole.close();
     rmSync(tmp.path, { recursive: true, force: true });
   });
 
@@ -241,9 +241,9 @@ describe('standards approval', () => {
   it('the decision survives a restart (journaled like jobs)', async () => {
     const proposal = await propose();
     await rejectProposal(ctx, proposal.id, 'duplicate', 'Ada');
-    await store.close();
-    store = await JobStore.open({ dir: join(root, '.agent-os') });
-    const reopened = new ProposalStore(store.sharedDatabase).get(proposal.id);
+    await whole.close();
+    whole = await openWholeStore(join(root, '.agent-os'));
+    const reopened = whole.proposals.get(proposal.id);
     assert.equal(reopened?.status, 'rejected');
     assert.equal(reopened?.reason, 'duplicate');
   });

@@ -304,7 +304,7 @@ describe('standards: the search_standards tools return the index\'s hits', funct
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: 1,
       modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
       apiKey: () => Promise.resolve(undefined),

@@ -6,21 +6,16 @@ import { JobStore } from '../../src/jobs/jobStore';
 import { WorkerPool } from '../../src/jobs/workerPool';
 import type { ChatModelBridge } from '../../src/personas/chatBridge';
 import type { DemoClosedEvent } from '../../src/personas/demoModel/server';
-import { TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
+import { JobWatch } from '../../src/jobs/jobWatch';
+import { ChatChannelHost } from '../../src/personas/chatChannel';
+import type { PersonaRunPayload } from '../../src/personas/personaRunPlan';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { DemoChatBridge, type BridgeTurnRecord } from './fixtures/demoChatBridge';
+import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
-const WORKER = join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js');
+const WORKER = join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js');
 const FLAWED = ['import { db } from "./db";', '', 'export function find(name: string) {', '  return db.query(`SELECT * FROM users WHERE name = \'${name}\'`);', '}', ''].join('\n');
-
-function finished(store: JobStore, id: string): Promise<Job> {
-  const done = deferred<Job>();
-  for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) store.events.on(e, (j) => j.id === id && done.resolve(j));
-  const now = store.get(id);
-  if (now && TERMINAL_STATUSES.has(now.status)) done.resolve(now);
-  return withTimeout(done.promise, 30_000, `job ${id} did not finish`);
-}
 
 describe('vscode-lm jobs: the agent loop on a worker, its model turns served by the host\'s bridge', function () {
   this.timeout(60_000);
@@ -60,7 +55,7 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
     const s = await start(root, (self) => (bridge = demoBridge(self)));
     assert.equal((await s.models.describe()).label, 'Demo Chat (VS Code)');
     const job = await s.store.create({ persona: 'security', task: 'Review the users query in `src/users.ts` [[demo:tools]]' });
-    const done = await finished(s.store, job.id);
+    const done = await settledJob(s, job.id);
     assert.equal(done.status, 'completed', done.error?.message);
     assert.equal(done.modelLabel, 'Demo Chat (VS Code)');
     assert.match(done.result ?? '', /`src\/users\.ts:4`/, 'the review cites the file the model read through read_file');
@@ -92,12 +87,12 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
     const aborted = deferred<number>();
     record.signal.addEventListener('abort', () => aborted.resolve(performance.now()));
     const t0 = performance.now();
-    const cancelled = await s.pool.cancel(job.id);
+    const cancelled = await s.jobs.cancel(job.id);
     assert.equal(cancelled.status, 'cancelled');
     const abortedAt = await withTimeout(aborted.promise, 2_000, 'the bridge request was never aborted');
     assert.ok(abortedAt - t0 < 100, `aborted ${Math.round(abortedAt - t0)} ms after cancel`);
     assert.equal((await withTimeout(closed.promise, 2_000, 'the model connection never closed')).aborted, true);
-    const final = await finished(s.store, job.id);
+    const final = await settledJob(s, job.id);
     assert.equal(final.status, 'cancelled');
     assert.equal(final.result, null);
   });
@@ -106,7 +101,7 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
     const s = await start(tmp.path, demoBridge, 'nobody/none');
     assert.match((await s.models.describe()).label, /no chat model \(nobody\/none\)/);
     const job = await s.store.create({ persona: 'engineer', task: 'Review' });
-    const done = await finished(s.store, job.id);
+    const done = await settledJob(s, job.id);
     assert.equal(done.status, 'failed');
     assert.equal(done.error?.code, 'NO_CHAT_MODEL');
     assert.match(done.error?.message ?? '', /nobody\/none/);
@@ -116,7 +111,7 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
   it('without a bridge (the CLI) a vscode-lm job fails with MODEL_UNAVAILABLE and says what to use instead', async () => {
     const s = await start(tmp.path, () => undefined);
     const job = await s.store.create({ persona: 'engineer', task: 'Review' });
-    const done = await finished(s.store, job.id);
+    const done = await settledJob(s, job.id);
     assert.equal(done.status, 'failed');
     assert.equal(done.error?.code, 'MODEL_UNAVAILABLE');
     assert.match(done.error?.hint ?? '', /vscode-lm works only inside VS Code; use anthropic or demo in the CLI/);
@@ -129,19 +124,26 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
       workerScript: WORKER,
       size: 1,
       plan: async (job) => ({
-        model: { kind: 'vscode-lm', label: 'Some Chat (VS Code)', model: 'some-chat', apiKey: '', chatModel: { vendor: 'v', id: 'some-chat' }, maxTokens: 1024, idleTimeoutMs: 10_000, maxRetries: 0 },
-        input: { personaId: 'engineer', systemPrompt: 's', task: job.task, context: '', contextNote: null, personaModel: null, jobId: job.id },
+        label: 'Some Chat (VS Code)',
+        payload: {
+          model: { kind: 'vscode-lm', label: 'Some Chat (VS Code)', model: 'some-chat', apiKey: '', chatModel: { vendor: 'v', id: 'some-chat' }, maxTokens: 1024, idleTimeoutMs: 10_000, maxRetries: 0 },
+          input: { personaId: 'engineer', systemPrompt: 's', task: job.task, context: '', contextNote: null, personaModel: null, jobId: job.id },
+        } satisfies PersonaRunPayload,
       }),
+      // As the CLI's services plug it: the chat channel with no editor bridge behind it.
+      channel: (post) => new ChatChannelHost(undefined, post),
     });
+    const watch = new JobWatch(store);
     try {
       const job = await store.create({ persona: 'engineer', task: 'Review' });
       pool.pump();
-      const done = await finished(store, job.id);
+      const done = await settledJob({ watch, store }, job.id);
       assert.equal(done.status, 'failed');
       assert.equal(done.error?.code, 'MODEL_UNAVAILABLE');
       assert.equal(done.modelLabel, 'Some Chat (VS Code)');
     } finally {
       await pool.dispose();
+      watch.dispose();
       await store.close();
     }
   });

@@ -2,24 +2,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PersonaServices } from '../../src/services';
 import type { ModelSettings } from '../../src/personas/modelResolver';
-import { TERMINAL_STATUSES, type Job } from '../../src/jobs/types';
-import { deferred, withTimeout } from '../harness/waitFor';
+import type { Job } from '../../src/jobs/types';
+import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
 const settings = (provider: ModelSettings['provider'] = 'demo'): ModelSettings => ({
   provider, model: 'claude-test', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30,
 });
 
-function finished(services: PersonaServices, id: string): Promise<Job> {
-  const done = deferred<Job>();
-  const check = (job: Job): void => {
-    if (job.id === id && TERMINAL_STATUSES.has(job.status)) done.resolve(job);
-  };
-  for (const e of ['job:completed', 'job:failed', 'job:cancelled'] as const) services.store.events.on(e, check);
-  const now = services.store.get(id);
-  if (now) check(now);
-  return withTimeout(done.promise, 20_000, `job ${id} did not finish`);
-}
+const finished = (services: PersonaServices, id: string): Promise<Job> => settledJob(services, id, 20_000);
 
 describe('WorkerPool on real worker threads', function () {
   this.timeout(30_000);
@@ -36,7 +27,7 @@ describe('WorkerPool on real worker threads', function () {
       workspaceRoot: tmp.path,
       extensionRoot: REPO_ROOT,
       ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'jobs', 'worker.js'),
+      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
       workerCount: 2,
       modelSettings: () => settings(provider),
       apiKey: () => Promise.resolve(apiKey),
@@ -93,7 +84,7 @@ describe('WorkerPool on real worker threads', function () {
     await s.store.create({ persona: 'engineer', task: 'b [[demo:slow]]' });
     const queued = await s.store.create({ persona: 'engineer', task: 'c' });
     assert.equal(s.store.get(queued.id)?.status, 'queued');
-    const cancelled = await s.pool.cancel(queued.id);
+    const cancelled = await s.jobs.cancel(queued.id);
     assert.equal(cancelled.status, 'cancelled');
   });
 });

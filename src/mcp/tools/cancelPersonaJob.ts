@@ -12,6 +12,6 @@ export function registerCancelPersonaJob(server: PersonaMcpServer, deps: McpDeps
       inputSchema: { job_id: z.string().min(1).max(100) },
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    (input) => guarded(async () => ok(jobView(await deps.services.pool.cancel(input.job_id, 'Cancelled by an agent (MCP)')))),
+    (input) => guarded(async () => ok(jobView(await deps.services.jobs.cancel(input.job_id, 'Cancelled by an agent (MCP)')))),
   );
 }

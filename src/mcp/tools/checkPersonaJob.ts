@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PersonaMcpServer } from '../server';
 import type { McpDeps } from '../deps';
 import { jobView } from '../jobView';
-import { waitForJob } from '../jobWait';
+import { waitForJob } from '../jobProgress';
 import { guarded, ok } from '../results';
 
 export const MAX_WAIT_SECONDS = 50;
@@ -21,7 +21,7 @@ export function registerCheckPersonaJob(server: PersonaMcpServer, deps: McpDeps)
     },
     (input, extra) =>
       guarded(async () => {
-        const job = await waitForJob(deps.services.store, input.job_id, input.wait_seconds * 1000, extra);
+        const job = await waitForJob(deps.services, input.job_id, input.wait_seconds * 1000, extra);
         return ok(jobView(job, { result: true, partial: input.include_partial }));
       }),
   );

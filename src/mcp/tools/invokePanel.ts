@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PersonaMcpServer } from '../server';
 import type { McpDeps } from '../deps';
-import { CONTEXT_FIELDS, contextFrom } from '../jobInput';
+import { CONTEXT_FIELDS, contextRequest, TASK_FIELD } from '../jobInput';
 import { jobView } from '../jobView';
 import { guarded, ok } from '../results';
 
@@ -13,14 +13,13 @@ export function registerInvokePanel(server: PersonaMcpServer, deps: McpDeps): vo
         'Ask 2 to 8 personas (ids from list_personas) to review the same task and context in parallel. Returns at once with the panel\'s job_id (the parent) and its children; check_persona_job on the parent returns one merged report when all are done (findings grouped by severity, duplicates at the same file:line merged, each attributed). cancel_persona_job on the parent cancels every child.',
       inputSchema: {
         personas: z.array(z.string().min(1).max(64)).min(2).max(8).describe('Persona ids, e.g. ["architect", "engineer", "security"].'),
-        task: z.string().min(1).max(20_000).describe('What every persona should review or answer.'),
+        task: TASK_FIELD.describe('What every persona should review or answer.'),
         ...CONTEXT_FIELDS,
       },
     },
     (input) =>
       guarded(async () => {
-        const { context, note } = await contextFrom(deps.services.workspaceRoot, input);
-        const { parent, children } = await deps.services.panels.startPanel({ personas: input.personas, task: input.task, context, contextNote: note, priority: input.priority ?? 0 });
+        const { parent, children } = await deps.services.jobs.askPanel({ personas: input.personas, task: input.task, context: contextRequest(input), priority: input.priority });
         return ok({ ...jobView(parent), children: children.map((c) => ({ job_id: c.id, persona: c.persona, status: c.status })) });
       }),
   );

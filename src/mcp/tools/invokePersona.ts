@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CreateTaskRequestHandlerExtra, TaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
-import { TERMINAL_STATUSES, type Job } from '../../jobs/types';
+import { TERMINAL_STATUSES, type JobSummary } from '../../jobs/types';
 import type { PersonaMcpServer } from '../server';
 import type { McpDeps } from '../deps';
-import { CONTEXT_FIELDS, contextFrom } from '../jobInput';
+import { CONTEXT_FIELDS, contextRequest, TASK_FIELD } from '../jobInput';
 import { jobView } from '../jobView';
-import { waitForJob, type ToolExtra } from '../jobWait';
+import { waitForJob, type ToolExtra } from '../jobProgress';
 import { guarded, ok } from '../results';
 import { TASK_POLL_INTERVAL_MS } from '../taskStore';
 import { MAX_WAIT_SECONDS } from './checkPersonaJob';
@@ -15,7 +15,7 @@ import { MAX_WAIT_SECONDS } from './checkPersonaJob';
 export const CORE_PERSONAS = ['architect', 'engineer', 'data', 'qa', 'security', 'sre'] as const;
 
 const JOB_FIELDS = {
-  task: z.string().min(1).max(20_000).describe('What the persona should review or answer.'),
+  task: TASK_FIELD.describe('What the persona should review or answer.'),
   ...CONTEXT_FIELDS,
   wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).default(0).describe(`Block up to this long for the review (max ${MAX_WAIT_SECONDS}); cancelling this call then cancels the job. 0 returns the job id at once.`),
 };
@@ -40,11 +40,9 @@ export function registerInvokePersonas(server: PersonaMcpServer, deps: McpDeps):
 
 function register<S extends z.ZodRawShape>(server: PersonaMcpServer, deps: McpDeps, name: string, description: string, shape: S, personaOf: (input: unknown) => string): void {
   const schema = z.object(shape);
-  const create = async (raw: unknown): Promise<Job> => {
+  const create = (raw: unknown): Promise<JobSummary> => {
     const input = raw as JobInput;
-    const persona = deps.services.registry.require(personaOf(raw));
-    const { context, note } = await contextFrom(deps.services.workspaceRoot, input);
-    return deps.services.store.create({ persona: persona.id, task: input.task, context, contextNote: note, priority: input.priority ?? 0 });
+    return deps.services.jobs.ask({ persona: personaOf(raw), task: input.task, context: contextRequest(input), priority: input.priority });
   };
   // A plain call: the job id at once, or the review when the caller chose to wait.
   server.plainToolCalls.set(name, (args, extra) =>
@@ -71,15 +69,15 @@ function register<S extends z.ZodRawShape>(server: PersonaMcpServer, deps: McpDe
   );
 }
 
-async function answer(deps: McpDeps, job: Job, waitSeconds: number, extra: ToolExtra): Promise<CallToolResult> {
+async function answer(deps: McpDeps, job: JobSummary, waitSeconds: number, extra: ToolExtra): Promise<CallToolResult> {
   if (waitSeconds <= 0) {
     const typical = deps.services.pool.typicalMs(job.persona);
     return ok({ ...jobView(job), eta_seconds: typical === null ? null : Math.ceil(typical / 1000) });
   }
-  const final = await waitForJob(deps.services.store, job.id, waitSeconds * 1000, extra);
+  const final = await waitForJob(deps.services, job.id, waitSeconds * 1000, extra);
   if (extra.signal.aborted && !TERMINAL_STATUSES.has(final.status)) {
     // The client cancelled the call that started the job: the job goes too.
-    return ok(jobView(await deps.services.pool.cancel(job.id, 'Cancelled by the client (MCP cancellation)')));
+    return ok(jobView(await deps.services.jobs.cancel(job.id, 'Cancelled by the client (MCP cancellation)')));
   }
   return ok(jobView(final, { result: true, partial: true }));
 }

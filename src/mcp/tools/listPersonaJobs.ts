@@ -19,7 +19,7 @@ export function registerListPersonaJobs(server: PersonaMcpServer, deps: McpDeps)
       annotations: { readOnlyHint: true },
     },
     (input) => {
-      const jobs = deps.services.store.list({ status: input.status, persona: input.persona, limit: input.limit, offset: input.offset });
+      const jobs = deps.services.store.listSummaries({ status: input.status, persona: input.persona, limit: input.limit, offset: input.offset });
       return ok({ jobs: jobs.map((j) => jobView(j)), count: jobs.length, next_offset: jobs.length === input.limit ? input.offset + input.limit : null });
     },
   );

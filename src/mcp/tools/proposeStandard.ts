@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SLUG } from '../../personas/tools/proposeStandard';
+import { SLUG, STANDARD_PROPOSAL_FIELDS } from '../../personas/tools/proposeStandard';
 import type { PersonaMcpServer } from '../server';
 import type { McpDeps } from '../deps';
 import { guarded, ok } from '../results';
@@ -10,11 +10,7 @@ export function registerProposeStandard(server: PersonaMcpServer, deps: McpDeps)
     {
       description: 'Propose a project standard (a rule the team should follow). It is recorded as pending; a human approves or rejects it in the editor, and only then does search_standards find it. You cannot approve it. Write the body with the sections Context, Pattern, Examples, Anti-Patterns, When to Revisit.',
       inputSchema: {
-        domain: z.string().regex(SLUG, 'lower-case letters, digits and hyphens, e.g. "security"'),
-        topic: z.string().regex(SLUG, 'lower-case letters, digits and hyphens, e.g. "parameterised-queries"'),
-        title: z.string().min(3).max(120),
-        body: z.string().min(20).max(20_000),
-        tags: z.array(z.string().regex(SLUG)).max(10).default([]),
+        ...STANDARD_PROPOSAL_FIELDS,
         proposed_by: z.string().regex(SLUG).default('agent').describe('Who proposes it, e.g. your agent\'s name or a persona id.'),
       },
     },

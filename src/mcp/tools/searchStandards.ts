@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEARCH_STANDARDS_FIELDS } from '../../personas/tools/searchStandards';
 import type { PersonaMcpServer } from '../server';
 import type { McpDeps } from '../deps';
 import { guarded, ok } from '../results';
@@ -9,9 +10,7 @@ export function registerSearchStandards(server: PersonaMcpServer, deps: McpDeps)
     {
       description: 'Search the project\'s human-approved standards (.agent-os/standards), ranked (BM25) by section. Returns the best-matching sections, best first: path, line, heading, title, domain, tags, score and a snippet. Call it before writing or reviewing code so your work follows what the team approved.',
       inputSchema: {
-        query: z.string().min(1).max(500).describe('Words to look for.'),
-        domain: z.string().max(64).optional().describe('Only this domain, e.g. "security".'),
-        tags: z.array(z.string().max(64)).max(10).optional().describe('Only standards with all these tags.'),
+        ...SEARCH_STANDARDS_FIELDS,
         limit: z.number().int().min(1).max(20).default(5),
       },
       annotations: { readOnlyHint: true },

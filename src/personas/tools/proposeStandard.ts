@@ -4,13 +4,16 @@ import type { PersonaTool } from './types';
 /** Lower-case words joined by hyphens: safe as a folder and a file name on every OS. */
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-const schema = z.object({
+/** A proposal's fields, shared with the MCP tool of the same name (which adds who proposes it). */
+export const STANDARD_PROPOSAL_FIELDS = {
   domain: z.string().regex(SLUG, 'lower-case letters, digits and hyphens, e.g. "security"').describe('The area, e.g. "security", "testing", "api".'),
   topic: z.string().regex(SLUG, 'lower-case letters, digits and hyphens, e.g. "parameterised-queries"').describe('File name for the standard, e.g. "parameterised-queries".'),
   title: z.string().min(3).max(120),
   body: z.string().min(20).max(20_000).describe('Markdown with the sections Context, Pattern, Examples, Anti-Patterns, When to Revisit.'),
   tags: z.array(z.string().regex(SLUG)).max(10).default([]),
-});
+};
+
+const schema = z.object(STANDARD_PROPOSAL_FIELDS);
 
 export const proposeStandardTool: PersonaTool<typeof schema> = {
   name: 'propose_standard',

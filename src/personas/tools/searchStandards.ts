@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { PersonaTool } from './types';
 
-const schema = z.object({
+/** The query fields, shared with the MCP tool of the same name (which adds a limit). */
+export const SEARCH_STANDARDS_FIELDS = {
   query: z.string().min(1).max(500).describe('Words to look for in the approved standards.'),
   domain: z.string().max(64).optional().describe('Only standards of this domain, e.g. "security".'),
   tags: z.array(z.string().max(64)).max(10).optional().describe('Only standards carrying all these tags.'),
-});
+};
+
+const schema = z.object(SEARCH_STANDARDS_FIELDS);
 
 export const searchStandardsTool: PersonaTool<typeof schema> = {
   name: 'search_standards',

@@ -1,7 +1,8 @@
 /**
  * The chat model bridge across the worker boundary. A worker cannot call VS Code; the host
  * can. The worker's ChatChannelClient turns `streamTurn` into messages, the host's
- * ChatChannelHost serves them with the real bridge (src/ui/lmBridge.ts):
+ * ChatChannelHost serves them with the real bridge (src/ui/lmBridge.ts). The pool carries them
+ * as its plug-in channel (`WorkerChannel`) without knowing what they mean:
  *
  *   worker → host   lmRequest {requestId, request}      start a turn
  *   host → worker   lmEvent   {requestId, event} ...    text deltas and tool calls, in order
@@ -13,7 +14,9 @@
  * the worker cancels, when its job ends or is cancelled, and when the worker goes away.
  */
 import { PersonaError, type SerializedError } from '../core/errors';
-import { noChatBridgeError, type ChatModelBridge, type ChatTurnEvent, type ChatTurnRequest, type ChatTurnResult, type ChatTurnStreamer } from '../personas/chatBridge';
+import type { WorkerChannel } from '../jobs/workerPool';
+import { noChatBridgeError, type ChatModelBridge, type ChatTurnEvent, type ChatTurnRequest, type ChatTurnResult, type ChatTurnStreamer } from './chatBridge';
+import './personaErrors';
 
 export type ChatWorkerMessage =
   | { type: 'lmRequest'; jobId: string; requestId: number; request: ChatTurnRequest }
@@ -70,7 +73,7 @@ export class ChatChannelClient implements ChatTurnStreamer {
 }
 
 /** Host side, one per worker: serves its lmRequests with the editor's bridge. */
-export class ChatChannelHost {
+export class ChatChannelHost implements WorkerChannel {
   private readonly open = new Map<number, { jobId: string; controller: AbortController }>();
 
   constructor(
@@ -84,7 +87,8 @@ export class ChatChannelHost {
     return this.open.size;
   }
 
-  handle(message: ChatWorkerMessage): void {
+  handle(_jobId: string, payload: unknown): void {
+    const message = payload as ChatWorkerMessage;
     if (message.type === 'lmCancel') {
       this.open.get(message.requestId)?.controller.abort(cancelled());
       return;

@@ -1,8 +1,9 @@
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
-import { mergePanelReport } from '../personas/reportMerge';
-import type { JobStore } from './jobStore';
-import { JOB_PHASES, TERMINAL_STATUSES, type Job, type JobPhase } from './types';
+import type { JobStore } from '../jobs/jobStore';
+import { JOB_PHASES, TERMINAL_STATUSES, type Job, type JobPhase, type JobSummary } from '../jobs/types';
+import './personaErrors';
+import { mergePanelReport } from './reportMerge';
 
 /** The persona id of a panel's parent job. It is a coordinator, never a persona a worker runs. */
 export const PANEL_PERSONA = 'panel';
@@ -18,16 +19,14 @@ export interface PanelRequest {
 }
 
 export interface Panel {
-  parent: Job;
-  children: Job[];
+  parent: JobSummary;
+  children: JobSummary[];
 }
 
 export interface PanelCoordinatorOptions {
   store: JobStore;
   /** The ids of the personas that can be asked (the registry's). */
   knownPersonas: () => string[];
-  /** Cancels a job and aborts its model request when it runs (the pool's cancel). */
-  cancel: (jobId: string, reason: string) => Promise<Job>;
   log?: (line: string) => void;
 }
 
@@ -50,7 +49,7 @@ export class PanelCoordinator implements Disposable {
 
   constructor(private readonly options: PanelCoordinatorOptions) {
     const { store } = options;
-    const onChild = (job: Job): void => {
+    const onChild = (job: JobSummary): void => {
       if (job.parentId) this.refresh(job.parentId);
     };
     for (const event of ['job:started', 'job:progress', 'job:completed', 'job:failed'] as const) {
@@ -82,17 +81,17 @@ export class PanelCoordinator implements Disposable {
    * have all ended is finished now (its last child ended while the host was down), and an ended
    * parent's leftover children are cancelled. Returns the parents it finished.
    */
-  async recover(): Promise<Job[]> {
+  async recover(): Promise<JobSummary[]> {
     const { store } = this.options;
-    const openChildren = store.list({ status: ['queued', 'running'], limit: 500 }).filter((c) => c.parentId !== null);
+    const openChildren = store.listSummaries({ status: ['queued', 'running'], limit: 500 }).filter((c) => c.parentId !== null);
     for (const parentId of new Set(openChildren.map((c) => c.parentId!))) {
-      const parent = store.get(parentId);
+      const parent = store.summary(parentId);
       if (parent && TERMINAL_STATUSES.has(parent.status)) this.enqueue(parentId, () => this.cancelChildren(parentId));
     }
     const running = store.parents('running');
     for (const parent of running) this.refresh(parent.id);
     await this.idle();
-    return running.map((p) => store.require(p.id)).filter((p) => TERMINAL_STATUSES.has(p.status));
+    return running.map((p) => store.requireSummary(p.id)).filter((p) => TERMINAL_STATUSES.has(p.status));
   }
 
   /** Resolves when no write is pending. */
@@ -134,13 +133,14 @@ export class PanelCoordinator implements Disposable {
 
   private async update(parentId: string): Promise<void> {
     const { store } = this.options;
-    const parent = store.get(parentId);
+    const parent = store.summary(parentId);
     if (!parent || parent.status !== 'running') return;
-    const children = store.list({ parentId, limit: 500 }).reverse();
+    // Progress needs only the summaries; the merged report reads the children's results once, at the end.
+    const children = store.listSummaries({ parentId, limit: 500 }).reverse();
     if (children.length === 0) return;
     const done = children.filter((c) => TERMINAL_STATUSES.has(c.status)).length;
     if (done === children.length) {
-      await this.finish(parent, children);
+      await this.finish(parent, store.list({ parentId, limit: 500 }).reverse());
       return;
     }
     const percent = Math.round(children.reduce((sum, c) => sum + (TERMINAL_STATUSES.has(c.status) ? 100 : c.percent), 0) / children.length);
@@ -155,7 +155,7 @@ export class PanelCoordinator implements Disposable {
   }
 
   /** Every child has ended: completed with the merged report if any answered; else failed or cancelled. */
-  private async finish(parent: Job, children: Job[]): Promise<void> {
+  private async finish(parent: JobSummary, children: Job[]): Promise<void> {
     const { store } = this.options;
     const answered = children.filter((c) => c.status === 'completed');
     const failed = children.filter((c) => c.status === 'failed');
@@ -181,11 +181,12 @@ export class PanelCoordinator implements Disposable {
   }
 
   private async cancelChildren(parentId: string): Promise<void> {
-    const { store, cancel } = this.options;
-    const open = store.list({ parentId, status: ['queued', 'running'], limit: 500 });
+    const { store } = this.options;
+    const open = store.listSummaries({ parentId, status: ['queued', 'running'], limit: 500 });
     await Promise.all(
       open.map((child) =>
-        cancel(child.id, 'Cancelled with its panel').catch((err: unknown) => {
+        // The store's cancel is enough: the pool follows it and stops the child's worker.
+        store.cancel(child.id, 'Cancelled with its panel').catch((err: unknown) => {
           // A child that ended meanwhile is expected; anything else is worth a line in the log.
           if (!(err instanceof PersonaError && err.code === 'INVALID_TRANSITION')) throw err;
         }),
@@ -224,7 +225,7 @@ function progressMessage(done: number, total: number): string {
 }
 
 /** The phase of the child that has got furthest (initializing while none has started). */
-function furthestPhase(children: Job[]): JobPhase {
+function furthestPhase(children: JobSummary[]): JobPhase {
   let best = 0;
   for (const c of children) {
     if (c.phase) best = Math.max(best, JOB_PHASES.indexOf(c.phase));
@@ -232,7 +233,7 @@ function furthestPhase(children: Job[]): JobPhase {
   return JOB_PHASES[best] ?? 'initializing';
 }
 
-function panelFailure(failed: Job[]): SerializedError {
+function panelFailure(failed: JobSummary[]): SerializedError {
   const errors = failed.map((c) => `${c.persona}: ${c.error?.code ?? 'error'} (${c.error?.message ?? 'no message'})`);
   const hint = failed.find((c) => c.error?.hint)?.error?.hint;
   return {
@@ -242,6 +243,6 @@ function panelFailure(failed: Job[]): SerializedError {
   };
 }
 
-function sum(jobs: Job[], of: (j: Job) => number): number {
+function sum(jobs: JobSummary[], of: (j: JobSummary) => number): number {
   return jobs.reduce((total, j) => total + of(j), 0);
 }

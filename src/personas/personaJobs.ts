@@ -1,0 +1,83 @@
+import { PersonaError } from '../core/errors';
+import type { JobStore } from '../jobs/jobStore';
+import type { JobSummary } from '../jobs/types';
+import type { FormattedContext } from './context';
+import { gitDiffHead, resolveContext, type ContextRequest, type DiffSource } from './jobContext';
+import type { Panel, PanelCoordinator } from './panelCoordinator';
+import type { PersonaRegistry } from './personaRegistry';
+import './personaErrors';
+
+export interface AskRequest {
+  persona: string;
+  task: string;
+  context?: ContextRequest;
+  priority?: number;
+}
+
+export interface PanelAskRequest {
+  personas: string[];
+  task: string;
+  context?: ContextRequest;
+  priority?: number;
+}
+
+export interface PersonaJobsOptions {
+  store: JobStore;
+  registry: PersonaRegistry;
+  panels: PanelCoordinator;
+  workspaceRoot: string;
+  /** The context limit in characters (setting "agentOsPersonas.context.maxChars"). */
+  contextMaxChars: () => number;
+  /** Where the git changes come from (default: `git diff HEAD` in the workspace). */
+  diffSource?: DiffSource;
+}
+
+/**
+ * The one way to ask a persona, ask a panel, cancel or retry, for every surface: the palette
+ * commands, the MCP tools and the CLI call it, and nothing else creates a persona job. It checks
+ * the persona before anything is written, builds the context under one limit, and creates the
+ * job; the pool runs it and `JobWatch` follows it.
+ */
+export class PersonaJobs {
+  constructor(private readonly options: PersonaJobsOptions) {}
+
+  get workspaceRoot(): string {
+    return this.options.workspaceRoot;
+  }
+
+  /** Creates one persona's job; resolves once it is durable. Throws UNKNOWN_PERSONA or INVALID_INPUT before writing anything. */
+  async ask(request: AskRequest): Promise<JobSummary> {
+    const persona = this.options.registry.require(request.persona);
+    assertTask(request.task);
+    const { context, note } = await this.context(request.context);
+    return this.options.store.create({ persona: persona.id, task: request.task, context, contextNote: note, priority: request.priority ?? 0 });
+  }
+
+  /** Creates a panel (a parent and one job per persona) in one durable write; throws before writing on a bad list. */
+  async askPanel(request: PanelAskRequest): Promise<Panel> {
+    assertTask(request.task);
+    const { context, note } = await this.context(request.context);
+    return this.options.panels.startPanel({ personas: request.personas, task: request.task, context, contextNote: note, priority: request.priority ?? 0 });
+  }
+
+  /** Cancels a queued or running job (a panel's children too); a running job's model request is aborted at once. */
+  cancel(jobId: string, reason = 'Cancelled by the user'): Promise<JobSummary> {
+    return this.options.store.cancel(jobId, reason);
+  }
+
+  /** Runs a failed or cancelled job again (a panel re-runs the personas that did not answer). */
+  retry(jobId: string): Promise<JobSummary> {
+    return this.options.store.retry(jobId);
+  }
+
+  /** The context a request describes, formatted and cut to the limit, with a note when cut. */
+  context(request: ContextRequest = {}): Promise<FormattedContext> {
+    return resolveContext(this.options.workspaceRoot, request, this.options.contextMaxChars(), this.options.diffSource ?? gitDiffHead);
+  }
+}
+
+function assertTask(task: unknown): void {
+  if (typeof task !== 'string' || task.trim() === '') {
+    throw new PersonaError('INVALID_INPUT', 'A job needs a task; the task was empty.', 'Say what the persona should review or answer.');
+  }
+}
