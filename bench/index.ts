@@ -2,13 +2,15 @@
 // search (bench/standards.ts), the job engine (create latency and throughput, polls, replay,
 // stalls, ETA: bench/jobEngine.ts), then MCP tool calls over HTTP and stdio (bench/mcp.ts).
 // Skip parts with --no-vscode, --no-standards, --no-engine, --no-mcp; --only-standards and
-// --only-mcp run one part alone.
+// --only-mcp run one part alone. --store-against=<checkout> compares this build's job store
+// with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
 import { mcpBench, mcpOptionsFrom } from './mcp';
 import { standardsBench } from './standards';
+import { storeAgainstBench } from './storeAgainst';
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -36,6 +38,11 @@ async function main(): Promise<void> {
   console.log(`Agent OS Personas bench — ${new Date().toISOString()}, Node ${process.version}`);
   const argv = process.argv.slice(2);
   const has = (flag: string): boolean => argv.includes(flag);
+  const against = argv.find((a) => a.startsWith('--store-against='))?.slice('--store-against='.length);
+  if (against) {
+    await storeAgainstBench(against);
+    return;
+  }
   const onlyMcp = has('--only-mcp');
   const onlyStandards = has('--only-standards');
   const only = onlyMcp || onlyStandards;

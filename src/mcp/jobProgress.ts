@@ -31,8 +31,12 @@ export function progressNotifier(extra: ToolExtra): ((job: JobSummary) => void) 
  * request is cancelled.
  */
 export async function waitForJob(services: PersonaServices, jobId: string, waitMs: number, extra: ToolExtra): Promise<Job> {
-  await services.watch.whenSettled(jobId, { timeoutMs: waitMs, signal: extra.signal, onChange: progressNotifier(extra) });
-  return services.store.require(jobId);
+  const notify = progressNotifier(extra);
+  if (waitMs > 0) await services.watch.whenSettled(jobId, { timeoutMs: waitMs, signal: extra.signal, onChange: notify });
+  // A poll (wait 0) is one read of the row, as before there was a watch.
+  const job = services.store.require(jobId);
+  if (waitMs <= 0) notify?.(job);
+  return job;
 }
 
 export function progressMessage(job: JobSummary): string {
