@@ -4,19 +4,25 @@ import type { JobSummary, NewJob } from './types';
 export const MAX_TASK_CHARS = 20_000;
 export const MAX_CONTEXT_CHARS = 400_000;
 
-/** A new job's fields, checked and normalised; throws INVALID_INPUT naming the value at fault. */
-export function validateNewJob(input: NewJob): { persona: string; task: string; context: string; contextNote: string | null; priority: number; parentId: string | null } {
-  const persona = input.persona?.trim();
-  if (!persona) {
-    throw new PersonaError('INVALID_INPUT', 'A job needs a persona id; none was given.', 'Pass a persona id such as "architect".');
-  }
-  const task = input.task?.trim();
+/** A job's task, trimmed; throws INVALID_INPUT when it is empty or too long. */
+export function validTask(input: unknown): string {
+  const task = typeof input === 'string' ? input.trim() : '';
   if (!task) {
     throw new PersonaError('INVALID_INPUT', 'A job needs a task; the task was empty.', 'Say what the persona should review or answer.');
   }
   if (task.length > MAX_TASK_CHARS) {
     throw new PersonaError('INVALID_INPUT', `The task is ${task.length} characters; the limit is ${MAX_TASK_CHARS}.`, 'Put long material in the context (the selection or file), and keep the task to the question.');
   }
+  return task;
+}
+
+/** A new job's fields, checked and normalised; throws INVALID_INPUT naming the value at fault. */
+export function validateNewJob(input: NewJob): { persona: string; task: string; context: string; contextNote: string | null; priority: number; parentId: string | null } {
+  const persona = input.persona?.trim();
+  if (!persona) {
+    throw new PersonaError('INVALID_INPUT', 'A job needs a persona id; none was given.', 'Pass a persona id such as "architect".');
+  }
+  const task = validTask(input.task);
   const context = input.context ?? '';
   if (context.length > MAX_CONTEXT_CHARS) {
     throw new PersonaError('INVALID_INPUT', `The context is ${context.length} characters; the limit is ${MAX_CONTEXT_CHARS}.`, 'Send a smaller selection or file; the extension cuts context to the "agentOsPersonas.context.maxChars" setting.');

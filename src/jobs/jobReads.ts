@@ -1,6 +1,5 @@
 import type { SqlValue } from 'sql.js';
 import { PersonaError } from '../core/errors';
-import './jobErrors';
 import type { JournaledDatabase } from './journaledDatabase';
 import { rowToJob, rowToSummary, SUMMARY_COLUMNS } from './jobRow';
 import { JOB_STATUSES, type Job, type JobStatus, type JobSummary } from './types';

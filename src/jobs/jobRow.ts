@@ -39,41 +39,11 @@ export function rowToSummary(row: Record<string, SqlValue>): JobSummary {
   };
 }
 
-/**
- * The whole row, written out field by field rather than as the summary plus three fields:
- * adding properties to a built object walks V8 through three more shapes, which cost a get by
- * id (the poll every MCP check makes) about 4-8% (`npm run bench`). Same field order as the
- * summary, the large fields last.
- */
+/** The whole row: the summary, then the three large fields. */
 export function rowToJob(row: Record<string, SqlValue>): Job {
-  const errorCode = str(row['error_code']);
-  return {
-    id: String(row['id']),
-    persona: String(row['persona']),
-    task: String(row['task']),
-    contextNote: str(row['context_note']),
-    priority: Number(row['priority']),
-    status: row['status'] as JobStatus,
-    phase: str(row['phase']) as JobPhase | null,
-    percent: Number(row['percent']),
-    message: str(row['message']),
-    etaMs: num(row['eta_ms']),
-    error: errorCode
-      ? { code: errorCode as PersonaErrorCode, message: str(row['error_message']) ?? '', hint: str(row['error_hint']) ?? '' }
-      : null,
-    modelLabel: str(row['model_label']),
-    tokensIn: Number(row['tokens_in']),
-    tokensOut: Number(row['tokens_out']),
-    toolCalls: Number(row['tool_calls']),
-    attempt: Number(row['attempt']),
-    createdAt: Number(row['created_at']),
-    startedAt: num(row['started_at']),
-    finishedAt: num(row['finished_at']),
-    heartbeatAt: num(row['heartbeat_at']),
-    expiresAt: num(row['expires_at']),
-    parentId: str(row['parent_id']),
-    context: String(row['context'] ?? ''),
-    partialOutput: str(row['partial_output']),
-    result: str(row['result']),
-  };
+  const job = rowToSummary(row) as Job;
+  job.context = String(row['context'] ?? '');
+  job.partialOutput = str(row['partial_output']);
+  job.result = str(row['result']);
+  return job;
 }

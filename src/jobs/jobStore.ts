@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import { TypedEmitter } from '../core/typedEmitter';
-import './jobErrors';
 import { JobReads } from './jobReads';
 import { cleanupJobs, lastCleanupAt, resetJobs, storeStats } from './jobRetention';
 import { newJobSummary, validateNewJob } from './jobInput';

@@ -106,6 +106,8 @@ export class JobWatch implements Disposable {
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);
     }
+    // An ended job is what the watch delivered; a wait cut short reports the job as it stands now.
+    if (last && TERMINAL_STATUSES.has(last.status)) return last;
     return this.store.summary(jobId) ?? last ?? this.store.requireSummary(jobId);
   }
 

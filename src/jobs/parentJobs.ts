@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { PersonaError } from '../core/errors';
-import './jobErrors';
 import { newJobSummary, validateNewJob } from './jobInput';
 import type { JournalParam } from './journal';
 import type { StoreContext } from './storeContext';

@@ -1,6 +1,5 @@
 import type { Database, SqlValue } from 'sql.js';
 import { PersonaError } from '../core/errors';
-import './jobErrors';
 
 /** One numbered migration of a module; append only, never edit a shipped one. */
 export interface Migration {

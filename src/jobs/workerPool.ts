@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import { TypedEmitter } from '../core/typedEmitter';
-import './jobErrors';
 import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
 import type { JobSummary } from './types';

@@ -16,7 +16,6 @@
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { WorkerChannel } from '../jobs/workerPool';
 import { noChatBridgeError, type ChatModelBridge, type ChatTurnEvent, type ChatTurnRequest, type ChatTurnResult, type ChatTurnStreamer } from './chatBridge';
-import './personaErrors';
 
 export type ChatWorkerMessage =
   | { type: 'lmRequest'; jobId: string; requestId: number; request: ChatTurnRequest }

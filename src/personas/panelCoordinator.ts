@@ -2,7 +2,6 @@ import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import type { JobStore } from '../jobs/jobStore';
 import { JOB_PHASES, TERMINAL_STATUSES, type Job, type JobPhase, type JobSummary } from '../jobs/types';
-import './personaErrors';
 import { mergePanelReport } from './reportMerge';
 
 /** The persona id of a panel's parent job. It is a coordinator, never a persona a worker runs. */

@@ -1,11 +1,10 @@
-import { PersonaError } from '../core/errors';
+import { validTask } from '../jobs/jobInput';
 import type { JobStore } from '../jobs/jobStore';
 import type { JobSummary } from '../jobs/types';
 import type { FormattedContext } from './context';
 import { gitDiffHead, resolveContext, type ContextRequest, type DiffSource } from './jobContext';
 import type { Panel, PanelCoordinator } from './panelCoordinator';
 import type { PersonaRegistry } from './personaRegistry';
-import './personaErrors';
 
 export interface AskRequest {
   persona: string;
@@ -41,21 +40,18 @@ export interface PersonaJobsOptions {
 export class PersonaJobs {
   constructor(private readonly options: PersonaJobsOptions) {}
 
-  get workspaceRoot(): string {
-    return this.options.workspaceRoot;
-  }
-
   /** Creates one persona's job; resolves once it is durable. Throws UNKNOWN_PERSONA or INVALID_INPUT before writing anything. */
   async ask(request: AskRequest): Promise<JobSummary> {
     const persona = this.options.registry.require(request.persona);
-    assertTask(request.task);
+    // Checked before the context is read: a bad task should not wait for files or git.
+    validTask(request.task);
     const { context, note } = await this.context(request.context);
     return this.options.store.create({ persona: persona.id, task: request.task, context, contextNote: note, priority: request.priority ?? 0 });
   }
 
   /** Creates a panel (a parent and one job per persona) in one durable write; throws before writing on a bad list. */
   async askPanel(request: PanelAskRequest): Promise<Panel> {
-    assertTask(request.task);
+    validTask(request.task);
     const { context, note } = await this.context(request.context);
     return this.options.panels.startPanel({ personas: request.personas, task: request.task, context, contextNote: note, priority: request.priority ?? 0 });
   }
@@ -73,11 +69,5 @@ export class PersonaJobs {
   /** The context a request describes, formatted and cut to the limit, with a note when cut. */
   context(request: ContextRequest = {}): Promise<FormattedContext> {
     return resolveContext(this.options.workspaceRoot, request, this.options.contextMaxChars(), this.options.diffSource ?? gitDiffHead);
-  }
-}
-
-function assertTask(task: unknown): void {
-  if (typeof task !== 'string' || task.trim() === '') {
-    throw new PersonaError('INVALID_INPUT', 'A job needs a task; the task was empty.', 'Say what the persona should review or answer.');
   }
 }

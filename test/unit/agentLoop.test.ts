@@ -11,7 +11,8 @@ import type { StandardProposalInput, ToolHost } from '../../src/personas/tools/t
 import type { DemoRequestEvent } from '../../src/personas/demoModel/server';
 import type { Job, JobPhase } from '../../src/jobs/types';
 import { settledJob } from './settledJob';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
+import { startDemoServices } from './demoServices';
 
 const FLAWED = ['import { db } from "./db";', '', 'export function find(name: string) {', '  return db.query(`SELECT * FROM users WHERE name = \'${name}\'`);', '}', ''].join('\n');
 
@@ -26,16 +27,7 @@ describe('the agent loop: tools inside the workspace, through a worker and the d
   const tmp = useTempDir();
 
   const start = async (root: string): Promise<PersonaServices> => {
-    services = await PersonaServices.create({
-      workspaceRoot: root,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 1,
-      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    services = await startDemoServices(root, { workerCount: 1 });
     return services;
   };
 

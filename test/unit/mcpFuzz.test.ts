@@ -18,8 +18,8 @@ import { openWholeStore } from './wholeStore';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { ESCAPE_NAME, JOB_REF, OUTSIDE_SECRET, fuzzParams, type FuzzParams } from './mcpFuzzInputs';
 import { ALL_TOOLS } from './mcpTools';
-import { REPO_ROOT } from './tempDir';
 import { diffSnapshots, snapshotTree } from './treeSnapshot';
+import { demoSettings, startDemoServices } from './demoServices';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 1_733_911);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 3000);
@@ -135,16 +135,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
     const started = performance.now();
     console.log(`      mcp fuzz: seed ${SEED}, ${RUNS} runs (set FUZZ_SEED / FUZZ_RUNS to change; FUZZ_SHRINK=1 to shrink a failure)`);
 
-    services = await PersonaServices.create({
-      workspaceRoot: sandbox.workspace,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 2,
-      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      log: (line) => logs.push(line),
-    });
+    services = await startDemoServices(sandbox.workspace, { modelSettings: () => demoSettings(1024), log: (line) => logs.push(line) });
     const { store, proposals, jobs } = services;
     server = createPersonaServer(services);
     const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();

@@ -9,8 +9,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaServices } from '../../src/services';
 import { startMcpHttp, type McpHttpEndpoint } from '../../src/mcp/httpServer';
 import { readEndpointFile, removeEndpointFile, writeEndpointFile } from '../../src/mcp/endpointFile';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
 import { ALL_TOOLS } from './mcpTools';
+import { startDemoServices } from './demoServices';
 
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
 
@@ -38,16 +39,7 @@ describe('the MCP server over loopback HTTP', function () {
   const tmp = useTempDir();
 
   beforeEach(async () => {
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 2,
-      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path);
     endpoint = await startMcpHttp(services);
   });
 

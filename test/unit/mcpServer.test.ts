@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaServices } from '../../src/services';
 import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
 import { deferred, withTimeout } from '../harness/waitFor';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
 import { ALL_TOOLS } from './mcpTools';
+import { startDemoServices } from './demoServices';
 
 const CONTEXT = 'File: src/pay.ts (file, lines 1-2)\n1| const apiKey = "sk-live-1234567890";\n2| export const x = 1;';
 
@@ -38,16 +38,7 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
   const tmp = useTempDir();
 
   beforeEach(async () => {
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 3,
-      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path, { workerCount: 3 });
     server = createPersonaServer(services);
     const [a, b] = InMemoryTransport.createLinkedPair();
     client = new Client({ name: 'test', version: '1' }, { capabilities: { tasks: { requests: {} } } });

@@ -8,6 +8,7 @@ import { startMcpHttp, type McpHttpEndpoint } from '../../src/mcp/httpServer';
 import { removeEndpointFile, writeEndpointFile } from '../../src/mcp/endpointFile';
 import { REPO_ROOT, useTempDir } from './tempDir';
 import { ALL_TOOLS } from './mcpTools';
+import { startDemoServices } from './demoServices';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const CONTEXT = 'File: src/pay.ts (file, lines 1-1)\n1| const apiKey = "sk-live-1234567890";';
@@ -41,16 +42,7 @@ describe('the MCP server over stdio (npx agent-os-personas mcp, a child process)
   };
 
   const startOwner = async (): Promise<{ services: PersonaServices; endpoint: McpHttpEndpoint }> => {
-    const services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'VS Code (test)',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 2,
-      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    const services = await startDemoServices(tmp.path, { ownerKind: 'VS Code (test)' });
     const endpoint = await startMcpHttp(services);
     writeEndpointFile(join(tmp.path, '.agent-os'), { url: endpoint.url, token: endpoint.token, pid: process.pid, owner: 'VS Code (test)' });
     owner = { services, endpoint };

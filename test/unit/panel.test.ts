@@ -9,9 +9,10 @@ import type { ModelSettings } from '../../src/personas/modelResolver';
 import { PersonaServices } from '../../src/services';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { settledJob } from './settledJob';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
+import { demoSettings, startDemoServices } from './demoServices';
 
-const demo = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
+const demo = (): ModelSettings => demoSettings(1024);
 const PERSONAS = ['architect', 'engineer', 'security'];
 // Line 1 trips a rule of each persona: the merged report must show it once, attributed to all three.
 const CONTEXT = [
@@ -40,16 +41,7 @@ describe('Panels: several personas, one merged report', function () {
   const tmp = useTempDir();
 
   const start = async (): Promise<PersonaServices> => {
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 3,
-      modelSettings: demo,
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path, { workerCount: 3, modelSettings: demo });
     return services;
   };
 

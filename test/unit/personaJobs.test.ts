@@ -10,9 +10,10 @@ import type { ModelSettings } from '../../src/personas/modelResolver';
 import { PersonaServices } from '../../src/services';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { settledJob } from './settledJob';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
+import { demoSettings, startDemoServices } from './demoServices';
 
-const demo = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
+const demo = (): ModelSettings => demoSettings(1024);
 
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
@@ -34,17 +35,7 @@ describe('PersonaJobs: the one way to ask, cancel and retry', function () {
   const tmp = useTempDir();
 
   const start = async (contextMaxChars?: number): Promise<PersonaServices> => {
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 2,
-      modelSettings: demo,
-      apiKey: () => Promise.resolve(undefined),
-      contextMaxChars: contextMaxChars === undefined ? undefined : () => contextMaxChars,
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path, { modelSettings: demo, contextMaxChars: contextMaxChars === undefined ? undefined : () => contextMaxChars });
     return services;
   };
 

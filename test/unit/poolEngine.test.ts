@@ -7,8 +7,9 @@ import { deferred, withTimeout } from '../harness/waitFor';
 import type { JobSummary } from '../../src/jobs/types';
 import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
+import { demoSettings, PERSONA_WORKER, startDemoServices } from './demoServices';
 
-const demo = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
+const demo = (): ModelSettings => demoSettings(1024);
 
 describe('the job engine: pool, crash and recovery', function () {
   this.timeout(60_000);
@@ -20,17 +21,7 @@ describe('the job engine: pool, crash and recovery', function () {
   const tmp = useTempDir();
 
   const start = async (overrides: { workerCount?: number; workerMemoryMb?: number; workerScript?: string } = {}): Promise<PersonaServices> => {
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: overrides.workerScript ?? join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: overrides.workerCount ?? 3,
-      workerMemoryMb: overrides.workerMemoryMb,
-      modelSettings: demo,
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path, { workerScript: overrides.workerScript ?? PERSONA_WORKER, workerCount: overrides.workerCount ?? 3, workerMemoryMb: overrides.workerMemoryMb, modelSettings: demo });
     return services;
   };
 

@@ -12,7 +12,8 @@ import { PersonaServices } from '../../src/services';
 import { StandardsIndex, snippetOf, type StandardsChange, type StandardsChangeKind } from '../../src/standards/standardsIndex';
 import { missingSections, parseStandard, standardTemplate, STANDARD_SECTIONS } from '../../src/standards/template';
 import { deferred, withTimeout } from '../harness/waitFor';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
+import { startDemoServices } from './demoServices';
 
 const DEADLINE_MS = 5000;
 
@@ -300,16 +301,7 @@ describe('standards: the search_standards tools return the index\'s hits', funct
     const dir = join(tmp.path, '.agent-os', 'standards', 'security');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'queries.md'), standard({ domain: 'security', topic: 'queries', title: 'Parameterised queries', tags: ['sql'] }, { Pattern: 'Every users query is parameterised; never build SQL from strings.' }));
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 1,
-      modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path, { workerCount: 1 });
     const s = services;
     const host = { searchStandards: (q: Parameters<typeof s.standards.search>[0]) => s.standards.search(q), proposeStandard: () => Promise.resolve({ id: 'p' }) };
     const tool = await runTool([searchStandardsTool], 'search_standards', { query: 'build SQL strings' }, { root: tmp.path, persona: 'security', jobId: 'j', host, signal: new AbortController().signal });

@@ -3,11 +3,10 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSqlJs } from '../../src/jobs/sqlite';
 import { SNAPSHOT_FILE } from '../../src/jobs/jobStore';
-import type { ModelSettings } from '../../src/personas/modelResolver';
-import { PersonaServices } from '../../src/services';
 import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 import { openWholeStore } from './wholeStore';
+import { demoSettings, startDemoServices } from './demoServices';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'unit', 'fixtures', 'store-before-persona-jobs');
 
@@ -82,17 +81,7 @@ describe('a store written before each module owned its migrations', function () 
     cpSync(FIXTURE, join(tmp.path, '.agent-os'), { recursive: true });
     const running = expected().jobs.find((j) => j.status === 'running');
     assert.ok(running, 'the fixture has a job a crash left running');
-    const settings = (): ModelSettings => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30 });
-    const services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 1,
-      modelSettings: settings,
-      apiKey: () => Promise.resolve(undefined),
-      log: () => undefined,
-    });
+    const services = await startDemoServices(tmp.path, { workerCount: 1, modelSettings: () => demoSettings(1024) });
     try {
       assert.deepEqual(services.recovered.requeued.map((j) => j.id), [running.id]);
       const done = await settledJob(services, running.id);

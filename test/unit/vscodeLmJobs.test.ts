@@ -12,9 +12,9 @@ import type { PersonaRunPayload } from '../../src/personas/personaRunPlan';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { DemoChatBridge, type BridgeTurnRecord } from './fixtures/demoChatBridge';
 import { settledJob } from './settledJob';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
+import { PERSONA_WORKER, startDemoServices } from './demoServices';
 
-const WORKER = join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js');
 const FLAWED = ['import { db } from "./db";', '', 'export function find(name: string) {', '  return db.query(`SELECT * FROM users WHERE name = \'${name}\'`);', '}', ''].join('\n');
 
 describe('vscode-lm jobs: the agent loop on a worker, its model turns served by the host\'s bridge', function () {
@@ -32,17 +32,7 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
       assert.ok(services);
       return services;
     };
-    services = await PersonaServices.create({
-      workspaceRoot: root,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: WORKER,
-      workerCount: 1,
-      modelSettings: () => ({ provider: 'vscode-lm', vscodeLmSelector: selector, model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-      apiKey: () => Promise.resolve(undefined),
-      chatBridge: chatBridge(self),
-      log: () => undefined,
-    });
+    services = await startDemoServices(root, { workerCount: 1, modelSettings: () => ({ provider: 'vscode-lm', vscodeLmSelector: selector, model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }), chatBridge: chatBridge(self) });
     return services;
   };
   const demoBridge = (s: () => PersonaServices): DemoChatBridge => new DemoChatBridge(() => s().models.demoServer());
@@ -121,7 +111,7 @@ describe('vscode-lm jobs: the agent loop on a worker, its model turns served by 
     const store = await JobStore.open({ dir: tmp.path });
     const pool = new WorkerPool({
       store,
-      workerScript: WORKER,
+      workerScript: PERSONA_WORKER,
       size: 1,
       plan: async (job) => ({
         label: 'Some Chat (VS Code)',

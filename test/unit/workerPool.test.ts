@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { PersonaServices } from '../../src/services';
 import type { ModelSettings } from '../../src/personas/modelResolver';
 import type { Job } from '../../src/jobs/types';
 import { settledJob } from './settledJob';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
+import { startDemoServices } from './demoServices';
 
 const settings = (provider: ModelSettings['provider'] = 'demo'): ModelSettings => ({
   provider, model: 'claude-test', baseUrl: '', maxTokens: 1024, requestTimeoutSeconds: 30,
@@ -23,16 +23,7 @@ describe('WorkerPool on real worker threads', function () {
   const tmp = useTempDir();
 
   const start = async (provider: ModelSettings['provider'] = 'demo', apiKey?: string): Promise<PersonaServices> => {
-    services = await PersonaServices.create({
-      workspaceRoot: tmp.path,
-      extensionRoot: REPO_ROOT,
-      ownerKind: 'unit test',
-      workerScript: join(REPO_ROOT, 'out', 'src', 'personas', 'personaWorker.js'),
-      workerCount: 2,
-      modelSettings: () => settings(provider),
-      apiKey: () => Promise.resolve(apiKey),
-      log: () => undefined,
-    });
+    services = await startDemoServices(tmp.path, { modelSettings: () => settings(provider), apiKey: () => Promise.resolve(apiKey) });
     return services;
   };
 
