@@ -147,7 +147,23 @@ async function review(services: PersonaServices, args: string[]): Promise<number
   const job = await services.jobs.ask({ persona, task, context: { files, diff } });
   if (job.contextNote) process.stderr.write(`note: ${job.contextNote}\n`);
   process.stderr.write(`job ${job.id} queued\n`);
-  await services.watch.whenSettled(job.id);
+  // Ctrl+C or a SIGTERM cancels the job (its row says so) and the CLI exits, instead of the
+  // signal being swallowed by the lock's exit hook while the review runs on.
+  const stopped = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => stopped.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await services.watch.whenSettled(job.id, { signal: stopped.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (stopped.signal.aborted && services.store.summary(job.id)?.status !== 'completed') {
+    await services.jobs.cancel(job.id, `Cancelled by ${String(stopped.signal.reason)} to the CLI`).catch(() => undefined);
+    process.stderr.write(`cancelled: job ${job.id} (${String(stopped.signal.reason)})\n`);
+    return stopped.signal.reason === 'SIGINT' ? 130 : 143;
+  }
   const final = services.store.require(job.id);
   if (final.status !== 'completed') {
     process.stderr.write(`${final.status}: ${final.error?.message ?? ''}\n${final.error?.hint ?? ''}\n`);

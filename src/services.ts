@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Disposable } from './core/disposable';
+import { ensurePrivateFolder } from './core/privateFolder';
 import { JobStore } from './jobs/jobStore';
 import { JobWatch } from './jobs/jobWatch';
 import { JournaledDatabase } from './jobs/journaledDatabase';
@@ -29,6 +29,9 @@ export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
 /** Every module's tables in the one store, in migration order (the standards' refer to the jobs'). */
 export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA] as const;
 
+/** A job's wall-clock limit unless the setting says otherwise: a review takes a minute or two. */
+export const DEFAULT_JOB_TIMEOUT_MS = 15 * 60_000;
+
 export interface ServicesOptions {
   workspaceRoot: string;
   /** Folder holding the shipped `personas/` and `dist/worker.js`. */
@@ -38,6 +41,10 @@ export interface ServicesOptions {
   workerScript?: string;
   workerCount: number;
   workerMemoryMb?: number;
+  /** A job's wall-clock limit in ms (default 15 min; setting "agentOsPersonas.jobs.timeoutMinutes"). */
+  jobTimeoutMs?: () => number;
+  /** One tool call's limit in ms (default 30 s). */
+  toolTimeoutMs?: number;
   modelSettings: () => ModelSettings;
   apiKey: () => Promise<string | undefined>;
   /** The editor's chat models (VS Code's Language Model API); absent in the CLI. */
@@ -114,7 +121,7 @@ export class PersonaServices implements Disposable {
   static async create(options: ServicesOptions): Promise<PersonaServices> {
     const { workspaceRoot, log } = options;
     const dataDir = join(workspaceRoot, '.agent-os');
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateFolder(dataDir);
     const clock = options.clock;
     const now = clock ? (): number => clock.now() : Date.now;
     const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => log(`store lock lost: ${err.message}`));
@@ -137,9 +144,10 @@ export class PersonaServices implements Disposable {
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
         size: options.workerCount,
         workerMemoryMb: options.workerMemoryMb,
+        jobTimeoutMs: options.jobTimeoutMs ?? (() => DEFAULT_JOB_TIMEOUT_MS),
         now,
         log,
-        plan: personaRunPlan(store, registry, models, workspaceRoot),
+        plan: personaRunPlan(store, registry, models, workspaceRoot, { toolTimeoutMs: options.toolTimeoutMs }),
         hostCalls: personaHostCalls({ search: (query) => standards.search(query), propose: (proposal) => proposals.create(proposal) }),
         channel: (post) => new ChatChannelHost(options.chatBridge, post, log),
       });

@@ -55,9 +55,10 @@ export function resolveUnder(root: string, subfolder: string, input: string, wha
   return target;
 }
 
+/** True when `child` is `parent` or below it. A name that merely starts with ".." (`..notes.md`) is inside. */
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
 function realParentOf(target: string): string {

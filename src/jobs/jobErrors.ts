@@ -9,6 +9,8 @@ export const JOB_ERROR_CODES = {
   STORE_FULL: 'The store is past its size limit even after tightening retention; new jobs are refused.',
   JOB_INTERRUPTED: 'The job\'s process stopped too many times while it ran.',
   WORKER_CRASHED: 'The worker thread running the job stopped unexpectedly.',
+  JOB_TIMEOUT: 'The job ran past its wall-clock limit; its worker was stopped.',
+  TOOL_TIMEOUT: 'A step of the job (a tool call) ran past its limit without yielding; its worker was stopped.',
 } as const;
 
 declare module '../core/errors' {

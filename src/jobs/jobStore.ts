@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
+import { ensurePrivateFolder } from '../core/privateFolder';
 import { TypedEmitter } from '../core/typedEmitter';
 import { JobReads } from './jobReads';
 import { cleanupJobs, lastCleanupAt, resetJobs, storeStats } from './jobRetention';
@@ -80,7 +80,7 @@ export class JobStore extends JobReads implements Disposable {
 
   /** A store with a database of its own holding only the jobs' tables (tests, benchmarks, tools). */
   static async open(options: OpenJobStoreOptions): Promise<JobStore> {
-    mkdirSync(options.dir, { recursive: true });
+    ensurePrivateFolder(options.dir);
     const database = await JournaledDatabase.open({
       dir: options.dir,
       schema: [JOBS_SCHEMA],

@@ -68,7 +68,7 @@ export class Journal {
         closeSync(fd);
       }
     }
-    const handle = await fsp.open(path, APPEND_FLAGS, 0o644);
+    const handle = await fsp.open(path, APPEND_FLAGS, 0o600);
     const journal = new Journal(path, handle, goodBytes);
     journal.lastWrittenSeq = replay.records.reduce((m, r) => Math.max(m, r.seq), 0);
     return { journal, replay };
@@ -201,7 +201,7 @@ export class Journal {
       await this.handle.close();
       this.handle = null;
       await fsp.rename(this.path, sealedPath);
-      this.handle = await fsp.open(this.path, APPEND_FLAGS, 0o644);
+      this.handle = await fsp.open(this.path, APPEND_FLAGS, 0o600);
       this.size = 0;
       return this.lastWrittenSeq;
     });

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 /** Replaces `target` atomically and durably: temp file, fsync, rename, fsync of the folder. */
 export async function writeSnapshotFile(target: string, data: Uint8Array): Promise<void> {
   const temp = `${target}.tmp`;
-  const handle = await fsp.open(temp, 'w');
+  const handle = await fsp.open(temp, 'w', 0o600);
   try {
     await handle.writeFile(data);
     await handle.sync();

@@ -45,6 +45,8 @@ export interface WorkerPoolOptions {
   cancelGraceMs?: number;
   /** Heap limit of each worker thread; a runaway job is stopped by it instead of the host. */
   workerMemoryMb?: number;
+  /** A job still running this long after it started on a worker is stopped (JOB_TIMEOUT); undefined: no limit. */
+  jobTimeoutMs?: () => number | undefined;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -73,6 +75,9 @@ export class WorkerPool implements Disposable {
   readonly events = new TypedEmitter<PoolEvents>();
   private readonly slots: Slot[] = [];
   private readonly cancelTimers = new Map<string, NodeJS.Timeout>();
+  /** Per running job: its wall-clock limit, and the deadline of the bounded step it is in. */
+  private readonly jobTimers = new Map<string, NodeJS.Timeout>();
+  private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribers: (() => void)[] = [];
   private pumping = false;
   private disposed = false;
@@ -158,6 +163,7 @@ export class WorkerPool implements Disposable {
         if (slot.jobId === job.id) this.release(slot);
         continue;
       }
+      this.armJobTimer(slot, job.id);
       this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload });
     }
   }
@@ -205,6 +211,9 @@ export class WorkerPool implements Disposable {
       case 'checkpointed':
         this.checkpoints.get(jobId)?.();
         return;
+      case 'deadline':
+        this.armDeadline(slot, jobId, message.what, message.ms);
+        return;
       case 'completed':
         this.release(slot);
         await this.settle(jobId, () => store.complete(jobId, message.outcome));
@@ -238,13 +247,46 @@ export class WorkerPool implements Disposable {
     slot.jobId = null;
     if (jobId) {
       slot.channel?.abortJob(jobId);
-      clearTimeout(this.cancelTimers.get(jobId));
-      this.cancelTimers.delete(jobId);
+      for (const timers of [this.cancelTimers, this.jobTimers, this.deadlineTimers]) {
+        clearTimeout(timers.get(jobId));
+        timers.delete(jobId);
+      }
     }
   }
 
-  /** Retires a broken or stuck worker, fails its job if it was still running, and starts a fresh one. */
-  private replace(slot: Slot, reason: string): void {
+  /**
+   * A job's wall-clock limit. Terminating the worker is the one stop that works whatever the job
+   * is doing (a cancel needs the thread's event loop, which a pinned thread never reaches).
+   */
+  private armJobTimer(slot: Slot, jobId: string): void {
+    const limitMs = this.options.jobTimeoutMs?.();
+    if (limitMs === undefined || !(limitMs > 0)) return;
+    const minutes = limitMs / 60_000;
+    const shown = minutes >= 1 ? `${Math.round(minutes * 10) / 10} min` : `${Math.round(limitMs / 1000)} s`;
+    this.jobTimers.set(
+      jobId,
+      setTimeout(() => {
+        if (slot.jobId !== jobId) return;
+        this.replace(slot, `job ${jobId} ran past its limit`, new PersonaError('JOB_TIMEOUT', `Job ${jobId} was still running after its limit of ${shown}, so its worker was stopped.`, 'Retry with a smaller context or fewer files, or raise "agentOsPersonas.jobs.timeoutMinutes".'));
+      }, limitMs),
+    );
+  }
+
+  private armDeadline(slot: Slot, jobId: string, what: string, ms: number | null): void {
+    clearTimeout(this.deadlineTimers.get(jobId));
+    this.deadlineTimers.delete(jobId);
+    if (ms === null) return;
+    this.deadlineTimers.set(
+      jobId,
+      setTimeout(() => {
+        if (slot.jobId !== jobId) return;
+        this.replace(slot, `${what} of job ${jobId} ran past its deadline`, new PersonaError('TOOL_TIMEOUT', `${what} of job ${jobId} ran past its limit of ${Math.round(ms / 1000)} s without yielding, so its worker was stopped.`, 'Retry the job; if it happens again, ask for a narrower review (fewer files, a simpler search).'));
+      }, ms),
+    );
+  }
+
+  /** Retires a broken or stuck worker, fails its job if it was still running (with `error`, or WORKER_CRASHED), and starts a fresh one. */
+  private replace(slot: Slot, reason: string, error?: PersonaError): void {
     if (slot.retired) return;
     slot.retired = true;
     const jobId = slot.jobId;
@@ -256,8 +298,8 @@ export class WorkerPool implements Disposable {
     this.slots[index] = this.spawn();
     this.events.emit('worker:replaced', { reason });
     if (jobId && this.options.store.summary(jobId)?.status === 'running') {
-      const error = new PersonaError('WORKER_CRASHED', `The worker running job ${jobId} stopped unexpectedly (${reason}).`, 'Retry the job; if it happens again, the output channel "Agent OS Personas" has the worker\'s error.');
-      void this.settle(jobId, () => this.options.store.fail(jobId, error.toJSON()));
+      const failure = error ?? new PersonaError('WORKER_CRASHED', `The worker running job ${jobId} stopped unexpectedly (${reason}).`, 'Retry the job; if it happens again, the output channel "Agent OS Personas" has the worker\'s error.');
+      void this.settle(jobId, () => this.options.store.fail(jobId, failure.toJSON()));
     }
     this.pump();
   }
@@ -315,7 +357,7 @@ export class WorkerPool implements Disposable {
   }
 
   private async terminateAll(): Promise<void> {
-    for (const t of this.cancelTimers.values()) clearTimeout(t);
+    for (const timers of [this.cancelTimers, this.jobTimers, this.deadlineTimers]) for (const t of timers.values()) clearTimeout(t);
     this.checkpoints.clear();
     await Promise.all(
       this.slots.map((s) => {

@@ -28,4 +28,10 @@ export type WorkerToHost =
   /** Ask the host (which owns the store) to run a named handler for this job. */
   | { type: 'hostCall'; jobId: string; callId: number; method: string; args: unknown }
   /** A plug-in channel's message for the host, on behalf of a job. */
-  | { type: 'channel'; jobId: string; message: unknown };
+  | { type: 'channel'; jobId: string; message: unknown }
+  /**
+   * The job enters a step bounded to `ms` (a tool call): if the worker has not cleared it
+   * (ms: null) by then, the host terminates the worker, as a step that overruns may be pinning
+   * the thread where no signal can reach it.
+   */
+  | { type: 'deadline'; jobId: string; what: string; ms: number | null };

@@ -14,6 +14,8 @@ export interface JobRunContext {
   progress: (progress: JobProgress) => void;
   /** Runs a named handler in the host (which owns the store) and returns its answer. */
   hostCall: (method: string, args: unknown) => Promise<unknown>;
+  /** Arms (ms) or clears (null) the host's watchdog on a bounded step, named by `what` in the error. */
+  deadline: (what: string, ms: number | null) => void;
 }
 
 export type JobRunner = (payload: unknown, context: JobRunContext) => Promise<JobOutcome>;
@@ -65,6 +67,7 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
           pendingCalls.set(callId, { resolve, reject });
           post({ type: 'hostCall', jobId, callId, method, args });
         }),
+      deadline: (what, ms) => post({ type: 'deadline', jobId, what, ms }),
     };
     run(payload, context)
       .then(

@@ -29,7 +29,7 @@ export interface StandardsPort {
 }
 
 /** The pool's `plan`: the job's persona (as loaded now) and the model that answers it. */
-export function personaRunPlan(store: JobReads, registry: PersonaRegistry, models: ModelResolver, workspaceRoot: string): (job: JobSummary, eta: EtaEstimator) => Promise<RunPlan> {
+export function personaRunPlan(store: JobReads, registry: PersonaRegistry, models: ModelResolver, workspaceRoot: string, limits: { toolTimeoutMs?: number } = {}): (job: JobSummary, eta: EtaEstimator) => Promise<RunPlan> {
   return async (job, eta) => {
     const persona = registry.require(job.persona);
     const model = await models.resolve();
@@ -47,6 +47,7 @@ export function personaRunPlan(store: JobReads, registry: PersonaRegistry, model
         tools: persona.tools,
         workspaceRoot,
         jobId: job.id,
+        toolTimeoutMs: limits.toolTimeoutMs,
         expectedOutputChars: eta.expectedOutputChars(job.persona, DEFAULT_EXPECTED_OUTPUT_CHARS),
       },
     };

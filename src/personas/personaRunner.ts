@@ -21,6 +21,8 @@ export interface PersonaRunInput {
   tools?: string[];
   /** The workspace the file tools are confined to; null offers no file tools. */
   workspaceRoot?: string | null;
+  /** How long one tool call may run (default DEFAULT_TOOL_TIMEOUT_MS). */
+  toolTimeoutMs?: number;
   jobId?: string;
 }
 
@@ -29,11 +31,19 @@ export const DEFAULT_EXPECTED_OUTPUT_CHARS = 3000;
 /** Bounds on one review's agent loop: model turns, tool calls, and the tool text sent back. */
 export const MAX_TURNS = 12;
 export const MAX_TOOL_CALLS = 24;
+/**
+ * One tool call's limit. A call past it is stopped and the model told so; one that does not
+ * yield (a pinned thread) is stopped by the host TOOL_DEADLINE_GRACE_MS later, with its worker.
+ */
+export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+export const TOOL_DEADLINE_GRACE_MS = 5_000;
 
-/** What a run may reach outside the worker: the host's tools, and the editor's chat models. */
+/** What a run may reach outside the worker: the host's tools, the editor's chat models, and the host's watchdog. */
 export interface RunServices {
   toolHost?: ToolHost;
   chat?: ChatTurnStreamer;
+  /** Arms (ms) or clears (null) the host's watchdog around a tool call. */
+  deadline?: (what: string, ms: number | null) => void;
 }
 
 /**
@@ -122,7 +132,9 @@ export async function runPersona(
         toolCalls += 1;
         const tool = tools.find((t) => t.name === use.name);
         report({ phase: tool?.phase ?? 'searching', percent: Math.min(30, 8 + toolCalls * 2), message: `${input.personaId}: ${describeCall(use)}` });
-        const outcome = await runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal });
+        const toolTimeoutMs = input.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+        services.deadline?.(`The tool call ${use.name}`, toolTimeoutMs + TOOL_DEADLINE_GRACE_MS);
+        const outcome = await runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal }, toolTimeoutMs).finally(() => services.deadline?.(use.name, null));
         if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.');
         results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.content, ...(outcome.isError ? { is_error: true } : {}) });
       }

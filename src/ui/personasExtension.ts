@@ -17,7 +17,7 @@ import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
 import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { gitChanges } from './gitChanges';
-import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount } from './settings';
+import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount, readJobTimeoutMs } from './settings';
 import { StandardsViewProvider, type StandardsViewApi } from './standardsView';
 import { PersonasStatusBar } from './statusBar';
 import { watchStandards } from './standardsWatcher';
@@ -115,6 +115,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       extensionRoot: context.extensionPath,
       ownerKind: 'VS Code',
       workerCount: readWorkerCount(),
+      jobTimeoutMs: readJobTimeoutMs,
       retention: readRetention,
       maxStoreBytes: () => readMaxStoreMegabytes() * 1024 * 1024,
       modelSettings: readModelSettings,

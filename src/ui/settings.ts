@@ -33,6 +33,8 @@ export function readRetention(): Retention {
 
 export const readMaxStoreMegabytes = (): number => config().get<number>('jobs.maxStoreMegabytes', 100);
 export const readWorkerCount = (): number => config().get<number>('jobs.workerCount', 3);
+/** Read when each job starts, so a change applies to the next job without a reload. */
+export const readJobTimeoutMs = (): number => Math.max(1, config().get<number>('jobs.timeoutMinutes', 15)) * 60_000;
 export const readContextMaxChars = (): number => config().get<number>('context.maxChars', DEFAULT_CONTEXT_MAX_CHARS);
 export const readOpenOnCompletion = (): boolean => config().get<boolean>('results.openOnCompletion', true);
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -97,10 +99,15 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
     assert.equal(outside.isError, true);
     assert.match(text(outside), /PATH_REFUSED/);
     // Found by the fuzz test: these were INTERNAL errors naming the absolute path, with the hint "Retry".
-    for (const [file, why] of [['missing.ts', /missing\.ts\\" does not exist/], ['.agent-os', /\.agent-os\\" is a folder/]] as const) {
+    mkdirSync(join(tmp.path, 'docs'), { recursive: true });
+    for (const [file, code, why] of [
+      ['missing.ts', 'INVALID_INPUT', /missing\.ts\\" does not exist/],
+      ['docs', 'INVALID_INPUT', /docs\\" is a folder/],
+      ['.agent-os', 'PATH_REFUSED', /\.agent-os\\" was refused: \.agent-os\/ is private/],
+    ] as const) {
       const bad = await client.callTool({ name: 'invoke_engineer', arguments: { task: 'x', files: [file] } });
       assert.equal(bad.isError, true);
-      assert.match(text(bad), /INVALID_INPUT/);
+      assert.match(text(bad), new RegExp(code));
       assert.match(text(bad), why);
       assert.ok(!text(bad).includes(tmp.path), `the error does not say where the workspace is: ${text(bad)}`);
     }

@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { PersonaError } from '../../core/errors';
-import { resolveInWorkspace } from '../../core/workspacePath';
+import { fileOrFolder, readWorkspaceFile } from '../../core/safeFile';
 import type { PersonaTool } from './types';
 import { walkFiles } from './walk';
 
@@ -12,9 +11,9 @@ const MAX_MATCHES = 100;
 const MAX_LINE_CHARS = 400;
 
 const schema = z.object({
-  pattern: z.string().min(1).max(200).describe('Text to find; a regular expression when "regex" is true.'),
+  pattern: z.string().min(1).max(200).describe('Text to find; a regular expression (RE2 syntax: no backreferences or lookaround) when "regex" is true.'),
   path: z.string().default('.').describe('Folder (or file) to search, relative to the workspace root.'),
-  regex: z.boolean().default(false).describe('Treat the pattern as a JavaScript regular expression.'),
+  regex: z.boolean().default(false).describe('Treat the pattern as a regular expression (RE2 syntax).'),
   ignoreCase: z.boolean().default(true),
 });
 
@@ -24,24 +23,22 @@ export const grepTool: PersonaTool<typeof schema> = {
   schema,
   phase: 'searching',
   async run(input, context) {
-    const base = resolveInWorkspace(context.root, input.path, 'search path');
-    let matcher: RegExp;
-    try {
-      matcher = new RegExp(input.regex ? input.pattern : input.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), input.ignoreCase ? 'i' : '');
-    } catch (err) {
-      throw new PersonaError('TOOL_ERROR', `The pattern is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}`, 'Fix the pattern or set "regex" to false.');
-    }
-    const rel = relative(context.root, base).split('\\').join('/');
-    const single = await isFile(base);
+    const matcher = compile(input.pattern, input.regex, input.ignoreCase);
+    const rel = input.path
+      .split(/\/+/)
+      .filter((s) => s !== '' && s !== '.')
+      .join('/');
+    const single = (await fileOrFolder(context.root, input.path, 'search path')) === 'file';
     const { files, truncated } = single ? { files: [rel], truncated: false } : await walkFiles(context.root, rel, MAX_FILES, context.signal);
     const matches: string[] = [];
     for (const file of files) {
       if (context.signal.aborted || matches.length >= MAX_MATCHES) break;
-      const text = await readText(join(context.root, file));
-      if (text === undefined) continue;
-      const lines = text.split(/\r?\n/);
+      // Files that went away, turned binary or were swapped for a link since the walk are skipped.
+      const read = await readWorkspaceFile(context.root, file, { maxBytes: MAX_FILE_BYTES }).catch(() => undefined);
+      if (!read) continue;
+      const lines = read.text.split(/\r?\n/);
       for (let i = 0; i < lines.length && matches.length < MAX_MATCHES; i++) {
-        // Long lines (minified code) are cut before matching, which also bounds a slow regex.
+        // Long lines (minified code) are cut before matching.
         const line = lines[i]!.slice(0, MAX_LINE_CHARS);
         if (matcher.test(line)) matches.push(`${file}:${i + 1}: ${line.trim()}`);
       }
@@ -52,26 +49,16 @@ export const grepTool: PersonaTool<typeof schema> = {
   },
 };
 
-async function isFile(path: string): Promise<boolean> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) throw new PersonaError('TOOL_ERROR', `Nothing to search at "${path}".`, 'Search "." for the whole workspace.');
+/**
+ * A pattern from a model runs on RE2 (re2js, a pure-JavaScript port): matching time is linear
+ * in the line's length whatever the pattern, so `(a+)+$` cannot pin a worker as it does on
+ * JavaScript's backtracking engine. Backreferences and lookaround are not RE2 syntax and are
+ * refused with a message the model can act on.
+ */
+function compile(pattern: string, regex: boolean, ignoreCase: boolean): RE2JS {
   try {
-    return (await handle.stat()).isFile();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return undefined;
-  try {
-    const size = (await handle.stat()).size;
-    if (size > MAX_FILE_BYTES) return undefined;
-    const bytes = Buffer.alloc(size);
-    await handle.read(bytes, 0, size, 0);
-    return bytes.subarray(0, 8192).includes(0) ? undefined : bytes.toString('utf8');
-  } finally {
-    await handle.close();
+    return RE2JS.compile(regex ? pattern : RE2JS.quote(pattern), ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+  } catch (err) {
+    throw new PersonaError('TOOL_ERROR', `The pattern is not a valid regular expression in RE2 syntax: ${err instanceof Error ? err.message : String(err)}`, 'Fix the pattern (no backreferences or lookaround) or set "regex" to false.');
   }
 }

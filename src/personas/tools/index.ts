@@ -25,10 +25,10 @@ export function toolDefinitions(tools: readonly PersonaTool[]): { name: string; 
 }
 
 /**
- * Runs one tool call. Bad arguments and refused paths come back as an error text for the
- * model (is_error), never as a failed job: the model can correct itself.
+ * Runs one tool call. Bad arguments, refused paths and a call past `timeoutMs` come back as
+ * an error text for the model (is_error), never as a failed job: the model can correct itself.
  */
-export async function runTool(tools: readonly PersonaTool[], name: string, input: unknown, context: ToolContext): Promise<{ content: string; isError: boolean }> {
+export async function runTool(tools: readonly PersonaTool[], name: string, input: unknown, context: ToolContext, timeoutMs = Infinity): Promise<{ content: string; isError: boolean }> {
   const tool = tools.find((t) => t.name === name);
   if (!tool) return { content: `There is no tool "${name}" for this persona. Tools: ${tools.map((t) => t.name).join(', ') || 'none'}.`, isError: true };
   const parsed = tool.schema.safeParse(input);
@@ -36,12 +36,20 @@ export async function runTool(tools: readonly PersonaTool[], name: string, input
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
     return { content: `Invalid arguments for ${name}: ${issues}.`, isError: true };
   }
+  const overrun = new AbortController();
+  const timer = Number.isFinite(timeoutMs) ? setTimeout(() => overrun.abort(), timeoutMs) : undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    overrun.signal.addEventListener('abort', () => reject(new PersonaError('TOOL_ERROR', `${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'Narrow it: a smaller folder, a simpler pattern, or a line range.')), { once: true });
+  });
   try {
-    return { content: await tool.run(parsed.data, context), isError: false };
+    const signal = AbortSignal.any([context.signal, overrun.signal]);
+    return { content: await Promise.race([tool.run(parsed.data, { ...context, signal }), stopped]), isError: false };
   } catch (err) {
     if (err instanceof PersonaError && (err.code === 'PATH_REFUSED' || err.code === 'TOOL_ERROR' || err.code === 'INVALID_INPUT')) {
       return { content: `${err.message} ${err.hint}`, isError: true };
     }
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }

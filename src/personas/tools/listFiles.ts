@@ -1,8 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { z } from 'zod';
-import { PersonaError } from '../../core/errors';
-import { resolveInWorkspace } from '../../core/workspacePath';
+import { listWorkspaceFolder } from '../../core/safeFile';
 import type { PersonaTool } from './types';
 import { SKIPPED_FOLDERS, walkFiles } from './walk';
 
@@ -19,17 +16,23 @@ export const listFilesTool: PersonaTool<typeof schema> = {
   schema,
   phase: 'searching',
   async run(input, context) {
-    const dir = resolveInWorkspace(context.root, input.path, 'folder path');
-    const info = await stat(dir).catch(() => undefined);
-    if (!info?.isDirectory()) throw new PersonaError('TOOL_ERROR', `There is no folder "${input.path}" in the workspace.`, 'List "." to start from the root.');
-    const rel = relative(context.root, dir).split('\\').join('/');
+    const entries = await listWorkspaceFolder(context.root, input.path, 'folder path');
+    const rel = normalised(input.path);
     if (input.recursive) {
       const { files, truncated } = await walkFiles(context.root, rel, MAX_ENTRIES, context.signal);
       return [...files, ...(truncated ? [`[more than ${MAX_ENTRIES} files: list a subfolder]`] : [])].join('\n') || '(no files)';
     }
-    const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !SKIPPED_FOLDERS.has(e.name)).sort((a, b) => a.name.localeCompare(b.name));
-    const names = entries.slice(0, MAX_ENTRIES).map((e) => `${rel ? `${rel}/` : ''}${e.name}${e.isDirectory() ? '/' : ''}`);
-    if (entries.length > MAX_ENTRIES) names.push(`[${entries.length - MAX_ENTRIES} more entries not shown]`);
+    const shown = entries.filter((e) => !SKIPPED_FOLDERS.has(e.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const names = shown.slice(0, MAX_ENTRIES).map((e) => `${rel ? `${rel}/` : ''}${e.name}${e.kind === 'folder' ? '/' : ''}`);
+    if (shown.length > MAX_ENTRIES) names.push(`[${shown.length - MAX_ENTRIES} more entries not shown]`);
     return names.join('\n') || '(empty folder)';
   },
 };
+
+/** The folder as the listing names it: "a/b" for "./a//b/", "" for the root. */
+function normalised(path: string): string {
+  return path
+    .split(/\/+/)
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
+}

@@ -1,7 +1,5 @@
-import { open, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { PersonaError } from '../../core/errors';
-import { resolveInWorkspace } from '../../core/workspacePath';
+import { readWorkspaceFile } from '../../core/safeFile';
 import type { PersonaTool } from './types';
 
 const MAX_FILE_BYTES = 512 * 1024;
@@ -19,24 +17,11 @@ export const readFileTool: PersonaTool<typeof schema> = {
   schema,
   phase: 'searching',
   async run(input, context) {
-    const path = resolveInWorkspace(context.root, input.path, 'file path');
-    const info = await stat(path).catch(() => undefined);
-    if (!info) throw new PersonaError('TOOL_ERROR', `There is no file "${input.path}" in the workspace.`, 'Use list_files to see what exists.');
-    if (!info.isFile()) throw new PersonaError('TOOL_ERROR', `"${input.path}" is a folder, not a file.`, 'Use list_files on a folder.');
-    const handle = await open(path, 'r');
-    let text: string;
-    try {
-      const bytes = Buffer.alloc(Math.min(info.size, MAX_FILE_BYTES));
-      await handle.read(bytes, 0, bytes.length, 0);
-      if (bytes.subarray(0, 8192).includes(0)) throw new PersonaError('TOOL_ERROR', `"${input.path}" is a binary file.`, 'Read text files only.');
-      text = bytes.toString('utf8');
-    } finally {
-      await handle.close();
-    }
-    const lines = text.split(/\r?\n/);
+    const file = await readWorkspaceFile(context.root, input.path, { what: 'file path', maxBytes: MAX_FILE_BYTES });
+    const lines = file.text.split(/\r?\n/);
     const first = input.startLine ?? 1;
     const last = Math.min(input.endLine ?? lines.length, lines.length);
-    const out: string[] = [`File: ${input.path} (lines ${first}-${last} of ${lines.length}${info.size > MAX_FILE_BYTES ? ', file cut at 512 KB' : ''})`];
+    const out: string[] = [`File: ${input.path} (lines ${first}-${last} of ${lines.length}${file.truncated ? ', file cut at 512 KB' : ''})`];
     let size = out[0]!.length;
     for (let n = first; n <= last; n++) {
       const line = `${n}| ${lines[n - 1] ?? ''}`;
