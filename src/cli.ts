@@ -2,6 +2,7 @@
 // on the workspace in the current directory.
 import { join, relative, resolve } from 'node:path';
 import { PersonaError } from './core/errors';
+import { redactSecrets } from './core/redact';
 import type { ModelSettings } from './personas/modelResolver';
 import { DEFAULT_ANTHROPIC_MODEL } from './personas/modelNames';
 import { PersonaRegistry } from './personas/personaRegistry';
@@ -166,7 +167,8 @@ async function review(services: PersonaServices, args: string[]): Promise<number
   }
   const final = services.store.require(job.id);
   if (final.status !== 'completed') {
-    process.stderr.write(`${final.status}: ${final.error?.message ?? ''}\n${final.error?.hint ?? ''}\n`);
+    // The error may quote the endpoint; the key is known here, so it goes even where no pattern sees it.
+    process.stderr.write(redactSecrets(`${final.status}: ${final.error?.message ?? ''}\n${final.error?.hint ?? ''}\n`, envSecrets()));
     return 1;
   }
   process.stdout.write(`${final.result ?? ''}\n`);
@@ -185,11 +187,16 @@ function settingsFromEnv(): ModelSettings {
   };
 }
 
+/** The secrets the environment gives this process, for the redactor. */
+function envSecrets(): string[] {
+  return [process.env['ANTHROPIC_API_KEY'] ?? ''];
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof PersonaError) process.stderr.write(`${err.code}: ${err.message}\n${err.hint}\n`);
-    else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const text = err instanceof PersonaError ? `${err.code}: ${err.message}\n${err.hint}` : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`${redactSecrets(text, envSecrets())}\n`);
     process.exit(1);
   },
 );

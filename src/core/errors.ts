@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact';
+
 /**
  * The one error type every user- or agent-visible failure is expressed in.
  * `code` is stable (tests and agents branch on it); `hint` says what to do next.
@@ -48,15 +50,19 @@ export class PersonaError extends Error {
   }
 }
 
-/** Any thrown value as a SerializedError, keeping a PersonaError's code and hint. */
+/**
+ * Any thrown value as a SerializedError, keeping a PersonaError's code and hint. This is what
+ * crosses from a worker to the job store and to callers, so credentials are redacted here too
+ * (by pattern: the key itself is not known here), whatever the error quoted.
+ */
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof PersonaError) {
-    return err.toJSON();
+    return { code: err.code, message: redactSecrets(err.message), hint: redactSecrets(err.hint) };
   }
   const message = err instanceof Error ? err.message : String(err);
   return {
     code: 'INTERNAL',
-    message: `Unexpected error: ${message}`,
+    message: `Unexpected error: ${redactSecrets(message)}`,
     hint: 'This is a bug in Agent OS Personas; the output channel "Agent OS Personas" has details.',
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import { ensurePrivateFolder } from '../core/privateFolder';
+import { redactSecrets } from '../core/redact';
 import { TypedEmitter } from '../core/typedEmitter';
 import { JobReads } from './jobReads';
 import { cleanupJobs, lastCleanupAt, resetJobs, storeStats } from './jobRetention';
@@ -165,11 +166,13 @@ export class JobStore extends JobReads implements Disposable {
     return this.emitChange('job:completed', id);
   }
 
+  /** Whatever the error quotes is redacted again before it is stored: the row outlives the run and is read by every surface. */
   async fail(id: string, error: SerializedError): Promise<JobSummary> {
     this.transition(id, ['queued', 'running'], 'failed');
+    const message = redactSecrets(error.message);
     await this.write(
       `UPDATE jobs SET status = 'failed', phase = NULL, message = ?, eta_ms = NULL, error_code = ?, error_message = ?, error_hint = ?, finished_at = ? WHERE id = ?`,
-      [error.message, error.code, error.message, error.hint, this.now(), id],
+      [message, error.code, message, redactSecrets(error.hint), this.now(), id],
     );
     return this.emitChange('job:failed', id);
   }

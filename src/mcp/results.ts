@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaError } from '../core/errors';
+import { redactSecrets } from '../core/redact';
 
 /** A tool's answer: one text block of JSON an agent can read and a model can quote. */
 export function ok(data: unknown): CallToolResult {
@@ -8,11 +9,12 @@ export function ok(data: unknown): CallToolResult {
 
 /**
  * A failure the calling model can act on: `isError` with the code, the message and the hint,
- * never a protocol error (those are for broken requests, not for "no such job").
+ * never a protocol error (those are for broken requests, not for "no such job"). The text goes
+ * to another model, so whatever it quotes is redacted first.
  */
 export function toolError(err: unknown): CallToolResult {
   const e = err instanceof PersonaError ? err : new PersonaError('INTERNAL', err instanceof Error ? err.message : String(err), 'Retry; if it keeps failing, the editor\'s "Agent OS Personas" output has details.');
-  return { content: [{ type: 'text', text: JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint } }, null, 2) }], isError: true };
+  return { content: [{ type: 'text', text: JSON.stringify({ error: { code: e.code, message: redactSecrets(e.message), hint: redactSecrets(e.hint) } }, null, 2) }], isError: true };
 }
 
 /** Runs a tool body, turning any thrown error into an isError result. */

@@ -1,13 +1,24 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { PersonaError } from '../core/errors';
+import { redactSecrets } from '../core/redact';
 import type { ModelConfig } from './modelConfig';
 
 const KEY_HINT = 'Run "Personas: Set Anthropic API Key" (stored in SecretStorage) or set ANTHROPIC_API_KEY; or set "agentOsPersonas.model.provider" to "demo" to try the offline demo model.';
 
-/** Maps what the Anthropic SDK throws to our error codes, each with a hint. */
+/**
+ * Maps what the Anthropic SDK throws to our error codes, each with a hint. The text quotes the
+ * endpoint's error body, which a hostile or buggy endpoint may fill with the key it was sent, so
+ * it leaves here with the key and any credential-looking value redacted.
+ */
 export function mapModelError(err: unknown, config: ModelConfig): PersonaError {
+  const mapped = classify(err, config);
+  const secrets = secretsOf(config);
+  return new PersonaError(mapped.code, redactSecrets(mapped.message, secrets), redactSecrets(mapped.hint, secrets), { cause: mapped.cause });
+}
+
+function classify(err: unknown, config: ModelConfig): PersonaError {
   if (err instanceof PersonaError) return err;
-  const where = config.kind === 'demo' ? 'the demo model' : config.kind === 'vscode-lm' ? config.label : `Anthropic (${config.baseURL ?? 'default endpoint'})`;
+  const where = config.kind === 'demo' ? 'the demo model' : config.kind === 'vscode-lm' ? config.label : `Anthropic (${config.baseURL ? redactSecrets(config.baseURL) : 'default endpoint'})`;
   if (err instanceof Anthropic.APIUserAbortError) {
     return new PersonaError('CANCELLED', 'The model request was cancelled.', 'Nothing to do; start the job again to rerun it.', { cause: err });
   }
@@ -45,6 +56,12 @@ export function mapModelError(err: unknown, config: ModelConfig): PersonaError {
 
 export function missingKeyError(): PersonaError {
   return new PersonaError('NO_API_KEY', 'No Anthropic API key is set, and the demo model is off.', KEY_HINT);
+}
+
+/** The key, and the password of a base URL like https://user:password@host/. */
+function secretsOf(config: ModelConfig): string[] {
+  const password = config.baseURL && URL.canParse(config.baseURL) ? new URL(config.baseURL).password : '';
+  return password ? [config.apiKey, password] : [config.apiKey];
 }
 
 function apiMessage(err: { error?: unknown; message: string }): string {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
+import { redactingLog } from './redactingLog';
 
 export function createLog(): vscode.LogOutputChannel {
-  return vscode.window.createOutputChannel('Agent OS Personas', { log: true });
+  return redactingLog(vscode.window.createOutputChannel('Agent OS Personas', { log: true }));
 }

@@ -7,6 +7,8 @@ export type DemoScript =
   | { kind: 'review'; chunkDelayMs?: number }
   | { kind: 'error'; status: number; errorType: string; message: string; retryAfterMs?: number; failTimes: number }
   | { kind: 'hang' }
+  /** 401 whose body echoes the credentials the request carried, as a hostile or buggy endpoint would. */
+  | { kind: 'echo-key' }
   | { kind: 'hang-mid-stream' }
   | { kind: 'tool-use' }
   /** Act as an agent (standards, files, reads, grep), then review what it read; `propose` also proposes a standard. */
@@ -30,6 +32,7 @@ const ERRORS: Record<string, { status: number; errorType: string; message: strin
  * Names: `tools` (calls every read-only tool on the paths the task names in backticks, then
  * reviews what it read), `propose` (the same, plus a standard proposal), `slow` (paced for cancel tests), `crawl` (400 ms a chunk: a review of a minute or so), `hang`, `hang-mid-stream`, `tool-use`, `not-template`,
  * `flood` (streams text without end, ignoring max_tokens: a runaway answer),
+ * `echo-key` (401 whose body quotes the request's `x-api-key` and `authorization` headers and the bare key),
  * `<status>` (always fails: 400, 401, 404, 413 = context too long, 429, 500, 529), and
  * `<status>x<N>` (fails N times with that status, then answers: e.g. `529x1`).
  */
@@ -56,6 +59,8 @@ export function scriptFor(text: string): DemoScript {
       return { kind: 'not-template' };
     case 'flood':
       return { kind: 'flood' };
+    case 'echo-key':
+      return { kind: 'echo-key' };
   }
   const fault = /^(\d{3})(?:x(\d+))?$/.exec(name);
   const spec = fault ? ERRORS[fault[1]!] : undefined;

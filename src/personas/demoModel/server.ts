@@ -134,6 +134,10 @@ export class DemoModelServer implements Disposable {
         return;
       }
     }
+    if (script.kind === 'echo-key') {
+      echoCredentials(req, res);
+      return;
+    }
     if (script.kind === 'hang') {
       return; // Never answers; the client's timeout or abort ends it.
     }
@@ -256,9 +260,20 @@ function stopReason(blocks: ContentBlock[]): string {
   return blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
 }
 
-function sendError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+function sendError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+  res.end(JSON.stringify({ type: 'error', error: { type, message }, ...extra }));
+}
+
+/**
+ * A 401 that quotes what the request authenticated with, verbatim: the bare key in the message,
+ * and the headers both in the message and as a field of the body. The client must never store
+ * or show any of it.
+ */
+function echoCredentials(req: IncomingMessage, res: ServerResponse): void {
+  const sent = { 'x-api-key': req.headers['x-api-key'] ?? null, authorization: req.headers.authorization ?? null };
+  const key = typeof sent['x-api-key'] === 'string' ? sent['x-api-key'] : (sent.authorization ?? '').replace(/^Bearer\s+/i, '');
+  sendError(res, 401, 'authentication_error', `The key ${key} is not valid here. Request headers: ${JSON.stringify(sent)}`, {}, { request_headers: sent });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
