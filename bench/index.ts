@@ -3,13 +3,16 @@
 // stalls, ETA: bench/jobEngine.ts), then MCP tool calls over HTTP and stdio (bench/mcp.ts).
 // Skip parts with --no-vscode, --no-standards, --no-engine, --no-mcp; --only-standards and
 // --only-mcp run one part alone. --store-against=<checkout> compares this build's job store
-// with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else.
+// with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
+// --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
+// and --only-reads gives this build's read figures alone.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
 import { mcpBench, mcpOptionsFrom } from './mcp';
 import { standardsBench } from './standards';
+import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench } from './storeAgainst';
 
 async function activation(): Promise<void> {
@@ -41,6 +44,11 @@ async function main(): Promise<void> {
   const against = argv.find((a) => a.startsWith('--store-against='))?.slice('--store-against='.length);
   if (against) {
     await storeAgainstBench(against);
+    return;
+  }
+  const readsAgainst = argv.find((a) => a.startsWith('--reads-against='))?.slice('--reads-against='.length);
+  if (readsAgainst || has('--only-reads')) {
+    await readsAgainstBench(readsAgainst);
     return;
   }
   const onlyMcp = has('--only-mcp');

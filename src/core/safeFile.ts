@@ -1,5 +1,5 @@
-import { constants, existsSync, realpathSync, type Stats } from 'node:fs';
-import { open, readdir, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import { constants, existsSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { open, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { PersonaError } from './errors';
 import { isPrivatePath, PRIVATE_FOLDER } from './privateFolder';
@@ -10,7 +10,7 @@ import { isInside, resolveInWorkspace } from './workspacePath';
  * call, a CLI argument): what is opened is what is checked.
  *
  * 1. The path passes resolveInWorkspace (lexical rules; a link that already leads out is
- *    refused with that reason) and is not in the private `.agent-os/`.
+ *    refused with that reason, before anything is opened) and is not in the private `.agent-os/`.
  * 2. It is opened read-only, non-blocking (a named pipe cannot hold one of libuv's four shared
  *    I/O threads, which the store's journal writes also need) and without following a last
  *    link where the platform allows.
@@ -44,21 +44,23 @@ export interface ReadOptions {
   /** What the path is, for messages: "file", "file path". */
   what?: string;
   maxBytes: number;
+  /** False: a path whose last part is a link is refused, even one that stays inside (the standards index follows none). */
+  followLinks?: boolean;
 }
 
 /** Reads a text file named by input; refuses anything else with a message naming the path as given. */
 export async function readWorkspaceFile(root: string, input: string, options: ReadOptions): Promise<WorkspaceFileText> {
   const what = options.what ?? 'file';
-  const handle = await openChecked(root, input, what);
+  const handle = await openChecked(root, input, what, options.followLinks ?? true);
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw notA(what, input, info, 'file');
-    const bytes = await readUpTo(handle, options.maxBytes);
+    const bytes = await readUpTo(handle, options.maxBytes, info.size);
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
       throw new PersonaError('INVALID_INPUT', `The ${what} "${shown(input)}" is a binary file.`, 'Give text files only.');
     }
-    // More than the bound was there if one more byte can still be read.
-    const truncated = bytes.length === options.maxBytes && (await handle.read(Buffer.alloc(1), 0, 1, bytes.length)).bytesRead > 0;
+    // More than the bound was there if the handle said so, or one more byte can still be read.
+    const truncated = bytes.length === options.maxBytes && (info.size > bytes.length || (await handle.read(Buffer.alloc(1), 0, 1, bytes.length)).bytesRead > 0);
     return { text: bytes.toString('utf8'), size: info.size, truncated };
   } finally {
     await handle.close();
@@ -126,16 +128,19 @@ function notA(what: string, input: string, info: Stats, wanted: 'file' | 'folder
 }
 
 /** Opens the path as described at the top, and checks where the opened handle really is. */
-async function openChecked(root: string, input: string, what: string): Promise<FileHandle> {
+async function openChecked(root: string, input: string, what: string, followLinks = true): Promise<FileHandle> {
+  // The path is resolved before the open too, so a link that already leads out is refused
+  // without opening what it names (a device outside must not even be opened).
   const path = resolveInWorkspace(root, input, what);
   refusePrivate(root, path, input, what);
-  const realRoot = realpathSync(root);
+  const realRoot = realRootOf(root);
   let handle: FileHandle;
   try {
     handle = await open(path, READ_FLAGS | NO_FOLLOW);
   } catch (err) {
     const errno = (err as NodeJS.ErrnoException).code;
     // The last part is a link: open what it leads to; the check on the handle below decides.
+    if (errno === 'ELOOP' && !followLinks) throw new PersonaError('INVALID_INPUT', `The ${what} "${shown(input)}" is a symbolic link, which is not followed here.`, 'Put the file itself there, not a link to it.');
     if (errno === 'ELOOP') {
       handle = await openFollowing(path, input, what);
     } else {
@@ -143,7 +148,9 @@ async function openChecked(root: string, input: string, what: string): Promise<F
     }
   }
   try {
-    const real = hasProcFd ? await readlink(`${PROC_FD}/${handle.fd}`) : await realpath(path);
+    // procfs answers from memory, never from a disk: read at once rather than through the
+    // thread pool, which saves a round trip on every read.
+    const real = hasProcFd ? readlinkSync(`${PROC_FD}/${handle.fd}`) : await realpath(path);
     if (!isInside(realRoot, real)) throw outside(input, what);
     refusePrivate(realRoot, real, input, what);
     if (!hasProcFd) await confirmSameFile(root, input, what, await handle.stat());
@@ -192,15 +199,42 @@ function refusePrivate(realRoot: string, path: string, input: string, what: stri
   }
 }
 
-async function readUpTo(handle: FileHandle, maxBytes: number): Promise<Buffer> {
-  const bytes = Buffer.alloc(maxBytes);
+/**
+ * Reads from the start until end of file or `maxBytes`. The size the handle reported is only the
+ * first guess of the buffer: a file that shrinks is read as it is (no zero-filled tail to be
+ * taken for binary), one that grows is read on up to the bound.
+ */
+async function readUpTo(handle: FileHandle, maxBytes: number, sizeHint: number): Promise<Buffer> {
+  let bytes = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(sizeHint, 0) + 1));
   let filled = 0;
-  while (filled < maxBytes) {
-    const { bytesRead } = await handle.read(bytes, filled, maxBytes - filled, filled);
+  for (;;) {
+    if (filled === bytes.length) {
+      if (bytes.length >= maxBytes) break;
+      const grown = Buffer.allocUnsafe(Math.min(maxBytes, bytes.length * 2));
+      bytes.copy(grown, 0, 0, filled);
+      bytes = grown;
+    }
+    const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
+    // As long as the handle said: done, without one more read to meet the end (a file that
+    // grows after it was opened is read as it was; one reporting size 0, as procfs does, is read to its end).
+    if (sizeHint > 0 && filled >= sizeHint) break;
   }
+  // Only what was read is returned: the rest of an allocUnsafe buffer is never seen.
   return bytes.subarray(0, filled);
+}
+
+/** The workspace root's real path, resolved once per root: the root itself is trusted (it is the editor's folder or the CLI's). */
+const realRoots = new Map<string, string>();
+function realRootOf(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = realpathSync(root);
+    if (realRoots.size > 64) realRoots.clear();
+    realRoots.set(root, real);
+  }
+  return real;
 }
 
 function isRootPath(input: string): boolean {

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
+import { readWorkspaceFile } from '../core/safeFile';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import MiniSearch from 'minisearch';
 import stem from 'wink-porter2-stemmer';
@@ -282,9 +283,11 @@ export class StandardsIndex implements Disposable {
     if (stats.size > MAX_STANDARD_BYTES) {
       parsed = { frontMatter: { tags: [] }, title: rel, sections: [], problems: [{ file: rel, line: 1, message: `larger than ${MAX_STANDARD_BYTES / 1024} KB; not indexed` }] };
     } else {
-      const text = await readFile(abs, 'utf8').catch(() => undefined);
-      if (text === undefined || this.disposed) return this.drop(rel);
-      parsed = parseStandard(text, rel);
+      // Opened first and checked on the handle: a file swapped for a link or a pipe after the
+      // lstat above is refused (dropped), never followed out of the workspace or waited on.
+      const read = await readWorkspaceFile(this.options.workspaceRoot, rel, { what: 'standard', maxBytes: MAX_STANDARD_BYTES, followLinks: false }).catch(() => undefined);
+      if (read === undefined || this.disposed) return this.drop(rel);
+      parsed = parseStandard(read.text, rel);
     }
     const sections = sectionsOf(parsed, rel);
     const folderDomain = domainOfPath(rel);

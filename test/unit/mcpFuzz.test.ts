@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,9 +16,10 @@ import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server
 import { PersonaServices } from '../../src/services';
 import { openWholeStore } from './wholeStore';
 import { deferred, withTimeout } from '../harness/waitFor';
-import { ESCAPE_NAME, JOB_REF, OUTSIDE_SECRET, fuzzParams, type FuzzParams } from './mcpFuzzInputs';
+import { ESCAPE_NAME, JOB_REF, OUTSIDE_SECRET, PRIVATE_TOKEN, fuzzParams, type FuzzParams } from './mcpFuzzInputs';
 import { ALL_TOOLS } from './mcpTools';
 import { diffSnapshots, snapshotTree } from './treeSnapshot';
+import { REPO_ROOT } from './tempDir';
 import { demoSettings, startDemoServices } from './demoServices';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 1_733_911);
@@ -26,6 +27,7 @@ const RUNS = Number(process.env['FUZZ_RUNS'] ?? 3000);
 /** Queued jobs beyond this are cancelled after each call: the two workers run what they can, the rest is cancelled. */
 const MAX_QUEUED = 3;
 const CALL_TIMEOUT_MS = 20_000;
+const SWAPPER = join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'linkSwapper.js');
 const INVOKE_TOOLS = new Set(ALL_TOOLS.filter((t) => t.startsWith('invoke_') && t !== 'invoke_panel'));
 
 interface Sandbox {
@@ -49,6 +51,14 @@ function makeSandbox(): Sandbox {
   symlinkSync('../../outside/secret.txt', join(workspace, 'src', 'link-out'));
   symlinkSync('../outside', join(workspace, 'linkdir'));
   if (process.platform !== 'win32') execFileSync('mkfifo', [join(workspace, 'pipe')]);
+  if (process.platform !== 'win32') symlinkSync('/dev/zero', join(workspace, 'zero-link'));
+  writeFileSync(join(workspace, '..notes.md'), 'notes\n');
+  // The store's private files: the endpoint (with a token), and a link to it from the workspace.
+  mkdirSync(agentOs, { recursive: true });
+  writeFileSync(join(agentOs, 'mcp-endpoint.json'), JSON.stringify({ url: 'http://127.0.0.1:1/mcp', token: PRIVATE_TOKEN, pid: 1 }), { mode: 0o600 });
+  symlinkSync('.agent-os/mcp-endpoint.json', join(workspace, 'agent-link'));
+  // swapping/file and swapping/dir are swapped between inside and outside while the fuzz runs.
+  mkdirSync(join(workspace, 'swapping'));
   const standards = join(agentOs, 'standards', 'security');
   mkdirSync(standards, { recursive: true });
   writeFileSync(join(standards, 'no-hardcoded-keys.md'), '---\ndomain: security\ntopic: no-hardcoded-keys\ntags: [secrets, security]\n---\n# No hard-coded keys\n## Context\nKeys in code leak through git history.\n## Pattern\nRead keys from the environment.\n');
@@ -106,6 +116,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
   let client: Client | undefined;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  let stopSwappers = (): void => undefined;
 
   beforeEach(() => {
     sandbox = makeSandbox();
@@ -114,6 +125,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
 
   afterEach(async () => {
     process.off('unhandledRejection', onUnhandled);
+    stopSwappers();
     // A read stuck on the pipe (a regression this test would report) holds a libuv thread that
     // closing the store needs; it lets go once a writer opens the pipe.
     try {
@@ -129,12 +141,18 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
   });
 
   it(`${RUNS} hostile tools/call requests: every one answered, nothing written outside .agent-os, nothing approved, the store consistent`, async () => {
-    const exclude = [sandbox.agentOs];
+    const exclude = [sandbox.agentOs, join(sandbox.workspace, 'swapping')];
     const treeBefore = snapshotTree(sandbox.root, exclude);
     const logs: string[] = [];
     const started = performance.now();
     console.log(`      mcp fuzz: seed ${SEED}, ${RUNS} runs (set FUZZ_SEED / FUZZ_RUNS to change; FUZZ_SHRINK=1 to shrink a failure)`);
 
+    // Two processes swap links between a target inside and one outside for the whole run.
+    const swappers = process.platform === 'win32' ? [] : [
+      spawn(process.execPath, [SWAPPER, join(sandbox.workspace, 'swapping', 'file'), join(sandbox.workspace, 'README.md'), join(sandbox.root, 'outside', 'secret.txt'), '0'], { stdio: 'ignore' }),
+      spawn(process.execPath, [SWAPPER, join(sandbox.workspace, 'swapping', 'dir'), join(sandbox.workspace, 'src'), join(sandbox.root, 'outside'), '0'], { stdio: 'ignore' }),
+    ];
+    stopSwappers = () => swappers.forEach((c) => c.kill('SIGKILL'));
     services = await startDemoServices(sandbox.workspace, { modelSettings: () => demoSettings(1024), log: (line) => logs.push(line) });
     const { store, proposals, jobs } = services;
     server = createPersonaServer(services);
@@ -209,6 +227,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
       const text = textOf(result);
       assert.ok(text.length > 0, `${String(name)} answered with text`);
       assert.ok(!text.includes(OUTSIDE_SECRET), `${String(name)} returned the file outside the workspace: ${text.slice(0, 300)}`);
+      assert.ok(!text.includes(PRIVATE_TOKEN), `${String(name)} returned a private file of .agent-os: ${text.slice(0, 300)}`);
       assert.ok(!text.includes(sandbox.root), `${String(name)} named an absolute path on this machine: ${text.slice(0, 300)}`);
       const json = tryJson(text) as { error?: { code?: string; hint?: string } } | undefined;
       if (parsed.isError) {
@@ -277,6 +296,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
         assert.ok(TERMINAL_STATUSES.has(job.status), `job ${job.id} (${job.persona}) is ${job.status} after settling`);
         if (job.parentId) assert.ok(byId.has(job.parentId), `the parent of job ${job.id} exists`);
         assert.ok(!`${job.context}${job.result ?? ''}${job.partialOutput ?? ''}`.includes(OUTSIDE_SECRET), `job ${job.id} holds the file outside the workspace`);
+        assert.ok(!`${job.context}${job.result ?? ''}${job.partialOutput ?? ''}`.includes(PRIVATE_TOKEN), `job ${job.id} holds a private file of .agent-os`);
         assert.ok(!['WORKER_CRASHED', 'INTERNAL'].includes(job.error?.code ?? ''), `job ${job.id} failed unexpectedly: ${JSON.stringify(job.error)}`);
       }
       const rows = whole.proposals.list();

@@ -7,6 +7,8 @@ import { ALL_TOOLS } from './mcpTools';
 
 /** A leaf name every escaping path aims at; the test looks for it outside the workspace afterwards. */
 export const ESCAPE_NAME = 'fuzz-escaped';
+/** The token planted in `.agent-os/mcp-endpoint.json`: no tool result or job may ever contain it. */
+export const PRIVATE_TOKEN = 'PRIVATE-TOKEN-a9e2f1';
 /** The text of `outside/secret.txt`, beside the workspace: no tool result may ever contain it. */
 export const OUTSIDE_SECRET = 'OUTSIDE-SECRET-7d41c0';
 /** An argument `{ [JOB_REF]: n }` is replaced, before sending, by the id of a job seen so far (n modulo their number). */
@@ -22,6 +24,7 @@ const TASKS = [
   'Review this change.',
   'Is this safe?',
   '[[demo:tools]] Read `src/pay.ts`, `../outside/secret.txt`, `linkdir/secret.txt` and `src/link-out`.',
+  '[[demo:tools]] Read `swapping/file`, `swapping/dir/secret.txt`, `zero-link`, `.agent-os/mcp-endpoint.json` and `agent-link`.',
   '[[demo:propose]] Propose a standard for this.',
   '[[demo:not-template]] Answer freely.',
   '[[demo:500]] This one fails.',
@@ -41,6 +44,9 @@ const PATHS = [
   // what the workspace holds: links out, a pipe, a folder, a binary, a big file, the store itself
   'src/link-out', 'linkdir/secret.txt', 'linkdir', 'pipe', 'src', 'bin.dat', 'big.txt', 'missing.ts',
   '.agent-os/jobs.sqlite', '.agent-os/jobs.journal', '.agent-os/jobs.lock', '.agent-os/standards/security/no-hardcoded-keys.md',
+  // the store's private files and links into them, a device, links swapped while the fuzz runs
+  '.agent-os/mcp-endpoint.json', '.agent-os/owner.json', '.agent-os', '.agent-os/', './.agent-os/../.agent-os/mcp-endpoint.json', 'agent-link', 'zero-link',
+  'swapping/file', 'swapping/dir/secret.txt', 'swapping/dir', 'swapping', '..notes.md',
 ];
 
 const HOSTILE_TEXT = [

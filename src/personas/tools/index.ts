@@ -36,20 +36,28 @@ export async function runTool(tools: readonly PersonaTool[], name: string, input
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
     return { content: `Invalid arguments for ${name}: ${issues}.`, isError: true };
   }
+  if (!Number.isFinite(timeoutMs)) return settle(() => tool.run(parsed.data, context));
   const overrun = new AbortController();
-  const timer = Number.isFinite(timeoutMs) ? setTimeout(() => overrun.abort(), timeoutMs) : undefined;
+  const timer = setTimeout(() => overrun.abort(), timeoutMs);
   const stopped = new Promise<never>((_, reject) => {
     overrun.signal.addEventListener('abort', () => reject(new PersonaError('TOOL_ERROR', `${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'Narrow it: a smaller folder, a simpler pattern, or a line range.')), { once: true });
   });
   try {
     const signal = AbortSignal.any([context.signal, overrun.signal]);
-    return { content: await Promise.race([tool.run(parsed.data, { ...context, signal }), stopped]), isError: false };
+    return await settle(() => Promise.race([tool.run(parsed.data, { ...context, signal }), stopped]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A tool's answer, or its refusal as an error text for the model; anything else is the job's failure. */
+async function settle(run: () => Promise<string>): Promise<{ content: string; isError: boolean }> {
+  try {
+    return { content: await run(), isError: false };
   } catch (err) {
     if (err instanceof PersonaError && (err.code === 'PATH_REFUSED' || err.code === 'TOOL_ERROR' || err.code === 'INVALID_INPUT')) {
       return { content: `${err.message} ${err.hint}`, isError: true };
     }
     throw err;
-  } finally {
-    clearTimeout(timer);
   }
 }
