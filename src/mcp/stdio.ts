@@ -1,8 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -25,7 +23,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaError } from '../core/errors';
 import type { PersonaServices } from '../services';
-import { readEndpointFile } from './endpointFile';
+import { connectToStoreOwner } from './endpointTrust';
 import { createPersonaServer, SERVER_NAME, SERVER_VERSION } from './server';
 
 export interface StdioOptions {
@@ -42,8 +40,9 @@ export interface StdioOptions {
  * other clients. When no one owns the workspace's store, this process owns it and serves the
  * tools itself (with MCP tasks). When VS Code owns it, this process proxies every tool call to
  * the editor's loopback endpoint (token from .agent-os/mcp-endpoint.json), so both see the
- * same jobs; if the editor goes away mid-session, it takes the store over and carries on.
- * Resolves when the client closes stdin.
+ * same jobs, once that endpoint has passed every check of connectToStoreOwner; if the editor
+ * goes away mid-session, it takes the store over and carries on. Resolves when the client
+ * closes stdin.
  */
 export async function serveStdio(options: StdioOptions): Promise<void> {
   const transport = new StdioServerTransport(options.stdin, options.stdout);
@@ -115,15 +114,21 @@ class StoreOwnerProxy {
     private readonly onTaskStatus: (notification: TaskStatusNotification) => void,
   ) {}
 
+  /**
+   * Follows the owner's endpoint if it passes every check; if not, owns the store when its
+   * owner has gone meanwhile, or refuses with the check that failed (STORE_LOCKED).
+   */
   async connectUpstream(): Promise<void> {
-    const endpoint = readEndpointFile(join(this.options.workspaceRoot, '.agent-os'));
-    if (!endpoint) {
-      throw new PersonaError('STORE_LOCKED', 'Another process owns this workspace\'s job store and publishes no MCP endpoint.', 'Close the other CLI using this folder, or open the folder in VS Code with Agent OS Personas (it serves MCP), then start again.');
-    }
     const client = this.forwardingTaskStatus(new Client({ name: 'agent-os-personas-stdio-proxy', version: SERVER_VERSION }));
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } }, fetch: longSessionFetch }));
-    this.client = client;
-    this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${endpoint.url}`);
+    try {
+      const { url } = await connectToStoreOwner(this.options.workspaceRoot, client, longSessionFetch);
+      this.client = client;
+      this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${url}`);
+    } catch (err) {
+      if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
+      if (await this.ownStore()) return;
+      throw err;
+    }
   }
 
   /** Runs `work` upstream; when the owner is gone, takes the store over and runs it here. */
@@ -143,20 +148,27 @@ class StoreOwnerProxy {
 
   private async takeOver(): Promise<void> {
     await this.client?.close().catch(() => undefined);
+    if (await this.ownStore()) return;
+    // A new owner (a reloaded window) holds the store: follow its new endpoint instead.
+    this.takingOver = undefined;
+    await this.connectUpstream();
+  }
+
+  /** Opens the store as its owner and serves it in memory; false when another process holds it. */
+  private async ownStore(): Promise<boolean> {
     try {
       this.owned = await this.options.openServices();
     } catch (err) {
-      // A new owner (a reloaded window) holds the store: follow its new endpoint instead.
-      if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
-      this.takingOver = undefined;
-      await this.connectUpstream();
-      return;
+      if (err instanceof PersonaError && err.code === 'STORE_LOCKED') return false;
+      throw err;
     }
+    this.options.log('agent-os-personas mcp: serving this workspace (this process owns the job store)');
     const server = createPersonaServer(this.owned);
     const [a, b] = InMemoryTransport.createLinkedPair();
     const client = this.forwardingTaskStatus(new Client({ name: 'agent-os-personas-stdio', version: SERVER_VERSION }));
     await Promise.all([server.connect(a), client.connect(b)]);
     this.client = client;
+    return true;
   }
 
   private forwardingTaskStatus(client: Client): Client {
