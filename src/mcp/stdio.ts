@@ -3,7 +3,6 @@ import type { Readable, Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
   CallToolRequestSchema,
   CallToolResultSchema,
@@ -25,6 +24,7 @@ import { PersonaError } from '../core/errors';
 import type { PersonaServices } from '../services';
 import { connectToStoreOwner } from './endpointTrust';
 import { createPersonaServer, SERVER_NAME, SERVER_VERSION } from './server';
+import { BoundedStdioTransport } from './stdioTransport';
 
 export interface StdioOptions {
   workspaceRoot: string;
@@ -42,10 +42,11 @@ export interface StdioOptions {
  * the editor's loopback endpoint (token from .agent-os/mcp-endpoint.json), so both see the
  * same jobs, once that endpoint has passed every check of connectToStoreOwner; if the editor
  * goes away mid-session, it takes the store over and carries on. Resolves when the client
- * closes stdin.
+ * closes stdin; every reason to stop is said on stderr.
  */
 export async function serveStdio(options: StdioOptions): Promise<void> {
-  const transport = new StdioServerTransport(options.stdin, options.stdout);
+  const transport = new BoundedStdioTransport(options.stdin ?? process.stdin, options.stdout ?? process.stdout, options.log);
+  const logError = (err: Error): void => options.log(`agent-os-personas mcp: ${err.message}`);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
@@ -58,6 +59,7 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   if (owned) {
     options.log('agent-os-personas mcp: serving this workspace (this process owns the job store)');
     const server = createPersonaServer(owned);
+    server.server.onerror = logError;
     await server.connect(transport);
     await closed;
     await server.close();
@@ -69,6 +71,7 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } });
   const proxy = new StoreOwnerProxy(options, (notification) => void server.notification(notification).catch(() => undefined));
   await proxy.connectUpstream();
+  server.onerror = logError;
   server.setRequestHandler(ListToolsRequestSchema, async () => proxy.call((c) => c.listTools()));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     if (request.params.task) {
