@@ -1,13 +1,13 @@
 // Headless entry (dist/cli.js, `npx agent-os-personas`): the same services as the extension,
 // on the workspace in the current directory.
 import { join, relative, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PersonaError } from './core/errors';
 import type { ModelSettings } from './personas/modelResolver';
 import { DEFAULT_ANTHROPIC_MODEL } from './personas/modelNames';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { personaSources } from './personas/personaSources';
 import { PersonaServices } from './services';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { inspectEndpointFile, removeEndpointFile, writeEndpointFile } from './mcp/endpointFile';
 import { connectToStoreOwner } from './mcp/endpointTrust';
 import { startMcpHttp } from './mcp/httpServer';
