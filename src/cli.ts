@@ -1,6 +1,7 @@
 // Headless entry (dist/cli.js, `npx agent-os-personas`): the same services as the extension,
 // on the workspace in the current directory.
 import { join, relative, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PersonaError } from './core/errors';
 import { redactSecrets } from './core/redact';
 import type { ModelSettings } from './personas/modelResolver';
@@ -8,7 +9,8 @@ import { DEFAULT_ANTHROPIC_MODEL } from './personas/modelNames';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { personaSources } from './personas/personaSources';
 import { PersonaServices } from './services';
-import { readEndpointFile, removeEndpointFile, writeEndpointFile } from './mcp/endpointFile';
+import { inspectEndpointFile, removeEndpointFile, writeEndpointFile } from './mcp/endpointFile';
+import { connectToStoreOwner } from './mcp/endpointTrust';
 import { startMcpHttp } from './mcp/httpServer';
 import { serveStdio } from './mcp/stdio';
 
@@ -81,12 +83,15 @@ async function serveHttp(): Promise<number> {
   try {
     services = await openServices('MCP server (HTTP)', { watchStandards: true });
   } catch (err) {
-    const endpoint = readEndpointFile(dataDir);
-    if (err instanceof PersonaError && err.code === 'STORE_LOCKED' && endpoint) {
-      log(`VS Code already serves MCP for this workspace at ${endpoint.url} (token in .agent-os/mcp-endpoint.json); use that endpoint.`);
-      return 1;
-    }
-    throw err;
+    if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
+    // Pointing the user at the owner's endpoint only once it proves to be the owner's; if it
+    // does not, the refusal says which check failed.
+    if (inspectEndpointFile(dataDir).kind === 'missing') throw err;
+    const probe = new Client({ name: 'agent-os-personas-cli', version: '1' });
+    const { url } = await connectToStoreOwner(process.cwd(), probe, fetch);
+    await probe.close();
+    log(`VS Code already serves MCP for this workspace at ${url} (token in .agent-os/mcp-endpoint.json); use that endpoint.`);
+    return 1;
   }
   const endpoint = await startMcpHttp(services, { log });
   writeEndpointFile(dataDir, { url: endpoint.url, token: endpoint.token, pid: process.pid, owner: 'CLI (mcp --http)' });

@@ -124,7 +124,7 @@ export class PersonaServices implements Disposable {
     ensurePrivateFolder(dataDir);
     const clock = options.clock;
     const now = clock ? (): number => clock.now() : Date.now;
-    const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => log(`store lock lost: ${err.message}`));
+    const lock = await StoreLock.acquire(dataDir, options.ownerKind, (err) => log(`store lock lost: ${err.message}`), log);
     // The standards are read while the store opens and the pool starts. A search waits for
     // that first read, so a job's first search_standards sees every approved standard, and
     // jobs that have not reached a search yet do not wait for it (5,000 standards take seconds).

@@ -1,11 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
   CallToolRequestSchema,
   CallToolResultSchema,
@@ -25,8 +22,9 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaError } from '../core/errors';
 import type { PersonaServices } from '../services';
-import { readEndpointFile } from './endpointFile';
+import { connectToStoreOwner } from './endpointTrust';
 import { createPersonaServer, SERVER_NAME, SERVER_VERSION } from './server';
+import { BoundedStdioTransport } from './stdioTransport';
 
 export interface StdioOptions {
   workspaceRoot: string;
@@ -42,11 +40,13 @@ export interface StdioOptions {
  * other clients. When no one owns the workspace's store, this process owns it and serves the
  * tools itself (with MCP tasks). When VS Code owns it, this process proxies every tool call to
  * the editor's loopback endpoint (token from .agent-os/mcp-endpoint.json), so both see the
- * same jobs; if the editor goes away mid-session, it takes the store over and carries on.
- * Resolves when the client closes stdin.
+ * same jobs, once that endpoint has passed every check of connectToStoreOwner; if the editor
+ * goes away mid-session, it takes the store over and carries on. Resolves when the client
+ * closes stdin; every reason to stop is said on stderr.
  */
 export async function serveStdio(options: StdioOptions): Promise<void> {
-  const transport = new StdioServerTransport(options.stdin, options.stdout);
+  const transport = new BoundedStdioTransport(options.stdin ?? process.stdin, options.stdout ?? process.stdout, options.log);
+  const logError = (err: Error): void => options.log(`agent-os-personas mcp: ${err.message}`);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
@@ -59,6 +59,7 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   if (owned) {
     options.log('agent-os-personas mcp: serving this workspace (this process owns the job store)');
     const server = createPersonaServer(owned);
+    server.server.onerror = logError;
     await server.connect(transport);
     await closed;
     await server.close();
@@ -70,6 +71,7 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } });
   const proxy = new StoreOwnerProxy(options, (notification) => void server.notification(notification).catch(() => undefined));
   await proxy.connectUpstream();
+  server.onerror = logError;
   server.setRequestHandler(ListToolsRequestSchema, async () => proxy.call((c) => c.listTools()));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     if (request.params.task) {
@@ -115,15 +117,21 @@ class StoreOwnerProxy {
     private readonly onTaskStatus: (notification: TaskStatusNotification) => void,
   ) {}
 
+  /**
+   * Follows the owner's endpoint if it passes every check; if not, owns the store when its
+   * owner has gone meanwhile, or refuses with the check that failed (STORE_LOCKED).
+   */
   async connectUpstream(): Promise<void> {
-    const endpoint = readEndpointFile(join(this.options.workspaceRoot, '.agent-os'));
-    if (!endpoint) {
-      throw new PersonaError('STORE_LOCKED', 'Another process owns this workspace\'s job store and publishes no MCP endpoint.', 'Close the other CLI using this folder, or open the folder in VS Code with Agent OS Personas (it serves MCP), then start again.');
-    }
     const client = this.forwardingTaskStatus(new Client({ name: 'agent-os-personas-stdio-proxy', version: SERVER_VERSION }));
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } }, fetch: longSessionFetch }));
-    this.client = client;
-    this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${endpoint.url}`);
+    try {
+      const { url } = await connectToStoreOwner(this.options.workspaceRoot, client, longSessionFetch);
+      this.client = client;
+      this.options.log(`agent-os-personas mcp: VS Code owns the job store; forwarding to ${url}`);
+    } catch (err) {
+      if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
+      if (await this.ownStore()) return;
+      throw err;
+    }
   }
 
   /** Runs `work` upstream; when the owner is gone, takes the store over and runs it here. */
@@ -143,20 +151,27 @@ class StoreOwnerProxy {
 
   private async takeOver(): Promise<void> {
     await this.client?.close().catch(() => undefined);
+    if (await this.ownStore()) return;
+    // A new owner (a reloaded window) holds the store: follow its new endpoint instead.
+    this.takingOver = undefined;
+    await this.connectUpstream();
+  }
+
+  /** Opens the store as its owner and serves it in memory; false when another process holds it. */
+  private async ownStore(): Promise<boolean> {
     try {
       this.owned = await this.options.openServices();
     } catch (err) {
-      // A new owner (a reloaded window) holds the store: follow its new endpoint instead.
-      if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
-      this.takingOver = undefined;
-      await this.connectUpstream();
-      return;
+      if (err instanceof PersonaError && err.code === 'STORE_LOCKED') return false;
+      throw err;
     }
+    this.options.log('agent-os-personas mcp: serving this workspace (this process owns the job store)');
     const server = createPersonaServer(this.owned);
     const [a, b] = InMemoryTransport.createLinkedPair();
     const client = this.forwardingTaskStatus(new Client({ name: 'agent-os-personas-stdio', version: SERVER_VERSION }));
     await Promise.all([server.connect(a), client.connect(b)]);
     this.client = client;
+    return true;
   }
 
   private forwardingTaskStatus(client: Client): Client {

@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CallToolResultSchema, ErrorCode, ListToolsResultSchema, McpError, TaskStatusNotificationSchema, type CallToolResult, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaServices } from '../../src/services';
 import { startMcpHttp, type McpHttpEndpoint } from '../../src/mcp/httpServer';
 import { removeEndpointFile, writeEndpointFile } from '../../src/mcp/endpointFile';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
 import { ALL_TOOLS } from './mcpTools';
 import { startDemoServices } from './demoServices';
-
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+import { connectStdioCli } from './stdioCli';
+import { BoundedStdioTransport } from '../../src/mcp/stdioTransport';
+import { waitFor } from '../harness/waitFor';
 const CONTEXT = 'File: src/pay.ts (file, lines 1-1)\n1| const apiKey = "sk-live-1234567890";';
 
 function view(result: unknown): Record<string, unknown> {
@@ -22,6 +24,9 @@ describe('the MCP server over stdio (npx agent-os-personas mcp, a child process)
   let client: Client | undefined;
   let owner: { services: PersonaServices; endpoint: McpHttpEndpoint } | undefined;
   const stderr: string[] = [];
+  beforeEach(() => {
+    stderr.length = 0;
+  });
   afterEach(async () => {
     await client?.close();
     client = undefined;
@@ -34,10 +39,7 @@ describe('the MCP server over stdio (npx agent-os-personas mcp, a child process)
   const tmp = useTempDir();
 
   const connect = async (): Promise<Client> => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd: tmp.path, env: { ...process.env, AGENT_OS_PROVIDER: 'demo', ANTHROPIC_API_KEY: '' }, stderr: 'pipe' });
-    transport.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
-    client = new Client({ name: 'stdio-test', version: '1' }, { capabilities: { tasks: { requests: {} } } });
-    await client.connect(transport);
+    client = await connectStdioCli(tmp.path, stderr);
     return client;
   };
 
@@ -116,5 +118,81 @@ describe('the MCP server over stdio (npx agent-os-personas mcp, a child process)
     assert.equal((await c.experimental.tasks.cancelTask(longId)).status, 'cancelled');
     assert.equal(services.store.get(longId)?.status, 'cancelled', 'tasks/cancel reached the owner\'s job');
     await stream.return(undefined);
+  });
+
+  it('answers a 10 MB task with an INVALID_INPUT tool error and any other too-large message with a JSON-RPC error, and keeps serving', async () => {
+    const c = await connect();
+    const huge = await c.callTool({ name: 'invoke_security', arguments: { task: 'x'.repeat(10 * 1024 * 1024), context: CONTEXT } });
+    assert.equal(huge.isError, true);
+    assert.match((huge as CallToolResult).content.map((p) => (p as { text: string }).text).join(''), /INVALID_INPUT[\s\S]*bytes[\s\S]*20,000 characters/);
+    await assert.rejects(c.request({ method: 'tools/list', params: { cursor: 'c'.repeat(5 * 1024 * 1024) } }, ListToolsResultSchema), (err: unknown) => {
+      assert.ok(err instanceof McpError && err.code === (ErrorCode.InvalidRequest as number), String(err));
+      assert.match(err.message, /Message too large/);
+      return true;
+    });
+    // The same session, still serving.
+    assert.match(String(view(await c.callTool({ name: 'current_date', arguments: {} }))['date']), /^\d{4}-\d{2}-\d{2}$/);
+    const invoked = view(await c.callTool({ name: 'invoke_security', arguments: { task: 'after the refusals', context: CONTEXT, wait_seconds: 40 } }));
+    assert.equal(invoked['status'], 'completed');
+    assert.match(stderr.join(''), /refused a \d+-byte tools\/call on stdin/);
+    assert.match(stderr.join(''), /refused a \d+-byte tools\/list on stdin/);
+  });
+
+  it('says on stderr why it stops when the client closes stdin', async () => {
+    const c = await connect();
+    await c.callTool({ name: 'current_date', arguments: {} });
+    await c.close();
+    client = undefined;
+    await waitFor(() => /the client closed stdin; stopping/.test(stderr.join('')), { timeoutMs: 10_000, message: 'the reason to stop on stderr' });
+  });
+});
+
+describe('the stdio transport: one line, one message, whatever comes in', function () {
+  this.timeout(10_000);
+
+  it('answers a line that is not JSON and an oversized message whose id comes first, last or not at all, then reads the next line as usual', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const said: string[] = [];
+    const transport = new BoundedStdioTransport(input, output, (line) => said.push(line), 1024);
+    const received: JSONRPCMessage[] = [];
+    transport.onmessage = (m) => received.push(m);
+    let closed = false;
+    transport.onclose = () => {
+      closed = true;
+    };
+    const answers: Record<string, unknown>[] = [];
+    createInterface({ input: output }).on('line', (line) => answers.push(JSON.parse(line) as Record<string, unknown>));
+    await transport.start();
+    const pad = 'p'.repeat(3000);
+
+    input.write('not json\n');
+    // The Python SDK's key order (id first), fed in small pieces as a pipe may deliver it.
+    const pythonOrder = `{"jsonrpc":"2.0","id":"call-1","method":"tools/call","params":{"name":"invoke_qa","arguments":{"task":"${pad}"}}}\n`;
+    for (let i = 0; i < pythonOrder.length; i += 100) input.write(pythonOrder.slice(i, i + 100));
+    // The TypeScript SDK's key order (id last).
+    input.write(`{"method":"tools/list","params":{"cursor":"${pad}"},"jsonrpc":"2.0","id":7}\n`);
+    // An id nested in the params is not the message's: no id can be read.
+    input.write(`{"params":{"id":9,"x":"${pad}"}}\n`);
+    // A message under the limit, in three pieces.
+    input.write('{"jsonrpc":"2.0",');
+    input.write('"id":8,"method":"pi');
+    input.write('ng"}\r\n');
+    await waitFor(() => answers.length === 4 && received.length === 1, { timeoutMs: 5_000, message: `four answers and one message (${answers.length}, ${received.length})` });
+
+    assert.deepEqual(answers[0], { jsonrpc: '2.0', error: { code: ErrorCode.ParseError, message: 'Parse error: the line is not JSON.' } });
+    assert.equal(answers[1]!['id'], 'call-1');
+    const tool = answers[1]!['result'] as CallToolResult;
+    assert.equal(tool.isError, true);
+    assert.match((tool.content[0] as { text: string }).text, /"code": "INVALID_INPUT"[\s\S]*1,024 bytes/);
+    assert.equal(answers[2]!['id'], 7);
+    assert.equal((answers[2]!['error'] as { code: number }).code, ErrorCode.InvalidRequest);
+    assert.equal('id' in answers[3]!, false, 'the nested id is not taken for the message\'s');
+    assert.equal((answers[3]!['error'] as { code: number }).code, ErrorCode.InvalidRequest);
+    assert.deepEqual(received, [{ jsonrpc: '2.0', id: 8, method: 'ping' }]);
+
+    input.end();
+    await waitFor(() => closed, { timeoutMs: 5_000, message: 'closed at the end of stdin' });
+    assert.match(said.join('\n'), /refused a \d+-byte tools\/call[\s\S]*the client closed stdin; stopping/);
   });
 });
