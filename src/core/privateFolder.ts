@@ -19,19 +19,27 @@ export function isPrivatePath(root: string, path: string): boolean {
 }
 
 /**
- * Creates the store's folder private to this user (0700), and tightens one made before it was
- * (0755, files 0644): the journal and database hold job context, the endpoint file the MCP
- * token. Only the files directly in it are tightened; `standards/` and persona files in
- * subfolders are the team's, meant to be committed.
+ * Creates the store's folder private to this user (0700), and tightens the store's own files
+ * made before it was (0644): the journal and database hold every job's context. Only files
+ * named `jobs.*` are touched: a file someone else planted there (an endpoint file, say) keeps
+ * its mode, which is how the endpoint check tells it was not ours. `standards/` and persona
+ * files in subfolders are the team's, meant to be committed.
  */
 export function ensurePrivateFolder(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
-  chmodSync(dir, 0o700);
+  tighten(dir, 0o700);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(dir, entry.name);
-    // lstat-free: a Dirent's type is the entry's own (a link is not "file"), so no link is followed.
-    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    // A Dirent's type is the entry's own: a link is not "file", so no link is followed.
+    if (entry.isFile() && entry.name.startsWith('jobs.')) tighten(join(dir, entry.name), 0o600);
+  }
+}
+
+/** A file of another user (a shared checkout) cannot be tightened by us; that is not a reason to refuse to start. */
+function tighten(path: string, mode: number): void {
+  try {
+    if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
+  } catch {
+    // EPERM or gone: left as it is.
   }
 }
