@@ -1,9 +1,9 @@
-import { constants, existsSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { constants, existsSync, readlinkSync, type Stats } from 'node:fs';
 import { open, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { PersonaError } from './errors';
 import { isPrivatePath, PRIVATE_FOLDER } from './privateFolder';
-import { isInside, resolveInWorkspace } from './workspacePath';
+import { isInside, resolveInWorkspace, resolveWithRealRoot } from './workspacePath';
 
 /**
  * The one way to read a file or list a folder named by input (an MCP argument, a model's tool
@@ -21,7 +21,7 @@ import { isInside, resolveInWorkspace } from './workspacePath';
  */
 
 /** Bytes looked at for a NUL, the sign of a binary file. */
-export const BINARY_SNIFF_BYTES = 8192;
+const BINARY_SNIFF_BYTES = 8192;
 
 const PROC_FD = '/proc/self/fd';
 /** Whether this platform names an open descriptor's file (Linux); checked once. */
@@ -111,7 +111,7 @@ export async function fileOrFolder(root: string, input: string, what = 'path'): 
 }
 
 /** What kind of thing a path is, in words, for a refusal. */
-export function kindOf(info: Stats): string {
+function kindOf(info: Stats): string {
   if (info.isFile()) return 'a file';
   if (info.isDirectory()) return 'a folder';
   if (info.isFIFO()) return 'a named pipe';
@@ -131,9 +131,8 @@ function notA(what: string, input: string, info: Stats, wanted: 'file' | 'folder
 async function openChecked(root: string, input: string, what: string, followLinks = true): Promise<FileHandle> {
   // The path is resolved before the open too, so a link that already leads out is refused
   // without opening what it names (a device outside must not even be opened).
-  const path = resolveInWorkspace(root, input, what);
+  const { path, realRoot } = resolveWithRealRoot(root, input, what);
   refusePrivate(root, path, input, what);
-  const realRoot = realRootOf(root);
   let handle: FileHandle;
   try {
     handle = await open(path, READ_FLAGS | NO_FOLLOW);
@@ -223,18 +222,6 @@ async function readUpTo(handle: FileHandle, maxBytes: number, sizeHint: number):
   }
   // Only what was read is returned: the rest of an allocUnsafe buffer is never seen.
   return bytes.subarray(0, filled);
-}
-
-/** The workspace root's real path, resolved once per root: the root itself is trusted (it is the editor's folder or the CLI's). */
-const realRoots = new Map<string, string>();
-function realRootOf(root: string): string {
-  let real = realRoots.get(root);
-  if (real === undefined) {
-    real = realpathSync(root);
-    if (realRoots.size > 64) realRoots.clear();
-    realRoots.set(root, real);
-  }
-  return real;
 }
 
 function isRootPath(input: string): boolean {

@@ -17,26 +17,14 @@ export function isReservedName(segment: string): boolean {
  * Returns the absolute path; throws PATH_REFUSED saying which rule was broken.
  */
 export function resolveInWorkspace(root: string, input: string, what = 'path'): string {
-  const target = workspaceTarget(root, input, what);
-  const realRoot = realpathSync(root);
-  let real: string;
-  try {
-    real = realpathSync(target);
-  } catch {
-    // It does not exist (yet): its nearest existing parent must still be inside the root.
-    real = realParentOf(target);
-  }
-  if (!isInside(realRoot, real)) refused(input, what, 'it leads outside the workspace through a symbolic link');
-  return target;
+  return resolveWithRealRoot(root, input, what).path;
 }
 
-/**
- * The lexical half of resolveInWorkspace: the rules on the text of the path, and the absolute
- * path it names, without looking at the disk. For a reader that checks the opened file itself
- * (src/core/safeFile.ts); anything else wants resolveInWorkspace.
- */
-export function workspaceTarget(root: string, input: string, what = 'path'): string {
-  const refuse = (why: string): never => refused(input, what, why);
+/** resolveInWorkspace, also giving the root's real path it checked against (the safe reader checks an opened file against it too). */
+export function resolveWithRealRoot(root: string, input: string, what = 'path'): { path: string; realRoot: string } {
+  const refuse = (why: string): never => {
+    throw new PersonaError('PATH_REFUSED', `The ${what} "${printable(input)}" was refused: ${why}.`, `Give a path relative to the workspace root, such as "src/index.ts", with no ".." segments.`);
+  };
   if (typeof input !== 'string') refuse('it is not text');
   if (input.includes('\0')) refuse('it contains a NUL character');
   const trimmed = input.trim();
@@ -49,11 +37,17 @@ export function workspaceTarget(root: string, input: string, what = 'path'): str
   const segments = trimmed.split(/\/+/).filter((s) => s !== '' && s !== '.');
   if (segments.some((s) => s === '..')) refuse('it climbs out with ".."');
   if (segments.some((s) => RESERVED_NAMES.test(s))) refuse('it uses a reserved device name');
-  return join(root, ...segments);
-}
-
-function refused(input: unknown, what: string, why: string): never {
-  throw new PersonaError('PATH_REFUSED', `The ${what} "${printable(input)}" was refused: ${why}.`, `Give a path relative to the workspace root, such as "src/index.ts", with no ".." segments.`);
+  const target = join(root, ...segments);
+  const realRoot = realpathSync(root);
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    // It does not exist (yet): its nearest existing parent must still be inside the root.
+    real = realParentOf(target);
+  }
+  if (!isInside(realRoot, real)) refuse('it leads outside the workspace through a symbolic link');
+  return { path: target, realRoot };
 }
 
 /** Like resolveInWorkspace, and the path must also lie under `subfolder` (e.g. ".agent-os"). */

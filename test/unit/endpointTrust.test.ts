@@ -18,7 +18,7 @@ import type { PersonaServices } from '../../src/services';
 import { deferred, waitFor, withTimeout } from '../harness/waitFor';
 import { startDemoServices } from './demoServices';
 import { startRogueEndpoint, type RogueEndpoint, type SeenRequest } from './rogueEndpoint';
-import { connectStdioCli } from './stdioCli';
+import { connectStdioCli } from './cliChild';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
 /** Above Linux's largest pid (2^22): no process has it. */

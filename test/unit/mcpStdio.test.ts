@@ -10,7 +10,7 @@ import { removeEndpointFile, writeEndpointFile } from '../../src/mcp/endpointFil
 import { useTempDir } from './tempDir';
 import { ALL_TOOLS } from './mcpTools';
 import { startDemoServices } from './demoServices';
-import { connectStdioCli } from './stdioCli';
+import { connectStdioCli } from './cliChild';
 import { BoundedStdioTransport } from '../../src/mcp/stdioTransport';
 import { waitFor } from '../harness/waitFor';
 const CONTEXT = 'File: src/pay.ts (file, lines 1-1)\n1| const apiKey = "sk-live-1234567890";';

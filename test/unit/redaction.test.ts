@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { PersonaError, serializeError } from '../../src/core/errors';
 import { REDACTED, redactSecrets } from '../../src/core/redact';
@@ -10,9 +8,10 @@ import { DemoModelServer } from '../../src/personas/demoModel/server';
 import type { ModelSettings } from '../../src/personas/modelResolver';
 import type { PersonaServices } from '../../src/services';
 import { redactingLog } from '../../src/ui/redactingLog';
+import { runCli } from './cliChild';
 import { startDemoServices } from './demoServices';
 import { settledJob } from './settledJob';
-import { REPO_ROOT, useTempDir } from './tempDir';
+import { useTempDir } from './tempDir';
 
 /** Looks like no known key format, so only the known-secret pass can catch it where it stands alone. */
 const KEY = 'pk-redact-7Qm2Zx9Lw4Rt8Vb';
@@ -157,27 +156,20 @@ describe('a hostile endpoint that echoes the key (real SDK, demo server, echo-ke
   });
 
   describe('the CLI (dist/cli.js review) against it', () => {
-    const runCli = (env: Record<string, string>): Promise<{ code: number | null; out: string }> =>
-      new Promise((resolve, reject) => {
-        const childEnv: NodeJS.ProcessEnv = { ...process.env, AGENT_OS_PROVIDER: 'anthropic', ...env };
-        delete childEnv['ANTHROPIC_AUTH_TOKEN'];
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'review', '--persona', 'engineer', '--task', 'Review [[demo:echo-key]]'], { cwd: tmp.path, env: childEnv });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, out }));
-      });
+    const review = async (env: Record<string, string>): Promise<{ code: number | null; out: string }> => {
+      const run = await runCli(tmp.path, ['review', '--persona', 'engineer', '--task', 'Review [[demo:echo-key]]'], { env: { AGENT_OS_PROVIDER: 'anthropic', ANTHROPIC_AUTH_TOKEN: undefined, ...env } });
+      return { code: run.code, out: `${run.stdout}${run.stderr}` };
+    };
 
     it('prints no trace of the echoed key on stdout or stderr', async () => {
-      const { code, out } = await runCli({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: KEY });
+      const { code, out } = await review({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: KEY });
       assert.equal(code, 1, out);
       assert.match(out, /^failed: .*refused the API key \(401\)/m);
       assert.ok(!out.includes(KEY), `the key was printed:\n${out}`);
     });
 
     it('prints no credentials of ANTHROPIC_BASE_URL', async () => {
-      const { code, out } = await runCli({ ANTHROPIC_BASE_URL: server.url.replace('http://', `http://user:${URL_PASSWORD}@`), ANTHROPIC_API_KEY: KEY });
+      const { code, out } = await review({ ANTHROPIC_BASE_URL: server.url.replace('http://', `http://user:${URL_PASSWORD}@`), ANTHROPIC_API_KEY: KEY });
       assert.equal(code, 1, out);
       assert.match(out, /http:\/\/\*\*\*@127\.0\.0\.1:\d+/);
       assert.ok(!out.includes(URL_PASSWORD), `the password was printed:\n${out}`);

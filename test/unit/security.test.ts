@@ -16,11 +16,11 @@ import { PERSONA_TOOLS, runTool } from '../../src/personas/tools';
 import type { ToolContext, ToolHost } from '../../src/personas/tools/types';
 import type { PersonaServices } from '../../src/services';
 import { deferred, withTimeout } from '../harness/waitFor';
+import { runCli } from './cliChild';
 import { startDemoServices } from './demoServices';
 import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const SWAPPER = join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'linkSwapper.js');
 const FAULTY_WORKER = join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'faultyWorker.js');
 const OUTSIDE = 'OUTSIDE-BYTES-3f9a';
@@ -50,21 +50,6 @@ async function startSwapper(link: string, a: string, b: string, swaps: number): 
   });
   await withTimeout(ready.promise, 10_000, 'the swapper did not start');
   return { child, done: done.promise };
-}
-
-function runCli(cwd: string, args: string[], onStderr?: (text: string, child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, AGENT_OS_PROVIDER: 'demo', ANTHROPIC_API_KEY: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
 }
 
 describe('security: the probe\'s attacks as standing tests', function () {
@@ -167,11 +152,13 @@ describe('security: the probe\'s attacks as standing tests', function () {
       if (!posix) this.skip();
       let sent = false;
       const run = await withTimeout(
-        runCli(root, ['review', '--persona', 'security', '--task', '[[demo:hang]] Review', 'src/a.ts'], (stderr, child) => {
-          if (!sent && /job \S+ queued/.test(stderr)) {
-            sent = true;
-            child.kill('SIGTERM');
-          }
+        runCli(root, ['review', '--persona', 'security', '--task', '[[demo:hang]] Review', 'src/a.ts'], {
+          onStderr: (stderr, child) => {
+            if (!sent && /job \S+ queued/.test(stderr)) {
+              sent = true;
+              child.kill('SIGTERM');
+            }
+          },
         }),
         20_000,
         'the CLI ignored SIGTERM',

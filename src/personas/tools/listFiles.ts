@@ -16,12 +16,12 @@ export const listFilesTool: PersonaTool<typeof schema> = {
   schema,
   phase: 'searching',
   async run(input, context) {
-    const entries = await listWorkspaceFolder(context.root, input.path, 'folder path');
     const rel = normalised(input.path);
     if (input.recursive) {
       const { files, truncated } = await walkFiles(context.root, rel, MAX_ENTRIES, context.signal);
       return [...files, ...(truncated ? [`[more than ${MAX_ENTRIES} files: list a subfolder]`] : [])].join('\n') || '(no files)';
     }
+    const entries = await listWorkspaceFolder(context.root, input.path, 'folder path');
     const shown = entries.filter((e) => !SKIPPED_FOLDERS.has(e.name)).sort((a, b) => a.name.localeCompare(b.name));
     const names = shown.slice(0, MAX_ENTRIES).map((e) => `${rel ? `${rel}/` : ''}${e.name}${e.kind === 'folder' ? '/' : ''}`);
     if (shown.length > MAX_ENTRIES) names.push(`[${shown.length - MAX_ENTRIES} more entries not shown]`);
