@@ -203,7 +203,7 @@ function refusePrivate(realRoot: string, path: string, input: string, what: stri
  * first guess of the buffer: a file that shrinks is read as it is (no zero-filled tail to be
  * taken for binary), one that grows is read on up to the bound.
  */
-async function readUpTo(handle: FileHandle, maxBytes: number, sizeHint: number): Promise<Buffer> {
+export async function readUpTo(handle: FileHandle, maxBytes: number, sizeHint: number): Promise<Buffer> {
   let bytes = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(sizeHint, 0) + 1));
   let filled = 0;
   for (;;) {
