@@ -6,8 +6,16 @@
 // https://code.visualstudio.com/docs/agents/reference/tools-reference and the older flat names
 // (`codebase`, `usages`, `fetch`) that custom agent examples still use.
 
+/** The review tools: what a persona file that names no tools gets. */
 export const PERSONA_TOOLS = ['search_standards', 'read_file', 'list_files', 'grep', 'propose_standard'] as const;
-export type PersonaTool = (typeof PERSONA_TOOLS)[number];
+/**
+ * The phase-gated workflow tools. They run in the host (the sessions live in the store) and a
+ * persona gets them only by naming them, as the workflow executor does.
+ */
+export const WORKFLOW_TOOLS = ['list_workflows', 'start_workflow', 'get_current_phase', 'get_task', 'complete_phase', 'get_workflow_state'] as const;
+export type WorkflowToolName = (typeof WORKFLOW_TOOLS)[number];
+export type PersonaTool = (typeof PERSONA_TOOLS)[number] | WorkflowToolName;
+const KNOWN_TOOLS: readonly string[] = [...PERSONA_TOOLS, ...WORKFLOW_TOOLS];
 
 /** The MCP server name under which our tools are expected in other tools' configuration. */
 export const MCP_SERVER_NAME = 'agent-os-personas';
@@ -19,7 +27,7 @@ export interface MappedTools {
 }
 
 function isPersonaTool(name: string): name is PersonaTool {
-  return (PERSONA_TOOLS as readonly string[]).includes(name);
+  return KNOWN_TOOLS.includes(name);
 }
 
 /** Keys are lower case: Claude Code spells them `Read`, people also write `read`. */
@@ -31,13 +39,10 @@ const FROM_CLAUDE: Record<string, readonly PersonaTool[]> = {
   ls: ['list_files'],
 };
 
-const TO_CLAUDE: Record<PersonaTool, string> = {
+const TO_CLAUDE: Partial<Record<PersonaTool, string>> = {
   read_file: 'Read',
   grep: 'Grep',
   list_files: 'Glob',
-  // Claude Code names an MCP tool mcp__<server>__<tool>.
-  search_standards: `mcp__${MCP_SERVER_NAME}__search_standards`,
-  propose_standard: `mcp__${MCP_SERVER_NAME}__propose_standard`,
 };
 
 const EVERY_READ: readonly PersonaTool[] = ['grep', 'list_files', 'read_file'];
@@ -61,13 +66,10 @@ const FROM_COPILOT: Record<string, readonly PersonaTool[]> = {
   'search/listdirectory': ['list_files'],
 };
 
-const TO_COPILOT: Record<PersonaTool, string> = {
+const TO_COPILOT: Partial<Record<PersonaTool, string>> = {
   read_file: 'read/readFile',
   grep: 'search/textSearch',
   list_files: 'search/listDirectory',
-  // VS Code names an MCP tool <server>/<tool>.
-  search_standards: `${MCP_SERVER_NAME}/search_standards`,
-  propose_standard: `${MCP_SERVER_NAME}/propose_standard`,
 };
 
 /** A `tools` value as a list of names: a YAML list, or Claude's comma-separated text. */
@@ -115,12 +117,14 @@ export function toolsFromCopilot(names: string[]): MappedTools {
   });
 }
 
+/** Our other tools are MCP tools there: Claude Code names one mcp__<server>__<tool>. */
 export function toolsToClaude(tools: readonly PersonaTool[]): string[] {
-  return tools.map((t) => TO_CLAUDE[t]);
+  return tools.map((t) => TO_CLAUDE[t] ?? `mcp__${MCP_SERVER_NAME}__${t}`);
 }
 
+/** VS Code names an MCP tool <server>/<tool>. */
 export function toolsToCopilot(tools: readonly PersonaTool[]): string[] {
-  return tools.map((t) => TO_COPILOT[t]);
+  return tools.map((t) => TO_COPILOT[t] ?? `${MCP_SERVER_NAME}/${t}`);
 }
 
 /** The note kept on a persona whose file named tools we do not have. */
