@@ -22,19 +22,25 @@ import { personaSources } from './personas/personaSources';
 import { STANDARDS_SCHEMA } from './standards/migrations';
 import { ProposalStore } from './standards/proposalStore';
 import { StandardsIndex } from './standards/standardsIndex';
+import { EvidenceGates } from './workflows/evidenceGate';
+import { WORKFLOWS_SCHEMA } from './workflows/migrations';
+import { startWorkflowJob, workflowHostTools, type WorkflowJobRequest } from './workflows/workflowJobs';
+import { WorkflowRegistry } from './workflows/workflowRegistry';
+import type { WorkflowSession } from './workflows/workflowSessions';
+import { WorkflowSessions } from './workflows/workflowSessions';
 
 export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30, cancelledDays: 7 };
 export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
 
 /** Every module's tables in the one store, in migration order (the standards' refer to the jobs'). */
-export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA] as const;
+export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA, WORKFLOWS_SCHEMA] as const;
 
 /** A job's wall-clock limit unless the setting says otherwise: a review takes a minute or two. */
 export const DEFAULT_JOB_TIMEOUT_MS = 15 * 60_000;
 
 export interface ServicesOptions {
   workspaceRoot: string;
-  /** Folder holding the shipped `personas/` and `dist/worker.js`. */
+  /** Folder holding the shipped `personas/`, `workflows/` and `dist/worker.js`. */
   extensionRoot: string;
   /** Who owns the store while these services run ("VS Code", "CLI"): named in a refusal. */
   ownerKind: string;
@@ -75,6 +81,8 @@ interface ServiceParts {
   standards: StandardsIndex;
   lock: StoreLock;
   recovered: { requeued: JobSummary[]; failed: JobSummary[] };
+  workflowRegistry: WorkflowRegistry;
+  sessions: WorkflowSessions;
 }
 
 /** The core services for one workspace, shared by the VS Code extension and the CLI: the composition root. */
@@ -97,6 +105,10 @@ export class PersonaServices implements Disposable {
   readonly standards: StandardsIndex;
   /** Interrupted jobs found at start: re-queued or failed. */
   readonly recovered: { requeued: JobSummary[]; failed: JobSummary[] };
+  /** The workflows that can be started (shipped, prAxIs OS folders, `.agent-os/workflows`). */
+  readonly workflowRegistry: WorkflowRegistry;
+  /** Durable phase-gated sessions; the workflow tools (MCP and in-loop) run on them. */
+  readonly sessions: WorkflowSessions;
   private readonly database: JournaledDatabase;
   private readonly lock: StoreLock;
   private disposed = false;
@@ -116,6 +128,13 @@ export class PersonaServices implements Disposable {
     this.standards = parts.standards;
     this.lock = parts.lock;
     this.recovered = parts.recovered;
+    this.workflowRegistry = parts.workflowRegistry;
+    this.sessions = parts.sessions;
+  }
+
+  /** Starts a workflow session and the workflow executor's job that drives it. */
+  startWorkflow(request: WorkflowJobRequest): Promise<{ session: WorkflowSession; job: JobSummary }> {
+    return startWorkflowJob({ registry: this.workflowRegistry, sessions: this.sessions, jobs: this.jobs }, request);
   }
 
   static async create(options: ServicesOptions): Promise<PersonaServices> {
@@ -131,6 +150,9 @@ export class PersonaServices implements Disposable {
     const standards = new StandardsIndex({ workspaceRoot, log });
     void standards.start();
     let database: JournaledDatabase | undefined;
+    // One set of compiled gates: the registry compiles each workflow's as it loads, sessions reuse them.
+    const gates = new EvidenceGates();
+    const workflowRegistry = new WorkflowRegistry({ shippedFolder: join(options.extensionRoot, 'workflows'), workspaceRoot, gates });
     try {
       database = await JournaledDatabase.open({ dir: dataDir, schema: STORE_SCHEMA, now, log });
       const store = new JobStore(database, dataDir, { now });
@@ -139,6 +161,8 @@ export class PersonaServices implements Disposable {
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, workspaceRoot));
       const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
       const proposals = new ProposalStore(database, now);
+      const sessions = new WorkflowSessions(database, workflowRegistry, gates, now);
+      const hostTools = workflowHostTools({ registry: workflowRegistry, sessions });
       const pool = new WorkerPool({
         store,
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
@@ -147,8 +171,8 @@ export class PersonaServices implements Disposable {
         jobTimeoutMs: options.jobTimeoutMs ?? (() => DEFAULT_JOB_TIMEOUT_MS),
         now,
         log,
-        plan: personaRunPlan(store, registry, models, workspaceRoot, { toolTimeoutMs: options.toolTimeoutMs }),
-        hostCalls: personaHostCalls({ search: (query) => standards.search(query), propose: (proposal) => proposals.create(proposal) }),
+        plan: personaRunPlan(store, registry, models, workspaceRoot, { toolTimeoutMs: options.toolTimeoutMs, hostTools: () => hostTools.definitions() }),
+        hostCalls: personaHostCalls({ search: (query) => standards.search(query), propose: (proposal) => proposals.create(proposal) }, hostTools),
         channel: (post) => new ChatChannelHost(options.chatBridge, post, log),
       });
       // Before the first pickup: a panel whose last child ended while the host was down is
@@ -164,7 +188,7 @@ export class PersonaServices implements Disposable {
         log,
       });
       const watch = new JobWatch(store);
-      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered });
+      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered, workflowRegistry, sessions });
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();
@@ -172,6 +196,7 @@ export class PersonaServices implements Disposable {
       return services;
     } catch (err) {
       standards.dispose();
+      workflowRegistry.dispose();
       await database?.close().catch(() => undefined);
       await lock.dispose();
       throw err;
@@ -186,6 +211,7 @@ export class PersonaServices implements Disposable {
     // The coordinator stops first: children re-queued by the pool's shutdown are not a panel's end.
     await this.panels.dispose();
     this.registry.dispose();
+    this.workflowRegistry.dispose();
     this.standards.dispose();
     await this.pool.shutdown(graceMs);
     this.watch.dispose();

@@ -19,6 +19,7 @@ import { registerProposeStandard } from './tools/proposeStandard';
 import { registerResetPersonaJobs } from './tools/resetPersonaJobs';
 import { registerRetryPersonaJob } from './tools/retryPersonaJob';
 import { registerSearchStandards } from './tools/searchStandards';
+import { registerWorkflowTools } from './tools/workflows';
 
 export const SERVER_NAME = 'agent-os-personas';
 export const SERVER_VERSION = '0.1.0';
@@ -42,7 +43,7 @@ export class PersonaMcpServer extends McpServer {
         capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
         taskStore: new JobTaskStore(services),
         instructions:
-          'Expert reviewer personas (architect, engineer, data, qa, security, sre and specialists). invoke_* tools start a durable review job and return a job_id at once; poll check_persona_job (wait_seconds blocks up to 50 s). search_standards finds the team\'s approved standards; propose_standard suggests one for a human to approve.',
+          'Expert reviewer personas (architect, engineer, data, qa, security, sre, workflow executor and specialists). invoke_* tools start a durable review job and return a job_id at once; poll check_persona_job (wait_seconds blocks up to 50 s). search_standards finds the team\'s approved standards; propose_standard suggests one for a human to approve. Phase-gated workflows: list_workflows, start_workflow, get_current_phase, get_task, complete_phase (quantified evidence, checked against the phase\'s gate), get_workflow_state; or invoke_workflow_executor to have a persona run one.',
       },
     );
     this.server.onclose = () => this.stopFollowing();
@@ -92,6 +93,7 @@ export function createPersonaServer(services: PersonaServices, options: { now?: 
   const deps: McpDeps = { services, now: options.now ?? Date.now };
   registerCurrentDate(server, deps);
   registerSearchStandards(server, deps);
+  registerWorkflowTools(server, deps);
   registerInvokePersonas(server, deps);
   registerInvokePanel(server, deps);
   registerCheckPersonaJob(server, deps);

@@ -4,8 +4,8 @@ import type { ChatMessage, ChatToolResultBlock, ChatToolUseBlock, ChatTurnStream
 import type { ModelConfig } from './modelConfig';
 import { mapModelError } from './modelErrors';
 import { turnModelFor } from './modelTurns';
-import { runTool, toolDefinitions, toolsFor } from './tools';
-import type { PersonaTool, ToolHost } from './tools/types';
+import { hostTool, runTool, toolDefinitions, toolsFor } from './tools';
+import type { HostToolDefinition, PersonaTool, ToolHost } from './tools/types';
 
 export interface PersonaRunInput {
   personaId: string;
@@ -19,6 +19,8 @@ export interface PersonaRunInput {
   expectedOutputChars?: number;
   /** Tool names the persona may call (its front matter's `tools`). */
   tools?: string[];
+  /** Host tools the persona may call (the workflow tools), defined by the host. */
+  hostTools?: HostToolDefinition[];
   /** The workspace the file tools are confined to; null offers no file tools. */
   workspaceRoot?: string | null;
   /** How long one tool call may run (default DEFAULT_TOOL_TIMEOUT_MS). */
@@ -31,6 +33,9 @@ export const DEFAULT_EXPECTED_OUTPUT_CHARS = 3000;
 /** Bounds on one review's agent loop: model turns, tool calls, and the tool text sent back. */
 export const MAX_TURNS = 12;
 export const MAX_TOOL_CALLS = 24;
+/** A workflow runs several phases, each with its reading and a gate: a longer loop, still bounded (and the job's time limit holds). */
+export const HOST_TOOL_MAX_TURNS = 40;
+export const HOST_TOOL_MAX_TOOL_CALLS = 100;
 /**
  * One tool call's limit. A call past it is stopped and the model told so; one that does not
  * yield (a pinned thread) is stopped by the host TOOL_DEADLINE_GRACE_MS later, with its worker.
@@ -70,6 +75,12 @@ export async function runPersona(
   report({ phase: 'initializing', percent: 2, message: `Preparing the request for ${config.label}` });
   const tools = availableTools(input, host);
   const definitions = toolDefinitions(tools);
+  const hostTools = input.hostTools?.length ?? 0;
+  const maxTurns = hostTools > 0 && host ? HOST_TOOL_MAX_TURNS : MAX_TURNS;
+  const maxToolCalls = hostTools > 0 && host ? HOST_TOOL_MAX_TOOL_CALLS : MAX_TOOL_CALLS;
+  // What a host tool said the run is doing ("phase 2 of 4: Threats"); it leads every later message.
+  let stage = '';
+  const staged = (message: string): string => (stage ? `${stage} — ${message}` : message);
   const request = new AbortController();
   const idle = new IdleWatchdog(config.idleTimeoutMs, () => request.abort(new PersonaError('MODEL_TIMEOUT', `${config.label} sent nothing for ${Math.round(config.idleTimeoutMs / 1000)} s.`, 'Retry the job; if it keeps happening raise "agentOsPersonas.model.requestTimeoutSeconds".')));
   const onAbort = (): void => request.abort(signal.reason);
@@ -86,8 +97,8 @@ export async function runPersona(
     // stopped before it can exhaust the worker's memory.
     const maxChars = Math.max(64_000, config.maxTokens * 16);
     for (let turn = 0; ; turn++) {
-      report({ phase: 'analyzing', percent: 8, message: turn === 0 ? `Waiting for ${config.label}` : `${config.label} is analysing what the tools found` });
-      const lastTurn = turn >= MAX_TURNS - 1 || toolCalls >= MAX_TOOL_CALLS;
+      report({ phase: 'analyzing', percent: 8, message: staged(turn === 0 ? `Waiting for ${config.label}` : `${config.label} is analysing what the tools found`) });
+      const lastTurn = turn >= maxTurns - 1 || toolCalls >= maxToolCalls;
       idle.reset();
       let turnText = '';
       const final = await model.turn(
@@ -109,7 +120,7 @@ export async function runPersona(
               return;
             }
             const share = Math.min(1, turnText.length / (input.expectedOutputChars ?? DEFAULT_EXPECTED_OUTPUT_CHARS));
-            report({ phase: 'generating', percent: 10 + Math.round(85 * share), message: `${config.label} is writing`, partialOutput: shown });
+            report({ phase: 'generating', percent: 10 + Math.round(85 * share), message: staged(`${config.label} is writing`), partialOutput: shown });
           },
         },
         request.signal,
@@ -125,17 +136,22 @@ export async function runPersona(
       messages.push({ role: 'assistant', content: final.content });
       const results: ChatToolResultBlock[] = [];
       for (const use of uses) {
-        if (toolCalls >= MAX_TOOL_CALLS) {
-          results.push({ type: 'tool_result', tool_use_id: use.id, content: `Tool budget spent (${MAX_TOOL_CALLS} calls); write the review with what you have.`, is_error: true });
+        if (toolCalls >= maxToolCalls) {
+          results.push({ type: 'tool_result', tool_use_id: use.id, content: `Tool budget spent (${maxToolCalls} calls); write the review with what you have.`, is_error: true });
           continue;
         }
         toolCalls += 1;
         const tool = tools.find((t) => t.name === use.name);
-        report({ phase: tool?.phase ?? 'searching', percent: Math.min(30, 8 + toolCalls * 2), message: `${input.personaId}: ${describeCall(use)}` });
+        report({ phase: tool?.phase ?? 'searching', percent: Math.min(30, 8 + toolCalls * 2), message: staged(`${input.personaId}: ${describeCall(use)}`) });
         const toolTimeoutMs = input.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
         services.deadline?.(`The tool call ${use.name}`, toolTimeoutMs + TOOL_DEADLINE_GRACE_MS);
         const outcome = await runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal }, toolTimeoutMs).finally(() => services.deadline?.(use.name, null));
         if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.');
+        if (outcome.status) {
+          stage = outcome.status;
+          const share = outcome.progress === undefined ? 0 : Math.min(1, Math.max(0, outcome.progress));
+          report({ phase: tool?.phase ?? 'analyzing', percent: Math.max(Math.min(30, 8 + toolCalls * 2), 10 + Math.round(80 * share)), message: stage });
+        }
         results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.content, ...(outcome.isError ? { is_error: true } : {}) });
       }
       messages.push({ role: 'user', content: results });
@@ -160,10 +176,11 @@ const NO_HOST: ToolHost = {
 
 /** File tools need a workspace; standards tools need a host that owns the store. */
 function availableTools(input: PersonaRunInput, host: ToolHost | undefined): PersonaTool[] {
-  return toolsFor(input.tools ?? []).filter((t) => {
+  const local = toolsFor(input.tools ?? []).filter((t) => {
     if (t.name === 'search_standards' || t.name === 'propose_standard') return host !== undefined;
     return Boolean(input.workspaceRoot);
   });
+  return host?.callHostTool ? [...(input.hostTools ?? []).map(hostTool), ...local] : local;
 }
 
 function describeCall(use: ChatToolUseBlock): string {

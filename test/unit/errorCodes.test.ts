@@ -5,6 +5,7 @@ import { CORE_ERROR_CODES } from '../../src/core/errors';
 import { JOB_ERROR_CODES } from '../../src/jobs/jobErrors';
 import { PERSONA_ERROR_CODES } from '../../src/personas/personaErrors';
 import { STANDARD_ERROR_CODES } from '../../src/standards/standardErrors';
+import { WORKFLOW_ERROR_CODES } from '../../src/workflows/workflowErrors';
 import { REPO_ROOT } from './tempDir';
 
 /** Every code a user or an agent can meet, as of the move of the codes to their domains. */
@@ -13,9 +14,10 @@ const EVERY_CODE = [
   'JOB_NOT_FOUND', 'INVALID_TRANSITION', 'STORE_NEWER_VERSION', 'STORE_CORRUPT', 'STORE_CLOSED', 'STORE_LOCKED', 'STORE_FULL', 'JOB_INTERRUPTED', 'WORKER_CRASHED', 'JOB_TIMEOUT', 'TOOL_TIMEOUT',
   'NO_API_KEY', 'BAD_API_KEY', 'MODEL_NOT_FOUND', 'MODEL_BAD_REQUEST', 'MODEL_RATE_LIMITED', 'MODEL_OVERLOADED', 'MODEL_CONTEXT_TOO_LONG', 'MODEL_UNREACHABLE', 'MODEL_TIMEOUT', 'MODEL_ERROR', 'MODEL_UNAVAILABLE', 'NO_CHAT_MODEL', 'MODEL_NO_PERMISSION', 'MODEL_BLOCKED', 'UNKNOWN_PERSONA', 'TOOL_ERROR', 'PANEL_FAILED',
   'STANDARD_EXISTS', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_DECIDED',
+  'UNKNOWN_WORKFLOW', 'WORKFLOW_SESSION_NOT_FOUND', 'WORKFLOW_PHASE_MISMATCH', 'WORKFLOW_NOT_ACTIVE', 'WORKFLOW_TASK_NOT_FOUND', 'EVIDENCE_REFUSED', 'EVIDENCE_TOO_LARGE',
 ];
 
-const TABLES: Record<string, Record<string, string>> = { core: CORE_ERROR_CODES, jobs: JOB_ERROR_CODES, personas: PERSONA_ERROR_CODES, standards: STANDARD_ERROR_CODES };
+const TABLES: Record<string, Record<string, string>> = { core: CORE_ERROR_CODES, jobs: JOB_ERROR_CODES, personas: PERSONA_ERROR_CODES, standards: STANDARD_ERROR_CODES, workflows: WORKFLOW_ERROR_CODES };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

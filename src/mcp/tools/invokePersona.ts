@@ -11,46 +11,59 @@ import { guarded, ok } from '../results';
 import { TASK_POLL_INTERVAL_MS } from '../taskStore';
 import { MAX_WAIT_SECONDS } from './checkPersonaJob';
 
-/** The core personas that get their own tool; any other loaded persona goes through invoke_persona. */
+/**
+ * The core reviewers that get their own invoke_<id> tool; the seventh core persona, the
+ * workflow executor, has invoke_workflow_executor (it takes a workflow, not a review task), and
+ * any other loaded persona goes through invoke_persona.
+ */
 export const CORE_PERSONAS = ['architect', 'engineer', 'data', 'qa', 'security', 'sre'] as const;
+
+export const WAIT_FIELD = z.number().min(0).max(MAX_WAIT_SECONDS).default(0).describe(`Block up to this long for the review (max ${MAX_WAIT_SECONDS}); cancelling this call then cancels the job. 0 returns the job id at once.`);
 
 const JOB_FIELDS = {
   task: TASK_FIELD.describe('What the persona should review or answer.'),
   ...CONTEXT_FIELDS,
-  wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).default(0).describe(`Block up to this long for the review (max ${MAX_WAIT_SECONDS}); cancelling this call then cancels the job. 0 returns the job id at once.`),
+  wait_seconds: WAIT_FIELD,
 };
 type JobInput = { task: string; context?: string; files?: string[]; priority?: number; wait_seconds: number };
 
-const HOW = 'Runs as a durable background job and returns at once with a job_id and an ETA (reviews take from seconds to minutes); then call check_persona_job with wait_seconds, or pass wait_seconds here. Clients with MCP tasks may call it as a task.';
+export const HOW = 'Runs as a durable background job and returns at once with a job_id and an ETA (reviews take from seconds to minutes); then call check_persona_job with wait_seconds, or pass wait_seconds here. Clients with MCP tasks may call it as a task.';
 
 export function registerInvokePersonas(server: PersonaMcpServer, deps: McpDeps): void {
   for (const id of CORE_PERSONAS) {
     const persona = deps.services.registry.get(id);
-    register(server, deps, `invoke_${id}`, `Ask the ${id} persona for a review. ${persona?.description ?? ''} ${HOW}`, JOB_FIELDS, () => id);
+    registerJobTool(server, deps, `invoke_${id}`, `Ask the ${id} persona for a review. ${persona?.description ?? ''} ${HOW}`, JOB_FIELDS, (raw) => ask(deps, id, raw));
   }
-  register(
+  registerJobTool(
     server,
     deps,
     'invoke_persona',
     `Ask any loaded persona (see list_personas: core ones and specialists such as performance, concurrency, database, accessibility) for a review. ${HOW}`,
     { persona: z.string().min(1).max(64).describe('A persona id from list_personas.'), ...JOB_FIELDS },
-    (input) => (input as { persona: string }).persona,
+    (raw) => ask(deps, (raw as { persona: string }).persona, raw),
   );
 }
 
-function register<S extends z.ZodRawShape>(server: PersonaMcpServer, deps: McpDeps, name: string, description: string, shape: S, personaOf: (input: unknown) => string): void {
+async function ask(deps: McpDeps, persona: string, raw: unknown): Promise<{ job: JobSummary }> {
+  const input = raw as JobInput;
+  return { job: await deps.services.jobs.ask({ persona, task: input.task, context: contextRequest(input), priority: input.priority }) };
+}
+
+/**
+ * Registers a tool that starts a durable job: a plain call returns the job id at once (or
+ * waits up to `wait_seconds`), a task-capable client may call it as an MCP task. `create`
+ * starts the job; what else it returns is added to the plain answer.
+ */
+export function registerJobTool<S extends z.ZodRawShape>(server: PersonaMcpServer, deps: McpDeps, name: string, description: string, shape: S, start: (input: unknown) => Promise<{ job: JobSummary; extra?: Record<string, unknown> }>): void {
   const schema = z.object(shape);
-  const create = (raw: unknown): Promise<JobSummary> => {
-    const input = raw as JobInput;
-    return deps.services.jobs.ask({ persona: personaOf(raw), task: input.task, context: contextRequest(input), priority: input.priority });
-  };
+  const create = async (raw: unknown): Promise<JobSummary> => (await start(raw)).job;
   // A plain call: the job id at once, or the review when the caller chose to wait.
   server.plainToolCalls.set(name, (args, extra) =>
     guarded(async () => {
       const parsed = schema.safeParse(args ?? {});
       if (!parsed.success) return invalid(name, parsed.error);
-      const job = await create(parsed.data);
-      return answer(deps, job, (parsed.data as JobInput).wait_seconds, extra);
+      const started = await start(parsed.data);
+      return answer(deps, started.job, (parsed.data as { wait_seconds?: number }).wait_seconds ?? 0, extra, started.extra);
     }),
   );
   server.experimental.tasks.registerToolTask(
@@ -69,17 +82,17 @@ function register<S extends z.ZodRawShape>(server: PersonaMcpServer, deps: McpDe
   );
 }
 
-async function answer(deps: McpDeps, job: JobSummary, waitSeconds: number, extra: ToolExtra): Promise<CallToolResult> {
+async function answer(deps: McpDeps, job: JobSummary, waitSeconds: number, extra: ToolExtra, more: Record<string, unknown> = {}): Promise<CallToolResult> {
   if (waitSeconds <= 0) {
     const typical = deps.services.pool.typicalMs(job.persona);
-    return ok({ ...jobView(job), eta_seconds: typical === null ? null : Math.ceil(typical / 1000) });
+    return ok({ ...jobView(job), ...more, eta_seconds: typical === null ? null : Math.ceil(typical / 1000) });
   }
   const final = await waitForJob(deps.services, job.id, waitSeconds * 1000, extra);
   if (extra.signal.aborted && !TERMINAL_STATUSES.has(final.status)) {
     // The client cancelled the call that started the job: the job goes too.
-    return ok(jobView(await deps.services.jobs.cancel(job.id, 'Cancelled by the client (MCP cancellation)')));
+    return ok({ ...jobView(await deps.services.jobs.cancel(job.id, 'Cancelled by the client (MCP cancellation)')), ...more });
   }
-  return ok(jobView(final, { result: true, partial: true }));
+  return ok({ ...jobView(final, { result: true, partial: true }), ...more });
 }
 
 function invalid(tool: string, error: z.ZodError): CallToolResult {

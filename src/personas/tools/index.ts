@@ -5,7 +5,7 @@ import { listFilesTool } from './listFiles';
 import { proposeStandardTool } from './proposeStandard';
 import { readFileTool } from './readFile';
 import { searchStandardsTool } from './searchStandards';
-import type { PersonaTool, ToolContext } from './types';
+import type { HostToolDefinition, PersonaTool, ToolAnswer, ToolContext } from './types';
 
 export const PERSONA_TOOLS: readonly PersonaTool[] = [searchStandardsTool, readFileTool, listFilesTool, grepTool, proposeStandardTool];
 export const TOOL_NAMES = PERSONA_TOOLS.map((t) => t.name);
@@ -18,7 +18,7 @@ export function toolsFor(allowed: readonly string[]): PersonaTool[] {
 /** The Messages API `tools` entries: JSON Schema generated from the zod schema, the one source of validation. */
 export function toolDefinitions(tools: readonly PersonaTool[]): { name: string; description: string; input_schema: { type: 'object'; [k: string]: unknown } }[] {
   return tools.map((t) => {
-    const schema = z.toJSONSchema(t.schema, { io: 'input' }) as Record<string, unknown>;
+    const schema = { ...(t.inputSchema ?? (z.toJSONSchema(t.schema, { io: 'input' }))) };
     delete schema['$schema'];
     return { name: t.name, description: t.description, input_schema: { ...schema, type: 'object' } };
   });
@@ -28,7 +28,22 @@ export function toolDefinitions(tools: readonly PersonaTool[]): { name: string; 
  * Runs one tool call. Bad arguments, refused paths and a call past `timeoutMs` come back as
  * an error text for the model (is_error), never as a failed job: the model can correct itself.
  */
-export async function runTool(tools: readonly PersonaTool[], name: string, input: unknown, context: ToolContext, timeoutMs = Infinity): Promise<{ content: string; isError: boolean }> {
+/** A host tool as the worker offers it: the host validates the input and runs it. */
+export function hostTool(definition: HostToolDefinition): PersonaTool {
+  return {
+    name: definition.name,
+    description: definition.description,
+    schema: z.unknown(),
+    inputSchema: definition.inputSchema,
+    phase: 'analyzing',
+    run: (input, context) => {
+      if (!context.host.callHostTool) throw new PersonaError('TOOL_ERROR', `${definition.name} cannot run here.`, 'Run the job from the editor or the CLI, which own the workspace\'s store.');
+      return context.host.callHostTool(definition.name, input);
+    },
+  };
+}
+
+export async function runTool(tools: readonly PersonaTool[], name: string, input: unknown, context: ToolContext, timeoutMs = Infinity): Promise<ToolAnswer> {
   const tool = tools.find((t) => t.name === name);
   if (!tool) return { content: `There is no tool "${name}" for this persona. Tools: ${tools.map((t) => t.name).join(', ') || 'none'}.`, isError: true };
   const parsed = tool.schema.safeParse(input);
@@ -51,9 +66,10 @@ export async function runTool(tools: readonly PersonaTool[], name: string, input
 }
 
 /** A tool's answer, or its refusal as an error text for the model; anything else is the job's failure. */
-async function settle(run: () => Promise<string>): Promise<{ content: string; isError: boolean }> {
+async function settle(run: () => Promise<string | ToolAnswer>): Promise<ToolAnswer> {
   try {
-    return { content: await run(), isError: false };
+    const answer = await run();
+    return typeof answer === 'string' ? { content: answer, isError: false } : answer;
   } catch (err) {
     if (err instanceof PersonaError && (err.code === 'PATH_REFUSED' || err.code === 'TOOL_ERROR' || err.code === 'INVALID_INPUT')) {
       return { content: `${err.message} ${err.hint}`, isError: true };

@@ -33,6 +33,29 @@ export interface StandardProposalInput {
 export interface ToolHost {
   searchStandards(query: { query: string; domain?: string; tags?: string[]; limit: number }): Promise<StandardHit[]>;
   proposeStandard(proposal: StandardProposalInput & { persona: string; jobId: string }): Promise<{ id: string }>;
+  /** Runs a host tool (see HostToolDefinition) for this job; absent where no host offers any. */
+  callHostTool?(name: string, input: unknown): Promise<ToolAnswer>;
+}
+
+/**
+ * A tool that runs in the host, defined there: the workflow tools, whose sessions live in the
+ * store. The worker gets its name, description and JSON Schema, offers it to the model, and
+ * sends each call to the host, which validates the input and answers.
+ */
+export interface HostToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** A tool's answer when it is more than text: a refusal the model can correct, and a progress line. */
+export interface ToolAnswer {
+  content: string;
+  isError: boolean;
+  /** Shown as the job's progress while the run goes on (e.g. "phase 2 of 4: Threats"). */
+  status?: string;
+  /** How far the run is, 0 to 1, when the tool knows (phases accepted of all). */
+  progress?: number;
 }
 
 export interface ToolContext {
@@ -50,7 +73,9 @@ export interface PersonaTool<S extends z.ZodType = z.ZodType> {
   /** Written for the model: when to use it and what comes back. */
   description: string;
   schema: S;
+  /** The JSON Schema sent to the model, when it is not generated from `schema` (host tools). */
+  inputSchema?: Record<string, unknown>;
   /** The phase the job shows while this tool runs. */
   phase: 'searching' | 'analyzing';
-  run(input: z.infer<S>, context: ToolContext): Promise<string>;
+  run(input: z.infer<S>, context: ToolContext): Promise<string | ToolAnswer>;
 }
