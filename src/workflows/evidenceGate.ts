@@ -21,9 +21,11 @@ export interface GateFailure {
  * compile, which the registry reports at the file's line.
  */
 const re2Engine = Object.assign(
-  (pattern: string): { test(s: string): boolean } => {
+  (pattern: string, flags: string): { test(s: string): boolean; toString(): string } => {
     const re = RE2JS.compile(pattern);
-    return { test: (s: string) => re.matcher(s).find() };
+    // ajv caches compiled patterns by their toString(): without one, every pattern would be
+    // "[object Object]" and all would share the first one compiled.
+    return { test: (s: string) => re.matcher(s).find(), toString: () => `/${pattern}/${flags}` };
   },
   { code: 're2js' },
 );
