@@ -71,8 +71,13 @@ async function openServices(ownerKind: string, options: { watchStandards?: boole
     apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),
     log,
   });
-  // The watch is disposed with the services (StandardsIndex.dispose).
-  if (options.watchStandards) services.standards.watch();
+  // The watches are disposed with the services (StandardsIndex.dispose, WorkflowRegistry.dispose).
+  if (options.watchStandards) {
+    services.standards.watch();
+    services.workflowRegistry.watch();
+  }
+  // A workflow file that did not load is said once, at its line; the others serve.
+  for (const p of services.workflowRegistry.problems) log(`workflow ${p.severity === 'error' ? 'skipped' : 'warning'}: ${p.file}:${p.line}: ${p.message}`);
   return services;
 }
 

@@ -47,6 +47,7 @@ export class WorkflowRegistry implements Disposable {
   private problemList: WorkflowProblem[] = [];
   private signature = '';
   private watcher: { dispose(): void } | undefined;
+  private readonly watches: Disposable[] = [];
 
   constructor(private readonly options: WorkflowRegistryOptions) {
     this.reload();
@@ -135,13 +136,15 @@ export class WorkflowRegistry implements Disposable {
       this.watcher = new PersonaFolderWatcher(folders, () => debouncer.trigger(), { persistent: options.persistent });
     };
     arm();
-    return {
+    const handle: Disposable = {
       dispose: () => {
         this.watcher?.dispose();
         this.watcher = undefined;
         debouncer.dispose();
       },
     };
+    this.watches.push(handle);
+    return handle;
   }
 
   get problems(): readonly WorkflowProblem[] {
@@ -165,7 +168,7 @@ export class WorkflowRegistry implements Disposable {
   }
 
   dispose(): void {
-    this.watcher?.dispose();
+    for (const w of this.watches.splice(0)) void w.dispose();
     this.events.removeAll();
   }
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { EvidenceGates, MAX_EVIDENCE_BYTES } from '../../src/workflows/evidenceGate';
 import { PRAXIS_WORKFLOWS, WORKSPACE_WORKFLOWS, WorkflowRegistry } from '../../src/workflows/workflowRegistry';
 import { WorkflowSessions } from '../../src/workflows/workflowSessions';
+import { WORKFLOW_TOOL_HANDLERS } from '../../src/workflows/workflowTools';
 import { REPO_ROOT, useTempDir } from './tempDir';
 import { openWholeStore, type WholeStore } from './wholeStore';
 
@@ -312,5 +313,14 @@ describe('workflows', () => {
       // The lambda "x > 0" is not run: the declarative part (an integer, required) is what gates.
       assert.ok((await sessions.complete(session.id, 1, { tests_written: 0, test_files: ['test/math.test.ts'] })).accepted);
     });
+  });
+
+  it('documents every workflow tool and each of its input fields in docs/workflows.md', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'workflows.md'), 'utf8');
+    for (const tool of WORKFLOW_TOOL_HANDLERS) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${tool.name}\` |`));
+      assert.ok(row, `${tool.name} has a row in the tools table`);
+      for (const field of Object.keys(tool.shape)) assert.ok(row.includes(`\`${field}\``), `${tool.name}'s row names its field ${field}`);
+    }
   });
 });
