@@ -21,9 +21,12 @@ export interface GateFailure {
  * compile, which the registry reports at the file's line.
  */
 const re2Engine = Object.assign(
-  (pattern: string): { test(s: string): boolean } => {
+  (pattern: string, flags: string): { test(s: string): boolean; toString(): string } => {
     const re = RE2JS.compile(pattern);
-    return { test: (s: string) => re.matcher(s).find() };
+    // ajv shares compiled patterns by their toString(): without one of its own, every pattern
+    // would be "[object Object]" and all gates would run the first pattern ajv ever compiled
+    // (the meta-schema's `^[^#]*#?$`), accepting nearly anything.
+    return { test: (s: string) => re.matcher(s).find(), toString: () => `/${pattern}/${flags}` };
   },
   { code: 're2js' },
 );
