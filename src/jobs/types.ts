@@ -61,6 +61,8 @@ export interface JobProgress {
   message?: string;
   etaMs?: number | null;
   partialOutput?: string;
+  /** A new stage of the run (e.g. a workflow's next phase): sent to the host at once, never throttled away. */
+  milestone?: boolean;
 }
 
 export interface JobOutcome {

@@ -10,7 +10,7 @@ export interface JobRunContext {
   jobId: string;
   /** Aborted when the job is cancelled; the runner must stop at once. */
   signal: AbortSignal;
-  /** Reports progress; sent to the host at most every 150 ms per job, plus every phase change. */
+  /** Reports progress; sent to the host at most every 150 ms per job, plus every phase change and milestone. */
   progress: (progress: JobProgress) => void;
   /** Runs a named handler in the host (which owns the store) and returns its answer. */
   hostCall: (method: string, args: unknown) => Promise<unknown>;
@@ -56,7 +56,7 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
       progress: (progress) => {
         latest.set(jobId, progress);
         const now = performance.now();
-        if (progress.phase === lastPhase && now - lastSent < PROGRESS_INTERVAL_MS) return;
+        if (!progress.milestone && progress.phase === lastPhase && now - lastSent < PROGRESS_INTERVAL_MS) return;
         lastSent = now;
         lastPhase = progress.phase;
         post({ type: 'progress', jobId, progress });

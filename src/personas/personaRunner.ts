@@ -148,9 +148,10 @@ export async function runPersona(
         const outcome = await runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal }, toolTimeoutMs).finally(() => services.deadline?.(use.name, null));
         if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.');
         if (outcome.status) {
+          const milestone = outcome.status !== stage;
           stage = outcome.status;
           const share = outcome.progress === undefined ? 0 : Math.min(1, Math.max(0, outcome.progress));
-          report({ phase: tool?.phase ?? 'analyzing', percent: Math.max(Math.min(30, 8 + toolCalls * 2), 10 + Math.round(80 * share)), message: stage });
+          report({ phase: tool?.phase ?? 'analyzing', percent: Math.max(Math.min(30, 8 + toolCalls * 2), 10 + Math.round(80 * share)), message: stage, milestone });
         }
         results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.content, ...(outcome.isError ? { is_error: true } : {}) });
       }
