@@ -35,7 +35,7 @@ await Promise.all([
 // sql.js loads its WebAssembly from next to the bundle (see src/jobs/sqlite.ts).
 await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 // The unbundled build in out/ (unit tests run on it) needs the .sql files beside the compiled migrations.
-for (const folder of ['src/jobs/migrations', 'src/standards/migrations']) {
+for (const folder of ['src/jobs/migrations', 'src/standards/migrations', 'src/workflows/migrations']) {
   for (const file of await readdir(folder)) {
     if (!file.endsWith('.sql')) continue;
     await mkdir(`out/${folder}`, { recursive: true });
