@@ -21,9 +21,11 @@ export interface GateFailure {
  * compile, which the registry reports at the file's line.
  */
 const re2Engine = Object.assign(
-  (pattern: string): { test(s: string): boolean } => {
+  (pattern: string, flags = ''): { test(s: string): boolean; toString(): string } => {
     const re = RE2JS.compile(pattern);
-    return { test: (s: string) => re.matcher(s).find() };
+    // ajv shares one compiled pattern between schemas by its toString(): without this, every
+    // pattern was "[object Object]" and all of them ran the first pattern ajv had compiled.
+    return { test: (s: string) => re.matcher(s).find(), toString: () => `/${pattern}/${flags}` };
   },
   { code: 're2js' },
 );
