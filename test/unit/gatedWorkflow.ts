@@ -1,7 +1,7 @@
 // A three-phase workflow in our format, written into a test's workspace: quantified gates as
 // the spec asks (counts with minimum, path:line lists with minItems, severity enums, finding
 // objects), evidence each gate accepts, and markers to show that later phases stay hidden.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const GATED_ID = 'gated-check';
@@ -126,6 +126,24 @@ export function writeWorkflow(workspace: string, name: string, text: string): st
   const file = join(folder, `${name}.md`);
   writeFileSync(file, text);
   return file;
+}
+
+/**
+ * Branch hcontent ships the core personas/workflow-executor.md; where it is absent, a stand-in
+ * in the workspace lets invoke_workflow_executor create its job (the tests are about the tools).
+ */
+export function writeExecutorStandIn(workspace: string, repoRoot: string): void {
+  if (existsSync(join(repoRoot, 'personas', 'workflow-executor.md'))) return;
+  mkdirSync(join(workspace, '.agent-os', 'personas'), { recursive: true });
+  writeFileSync(join(workspace, '.agent-os', 'personas', 'workflow-executor.md'), [
+    '---',
+    'name: Workflow executor (test stand-in)',
+    'description: Runs a phase-gated workflow session one phase at a time, submitting quantified evidence to each gate.',
+    'tools: list_workflows, start_workflow, get_current_phase, get_task, complete_phase, get_workflow_state, search_standards, read_file, list_files, grep',
+    '---',
+    'Run the workflow session named in the task: get_current_phase, do its tasks, complete_phase with the evidence its schema asks for.',
+    '',
+  ].join('\n'));
 }
 
 /** Every marker of phases after `phase` (titles, instructions, task bodies). */

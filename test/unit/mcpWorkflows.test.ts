@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -12,7 +11,7 @@ import type { WorkflowSession } from '../../src/workflows/workflowSessions';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { connectStdioCli, rawStdioCli } from './cliChild';
 import { startDemoServices } from './demoServices';
-import { GATED_ID, GATED_TITLE, GATES, GOOD_EVIDENCE, MARKERS, gatedWorkflowText, laterThan, writeWorkflow } from './gatedWorkflow';
+import { GATED_ID, GATED_TITLE, GATES, GOOD_EVIDENCE, MARKERS, gatedWorkflowText, laterThan, writeExecutorStandIn, writeWorkflow } from './gatedWorkflow';
 import { ALL_TOOLS } from './mcpTools';
 import { openWholeStore } from './wholeStore';
 import { REPO_ROOT, useTempDir } from './tempDir';
@@ -406,20 +405,7 @@ describe('the workflow tools over the real MCP SDK client', function () {
   });
 
   it('stdio: invoke_workflow_executor answers with job_id and session_id; an unknown workflow_type lists the ids and creates no job', async () => {
-    // Branch hcontent ships the core personas/workflow-executor.md; until it is merged, a
-    // stand-in in the workspace lets the job be created (this test is about the MCP tool).
-    if (!existsSync(join(REPO_ROOT, 'personas', 'workflow-executor.md'))) {
-      mkdirSync(join(tmp.path, '.agent-os', 'personas'), { recursive: true });
-      writeFileSync(join(tmp.path, '.agent-os', 'personas', 'workflow-executor.md'), [
-        '---',
-        'name: Workflow executor (test stand-in)',
-        'description: Runs a phase-gated workflow session one phase at a time, submitting quantified evidence to each gate.',
-        'tools: list_workflows, start_workflow, get_current_phase, get_task, complete_phase, get_workflow_state, search_standards, read_file, list_files, grep',
-        '---',
-        'Run the workflow session named in the task: get_current_phase, do its tasks, complete_phase with the evidence its schema asks for.',
-        '',
-      ].join('\n'));
-    }
+    writeExecutorStandIn(tmp.path, REPO_ROOT);
     const client = await stdio();
     const jobsBefore = await okCall(client, 'list_persona_jobs', {});
     const unknown = await call(client, 'invoke_workflow_executor', { workflow_type: 'no-such-workflow', target: 'changes', task: 'x' });
