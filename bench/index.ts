@@ -1,8 +1,9 @@
 // `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, the standards
 // search (bench/standards.ts), the job engine (create latency and throughput, polls, replay,
-// stalls, ETA: bench/jobEngine.ts), then MCP tool calls over HTTP and stdio (bench/mcp.ts).
-// Skip parts with --no-vscode, --no-standards, --no-engine, --no-mcp; --only-standards and
-// --only-mcp run one part alone. --store-against=<checkout> compares this build's job store
+// stalls, ETA: bench/jobEngine.ts), MCP tool calls over HTTP and stdio (bench/mcp.ts), then
+// complete_phase on a 50-field evidence object (bench/workflows.ts). Skip parts with
+// --no-vscode, --no-standards, --no-engine, --no-mcp, --no-workflows; --only-standards,
+// --only-mcp and --only-workflows run one part alone. --store-against=<checkout> compares this build's job store
 // with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
@@ -14,6 +15,7 @@ import { mcpBench, mcpOptionsFrom } from './mcp';
 import { standardsBench } from './standards';
 import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench } from './storeAgainst';
+import { workflowOptionsFrom, workflowsBench } from './workflows';
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -53,12 +55,14 @@ async function main(): Promise<void> {
   }
   const onlyMcp = has('--only-mcp');
   const onlyStandards = has('--only-standards');
-  const only = onlyMcp || onlyStandards;
+  const onlyWorkflows = has('--only-workflows');
+  const only = onlyMcp || onlyStandards || onlyWorkflows;
   if (!only && !has('--no-vscode')) await activation();
   // Before the job engine: its sql.js use would hide the FTS4 comparison's memory growth.
-  if (!onlyMcp && !has('--no-standards')) await standardsBench();
+  if ((!only || onlyStandards) && !has('--no-standards')) await standardsBench();
   if (!only && !has('--no-engine')) await jobEngineBench();
-  if (!onlyStandards && !has('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
+  if ((!only || onlyMcp) && !has('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
+  if ((!only || onlyWorkflows) && !has('--no-workflows')) await workflowsBench(workflowOptionsFrom(argv));
 }
 
 main().catch((err: unknown) => {

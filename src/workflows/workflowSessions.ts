@@ -144,7 +144,8 @@ export class WorkflowSessions {
     const record = session.phases[index]!;
     const at = this.now();
     // From the check above to the write below nothing awaits: the statement runs in memory
-    // now, and its guard on the current phase makes a second completion of the phase a no-op.
+    // now, and its guard on the current phase makes a second completion of the phase a no-op,
+    // which the caller is told (should an await ever come between the check and the write).
     let write: Promise<void>;
     if (failures.length > 0) {
       write = this.db.write(
@@ -161,7 +162,14 @@ export class WorkflowSessions {
         [record.attempts + 1, JSON.stringify(evidence), at, last ? null : index + 1, last ? 'completed' : 'active', at, last ? at : null, id, index],
       );
     }
+    // The statement has run; changes() is its row count, read before anything else can write.
+    // None means the guard stopped it: another caller changed the phase first (say which way).
+    const applied = Number(this.db.query('SELECT changes() AS n')[0]?.['n'] ?? 0) > 0;
     await write;
+    if (!applied) {
+      this.activePhase(id, phaseNumber);
+      throw new PersonaError('WORKFLOW_PHASE_MISMATCH', `Phase ${phase.number} of session ${session.id} changed while this evidence was checked.`, 'Call get_current_phase and work on the phase it shows.');
+    }
     const after = this.changed(id);
     if (failures.length > 0) return { accepted: false, session: after, phase, failures };
     return { accepted: true, session: after, phase, next: after.currentIndex === null ? null : after.definition.phases[after.currentIndex]! };

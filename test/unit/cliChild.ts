@@ -51,3 +51,47 @@ export async function connectStdioCli(cwd: string, stderr: string[]): Promise<Cl
   await client.connect(transport);
   return client;
 }
+
+export interface RawStdioCli {
+  /** Sends one JSON-RPC request, written as given (`text` with `"id": id`), and resolves with the answer carrying that id. */
+  request(id: number, text: string): Promise<Record<string, unknown>>;
+  /** Ends stdin and resolves once the child has exited. */
+  close(): Promise<void>;
+}
+
+/**
+ * `npx agent-os-personas mcp` spoken to line by line, without the SDK client: for messages the
+ * SDK cannot build (its JSON.stringify overflows the stack on deeply nested arguments), as a
+ * client in another language could send them. Initialized before it resolves.
+ */
+export async function rawStdioCli(cwd: string, stderr: string[]): Promise<RawStdioCli> {
+  const child = spawn(process.execPath, [CLI, 'mcp'], { cwd, env: { ...process.env, ...DEMO_ENV } });
+  child.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const waiting = new Map<number, (answer: Record<string, unknown>) => void>();
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let buffer = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const answer = JSON.parse(line) as Record<string, unknown>;
+      if (typeof answer['id'] === 'number') waiting.get(answer['id'])?.(answer);
+    }
+  });
+  const request = (id: number, text: string): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      waiting.set(id, resolve);
+      void exited.then(() => reject(new Error(`the mcp child exited before answering request ${id}`)));
+      child.stdin.write(`${text}\n`);
+    });
+  await request(0, JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }));
+  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  return {
+    request,
+    close: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}

@@ -16,7 +16,11 @@ import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server
 import { PersonaServices } from '../../src/services';
 import { openWholeStore } from './wholeStore';
 import { deferred, withTimeout } from '../harness/waitFor';
-import { ESCAPE_NAME, JOB_REF, OUTSIDE_SECRET, PRIVATE_TOKEN, fuzzParams, type FuzzParams } from './mcpFuzzInputs';
+import { ESCAPE_NAME, JOB_REF, OUTSIDE_SECRET, PRIVATE_TOKEN, SESSION_REF, fuzzParams, type FuzzParams } from './mcpFuzzInputs';
+import { EvidenceGates } from '../../src/workflows/evidenceGate';
+import { WorkflowRegistry } from '../../src/workflows/workflowRegistry';
+import { WorkflowSessions, type WorkflowSession } from '../../src/workflows/workflowSessions';
+import { GATED_ID, gatedWorkflowText, writeExecutorStandIn, writeWorkflow } from './gatedWorkflow';
 import { ALL_TOOLS } from './mcpTools';
 import { diffSnapshots, snapshotTree } from './treeSnapshot';
 import { REPO_ROOT } from './tempDir';
@@ -62,6 +66,9 @@ function makeSandbox(): Sandbox {
   const standards = join(agentOs, 'standards', 'security');
   mkdirSync(standards, { recursive: true });
   writeFileSync(join(standards, 'no-hardcoded-keys.md'), '---\ndomain: security\ntopic: no-hardcoded-keys\ntags: [secrets, security]\n---\n# No hard-coded keys\n## Context\nKeys in code leak through git history.\n## Pattern\nRead keys from the environment.\n');
+  // A phase-gated workflow for the workflow tools, and the persona invoke_workflow_executor asks.
+  writeWorkflow(workspace, GATED_ID, gatedWorkflowText());
+  writeExecutorStandIn(workspace, REPO_ROOT);
   return { root, workspace, agentOs };
 }
 
@@ -91,6 +98,28 @@ function allJobs(store: JobStore): Job[] {
     out.push(...page);
     if (page.length < 500) return out;
   }
+}
+
+/**
+ * What must hold of every session whatever was sent: the accepted phases are exactly those
+ * before the current one (all, once completed), each accepted evidence passes its gate, and no
+ * phase has fewer attempts than refusals plus its acceptance.
+ */
+function assertSessionConsistent(s: WorkflowSession, gates: EvidenceGates): void {
+  const accepted = s.phases.map((p) => p.acceptedAt !== null);
+  if (s.status === 'completed') {
+    assert.equal(s.currentIndex, null, `completed session ${s.id} has no current phase`);
+    assert.ok(accepted.every(Boolean), `completed session ${s.id} accepted every phase`);
+  } else {
+    assert.equal(s.status, 'active', `session ${s.id} is ${s.status}`);
+    assert.ok(s.currentIndex !== null, `active session ${s.id} has a current phase`);
+    assert.deepEqual(accepted, accepted.map((_, i) => i < s.currentIndex!), `session ${s.id} accepted exactly the phases before ${s.currentIndex}`);
+  }
+  s.phases.forEach((p, i) => {
+    assert.ok(p.attempts >= p.refusals + (accepted[i] ? 1 : 0), `session ${s.id} phase ${i}: ${p.attempts} attempts, ${p.refusals} refusals`);
+    if (accepted[i]) assert.deepEqual(gates.check(s.definition.phases[i]!.evidenceSchema, p.evidence), [], `session ${s.id} phase ${i} accepted evidence its gate refuses: ${JSON.stringify(p.evidence).slice(0, 300)}`);
+    else assert.equal(p.evidence, null, `session ${s.id} phase ${i} holds evidence it did not accept`);
+  });
 }
 
 /** Resolves once no job is queued or running, re-checking on every store event; fails after `timeoutMs`. */
@@ -163,6 +192,12 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
 
     // Ids of every job created so far (children and retries included), for job_id arguments.
     const known: string[] = [];
+    // Ids of every workflow session started so far, for session_id arguments.
+    const knownSessions: string[] = [];
+    const sessionTally = { completions: 0, accepted: 0, refused: 0 };
+    services.sessions.events.on('session:changed', (session) => {
+      if (!knownSessions.includes(session.id)) knownSessions.push(session.id);
+    });
     const ended = new Set<string>();
     const jobTally = { created: 0, completed: 0, failed: 0 };
     store.events.on('job:created', (j) => {
@@ -185,6 +220,13 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
         for (const [k, v] of Object.entries(args)) {
           const ref = v && typeof v === 'object' ? (v as Record<string, unknown>)[JOB_REF] : undefined;
           if (typeof ref === 'number') (args as Record<string, unknown>)[k] = known.length > 0 ? known[ref % known.length] : 'no-job-yet';
+          const sessionRef = v && typeof v === 'object' ? (v as Record<string, unknown>)[SESSION_REF] : undefined;
+          if (typeof sessionRef === 'number') {
+            const at = (v as Record<string, unknown>)['phase'];
+            const fitting = typeof at === 'number' ? knownSessions.filter((id) => services!.sessions.get(id)?.currentIndex === at) : [];
+            const pool = fitting.length > 0 ? fitting : knownSessions;
+            (args as Record<string, unknown>)[k] = pool.length > 0 ? pool[sessionRef % pool.length] : 'no-session-yet';
+          }
         }
       }
       tally.calls += 1;
@@ -229,7 +271,11 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
       assert.ok(!text.includes(OUTSIDE_SECRET), `${String(name)} returned the file outside the workspace: ${text.slice(0, 300)}`);
       assert.ok(!text.includes(PRIVATE_TOKEN), `${String(name)} returned a private file of .agent-os: ${text.slice(0, 300)}`);
       assert.ok(!text.includes(sandbox.root), `${String(name)} named an absolute path on this machine: ${text.slice(0, 300)}`);
-      const json = tryJson(text) as { error?: { code?: string; hint?: string } } | undefined;
+      const json = tryJson(text) as { error?: { code?: string; hint?: string }; accepted?: boolean } | undefined;
+      if (name === 'complete_phase' && typeof json?.accepted === 'boolean') {
+        sessionTally.completions += 1;
+        sessionTally[json.accepted ? 'accepted' : 'refused'] += 1;
+      }
       if (parsed.isError) {
         tally.isError += 1;
         if (json?.error) {
@@ -275,6 +321,9 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
     await services.panels.idle();
     await untilNoOpenJobs(store, 10_000);
     const jobsBefore = new Map(allJobs(store).map((j) => [j.id, j.status]));
+    const gates = new EvidenceGates();
+    const sessionsBefore = services.sessions.recent(1_000_000);
+    for (const session of sessionsBefore) assertSessionConsistent(session, gates);
     const proposalCount = proposals.list().length;
     await mcp.close();
     await server.close();
@@ -299,6 +348,14 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
         assert.ok(!`${job.context}${job.result ?? ''}${job.partialOutput ?? ''}`.includes(PRIVATE_TOKEN), `job ${job.id} holds a private file of .agent-os`);
         assert.ok(!['WORKER_CRASHED', 'INTERNAL'].includes(job.error?.code ?? ''), `job ${job.id} failed unexpectedly: ${JSON.stringify(job.error)}`);
       }
+      const registry = new WorkflowRegistry({ shippedFolder: join(REPO_ROOT, 'workflows'), workspaceRoot: sandbox.workspace, gates });
+      try {
+        const reopenedSessions = new WorkflowSessions(whole.database, registry, gates).recent(1_000_000);
+        assert.deepEqual(reopenedSessions, sessionsBefore, 'the reopened store holds the workflow sessions as they were');
+      } finally {
+        registry.dispose();
+      }
+      const completed = sessionsBefore.filter((x) => x.status === 'completed').length;
       const rows = whole.proposals.list();
       assert.equal(rows.length, proposalCount);
       for (const p of rows) assert.ok(p.status === 'pending' && p.decidedBy === null && p.decidedAt === null, `proposal ${p.id} is ${p.status}, decided by ${String(p.decidedBy)}`);
@@ -309,6 +366,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
         `${tally.protocolErrors} protocol errors: ${codes(tally.protocolCodes)} for malformed params, ${tally.maskedTaskErrors} for calls with "task" (SDK #1385)`,
         `${tally.tasks} tasks; jobs queued ${jobTally.created} times (retries included), ${jobTally.completed} completed, ${jobTally.failed} failed`,
         `${jobs.length} jobs left (${JOB_STATUSES.map((s) => `${stats.counts[s]} ${s}`).join(', ')}); ${rows.length} proposals, all pending`,
+        `${sessionsBefore.length} workflow sessions (${completed} completed); complete_phase answered ${sessionTally.completions} times past its checks: ${sessionTally.accepted} accepted, ${sessionTally.refused} refused by the gate`,
       ].map((l) => `      ${l}`).join('\n'));
     } finally {
       await whole.close();
@@ -320,6 +378,7 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
     assert.deepEqual(unhandled, [], 'no unhandled rejection');
     for (const tool of ALL_TOOLS) assert.ok((tally.byTool.get(tool) ?? 0) >= RUNS / 150, `${tool} was called (${tally.byTool.get(tool) ?? 0} times)`);
     assert.ok((tally.byTool.get('(unknown tool)') ?? 0) > 0, 'unknown tool names were tried');
+    assert.ok(sessionTally.accepted > 0 && sessionTally.refused > 0, `complete_phase both accepted and refused evidence (${sessionTally.accepted} accepted, ${sessionTally.refused} refused)`);
     if (logs.length > 0) console.log(`      service log (${logs.length} lines):\n        ${logs.slice(0, 20).join('\n        ')}`);
     // Expected: a reset that deletes a job between a write to it and that write's event (it had
     // just finished, or the pool had just picked it up) makes the writer log "No job with id".

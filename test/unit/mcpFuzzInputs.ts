@@ -3,6 +3,7 @@
 // tool names that do not exist. Everything generated is plain JSON, as a wire would carry it.
 import fc from 'fast-check';
 import { JOB_STATUSES } from '../../src/jobs/types';
+import { GATED_ID, GOOD_EVIDENCE } from './gatedWorkflow';
 import { ALL_TOOLS } from './mcpTools';
 
 /** A leaf name every escaping path aims at; the test looks for it outside the workspace afterwards. */
@@ -13,6 +14,12 @@ export const PRIVATE_TOKEN = 'PRIVATE-TOKEN-a9e2f1';
 export const OUTSIDE_SECRET = 'OUTSIDE-SECRET-7d41c0';
 /** An argument `{ [JOB_REF]: n }` is replaced, before sending, by the id of a job seen so far (n modulo their number). */
 export const JOB_REF = '$jobRef';
+/**
+ * An argument `{ [SESSION_REF]: n, phase?: p }` is replaced, before sending, by the id of a
+ * workflow session seen so far: one whose current phase is p when there is one, so valid
+ * evidence for phase p reaches its gate rather than stopping at the phase check.
+ */
+export const SESSION_REF = '$sessionRef';
 
 /** One generated tools/call: `name`, `arguments`, and sometimes `task` or `_meta` (any JSON, as a client might send). */
 export type FuzzParams = Record<string, unknown>;
@@ -159,6 +166,35 @@ function call(name: string, args: fc.Arbitrary<unknown>, weight = 10): fc.Weight
   return { weight, arbitrary: fc.record({ name: fc.constant(name), arguments: args, task, _meta: meta }) };
 }
 
+// The workflow tools: session ids seen and forged, phase and task numbers in and out of range,
+// and evidence of every shape (prose, lists, strings, deep, over 256 KB, near misses of a gate).
+const sessionRef = (phase?: number): fc.Arbitrary<unknown> => fc.nat().map((n) => ({ [SESSION_REF]: n, phase }));
+const MALFORMED_SESSIONS = [
+  'not-a-session', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-fffffffffff', '{{session}}', "'; DROP TABLE workflow_sessions; --",
+  '../../.agent-os/jobs.sqlite', '%00', 's'.repeat(100), 's'.repeat(101), '12345678-1234-1234-1234-1234567890ab\n', '１２３４５６７８-1234-1234-1234-1234567890ab',
+];
+const sessionId = (phase?: number): Field => field(sessionRef(phase), fc.oneof(fc.uuid(), fc.constantFrom(...MALFORMED_SESSIONS), hostileText));
+const phaseNumber = (valid: number): Field => field(fc.constant(valid), fc.oneof(fc.constantFrom(0, 1, 2, 3, 7, 1000, 1001, -1, 0.5), numberish));
+const workflowType = field(fc.constant(GATED_ID), fc.oneof(hostileText, fc.constantFrom('GATED-CHECK', `${GATED_ID}.md`, `../workflows/${GATED_ID}`, 'gated_check', 'pre-merge-review', 'g'.repeat(101))));
+const workflowTarget = field(fc.constantFrom('changes', 'src/pay.ts', 'src'), fc.oneof(path, fc.constantFrom('a\nb', 'changes\u0007', 't'.repeat(1001))));
+const EVIDENCE_KEYS = [...new Set(GOOD_EVIDENCE.flatMap((e) => Object.keys(e))), 'summary', 'notes', '__proto__', 'constructor'];
+const BAD_VALUES: unknown[] = [
+  [], ['src/app.ts'], ['a b:1'], ['src/app.ts:1:2'], ['src/app.ts:-1'], [{ location: 'x', severity: 'urgent', title: 'no' }], [{ location: 'src/a.ts:1', severity: 'CRITICAL', title: 'Real title here' }],
+  -1, 0, 1.5, '3', 'true', 'reviewed the code', Array.from({ length: 201 }, (_, i) => `src/f.ts:${i}`),
+];
+/** A gate's good evidence with one field changed, added or emptied. */
+const nearMiss = fc
+  .record({ base: fc.constantFrom(...GOOD_EVIDENCE), key: fc.constantFrom(...EVIDENCE_KEYS), value: fc.oneof(fc.constantFrom(...BAD_VALUES), hostileText, wrongType) })
+  .map(({ base, key, value }) => Object.fromEntries([...Object.entries(base).filter(([k]) => k !== key), [key, value]]));
+const oddEvidence = fc.oneof(
+  fc.constantFrom<unknown>({ summary: 'reviewed the code' }, {}, [], [GOOD_EVIDENCE[0]], 'files_reviewed: 3', 3, null, true),
+  deep,
+  deep.map((d) => ({ ...GOOD_EVIDENCE[0], summary: d })),
+  fc.constant({ ...GOOD_EVIDENCE[0], summary: 'x'.repeat(300_000) }),
+  fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+);
+const evidence = (phase: number): Field => field(fc.constant(GOOD_EVIDENCE[phase]), fc.oneof({ weight: 3, arbitrary: nearMiss }, { weight: 2, arbitrary: oddEvidence }), fc.constant(undefined));
+
 const noInput = fc.oneof(args({}), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }));
 const randomArgs: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 }),
@@ -205,6 +241,14 @@ export const fuzzParams: fc.Arbitrary<FuzzParams> = fc.oneof(
     proposed_by: optional(field(fc.constantFrom('agent', 'security'), badSlug)),
   })),
   call('reset_persona_jobs', args({ confirm: field(fc.constant(true), fc.constantFrom(false, 'true', 1, 'yes', null, [true], {})) }), 3),
+  call('list_workflows', noInput, 5),
+  call('start_workflow', args({ workflow_type: workflowType, target: workflowTarget, options: optional(field(fc.dictionary(fc.constantFrom('depth', 'focus'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), fc.oneof(deep, fc.constant({ big: 'o'.repeat(20_000) }), fc.constant([]), hostileText))) }), 12),
+  call('get_current_phase', args({ session_id: sessionId() }), 8),
+  call('get_workflow_state', args({ session_id: sessionId() }), 8),
+  call('get_task', args({ session_id: sessionId(0), phase: phaseNumber(0), task_number: field(fc.constantFrom(1, 2), fc.oneof(fc.constantFrom(0, 3, 1001, 1.5), numberish)) }), 8),
+  // The phase and its evidence agree when both are valid, so a session at that phase moves on.
+  { weight: 20, arbitrary: fc.constantFrom(0, 1, 2).chain((p) => call('complete_phase', args({ session_id: sessionId(p), phase: phaseNumber(p), evidence: evidence(p) })).arbitrary) },
+  call('invoke_workflow_executor', args({ workflow_type: workflowType, target: workflowTarget, ...jobFields, task: optional(jobFields.task) }), 5),
   call('current_date', noInput),
   call('list_personas', noInput),
   call('persona_database_stats', noInput),
