@@ -40,6 +40,12 @@ export interface PersonaJobsOptions {
 export class PersonaJobs {
   constructor(private readonly options: PersonaJobsOptions) {}
 
+  /** Throws what `ask` would (UNKNOWN_PERSONA, INVALID_INPUT) without writing anything: for callers that write something else first. */
+  check(request: { persona: string; task: string }): void {
+    this.options.registry.require(request.persona);
+    validTask(request.task);
+  }
+
   /** Creates one persona's job; resolves once it is durable. Throws UNKNOWN_PERSONA or INVALID_INPUT before writing anything. */
   async ask(request: AskRequest): Promise<JobSummary> {
     const persona = this.options.registry.require(request.persona);

@@ -26,11 +26,16 @@ export interface WorkflowJobRequest {
  * drive, never a job without its session), then the link the Persona Jobs tree follows.
  */
 export async function startWorkflowJob(deps: WorkflowToolDeps & { jobs: PersonaJobs }, request: WorkflowJobRequest): Promise<{ session: WorkflowSession; job: JobSummary }> {
-  const started = await deps.sessions.start({ workflowId: request.workflowId, target: request.target, options: request.options });
   const ask = request.task?.trim() ? `\n${request.task.trim()}` : '';
+  const taskFor = (id: string, title: string, target: string): string => `Run workflow session ${id} (${title}) on ${target}.${ask}`;
+  // Checked before the session is written: a missing executor persona or an over-long task
+  // must not leave a session no job drives.
+  const workflow = deps.registry.require(request.workflowId);
+  deps.jobs.check({ persona: WORKFLOW_EXECUTOR, task: taskFor('00000000-0000-0000-0000-000000000000', workflow.title, request.target.trim()) });
+  const started = await deps.sessions.start({ workflowId: request.workflowId, target: request.target, options: request.options });
   const job = await deps.jobs.ask({
     persona: WORKFLOW_EXECUTOR,
-    task: `Run workflow session ${started.id} (${started.title}) on ${started.target}.${ask}`,
+    task: taskFor(started.id, started.title, started.target),
     context: request.context,
     priority: request.priority,
   });

@@ -96,7 +96,7 @@ export class WorkflowSessions {
     const session = typeof id === 'string' && UUID.test(id) ? this.get(id) : undefined;
     if (session) return session;
     const shown = String(id).slice(0, 80);
-    throw new PersonaError('WORKFLOW_SESSION_NOT_FOUND', UUID.test(shown) ? `No workflow session has the id "${shown}".` : `"${shown}" is not a workflow session id (a UUID that start_workflow returns).`, 'Start a session with start_workflow, or list recent ones with get_workflow_state on an id you were given.');
+    throw new PersonaError('WORKFLOW_SESSION_NOT_FOUND', UUID.test(shown) ? `No workflow session has the id "${shown}".` : `"${shown}" is not a workflow session id (a UUID that start_workflow returns).`, 'Use the session_id that start_workflow or invoke_workflow_executor returned, or start a session with start_workflow.');
   }
 
   get(id: string): WorkflowSession | undefined {
