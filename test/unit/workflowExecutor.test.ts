@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { PersonaServices } from '../../src/services';
 import { DemoModelServer, type DemoRequestEvent } from '../../src/personas/demoModel/server';
 import { sessionState } from '../../src/workflows/workflowTools';
 import { settledJob } from './settledJob';
-import { useTempDir } from './tempDir';
+import { REPO_ROOT, useTempDir } from './tempDir';
 import { startDemoServices } from './demoServices';
 
 const PATH_LINE = '^[^\\\\s:]+:\\\\d+(-\\\\d+)?$';
@@ -106,25 +106,6 @@ Name the ticket.
 \`\`\`
 `;
 
-/** The executor persona for this workspace (the shipped one lives on another branch; this overrides it by id). */
-const EXECUTOR = `---
-name: workflow-executor
-description: Drives a phase-gated workflow session to completion, one gate at a time, with quantified evidence.
-tools: list_workflows, start_workflow, get_current_phase, get_task, complete_phase, get_workflow_state, search_standards, read_file, list_files, grep
----
-You run workflow sessions. Read the current phase, do its tasks with the file tools, and submit the counts and path:line locations its evidence_schema asks for to complete_phase. When a phase is refused, fix exactly the fields named. Report with get_workflow_state when the session completes.
-
-## Output template
-\`\`\`
-# Workflow report
-## Summary
-## Findings
-## Phases
-## Recommended specialists
-## Proposed standards
-\`\`\`
-`;
-
 const APP = ['import { db } from "./db";', '', 'export function find(name: string) {', '  return db.query(`SELECT * FROM users WHERE name = \'${name}\'`);', '}', '// TODO: paginate', ''].join('\n');
 
 describe('the workflow executor driven by the demo model: real services, worker, SDK and gates', function () {
@@ -141,12 +122,10 @@ describe('the workflow executor driven by the demo model: real services, worker,
     const root = join(tmp.path, 'ws');
     mkdirSync(join(root, 'src'), { recursive: true });
     mkdirSync(join(root, '.agent-os', 'workflows'), { recursive: true });
-    mkdirSync(join(root, '.agent-os', 'personas'), { recursive: true });
     writeFileSync(join(root, 'src', 'app.ts'), APP);
     writeFileSync(join(root, 'src', 'db.ts'), 'export const db = { query: (sql: string) => sql };\n');
     writeFileSync(join(root, '.agent-os', 'workflows', 'demo-gates.md'), WORKFLOW);
     writeFileSync(join(root, '.agent-os', 'workflows', 'demo-stubborn.md'), STUBBORN);
-    writeFileSync(join(root, '.agent-os', 'personas', 'workflow-executor.md'), EXECUTOR);
     return root;
   };
 
@@ -236,6 +215,31 @@ describe('the workflow executor driven by the demo model: real services, worker,
     assert.deepEqual(session.phases.map((p) => p.refusals), [1, 0, 0]);
     assert.match(done.result ?? '', /## Phases/);
   });
+
+  it('drives each shipped workflow to completion on the sample workspace, with the shipped executor persona', async function (this: Mocha.Context) {
+    this.timeout(240_000);
+    const root = join(tmp.path, 'sample');
+    cpSync(join(REPO_ROOT, 'sample-workspace'), root, { recursive: true });
+    services = await startDemoServices(root, { workerCount: 2 });
+    const s = services;
+    assert.equal(s.registry.require('workflow-executor').source.startsWith(join(REPO_ROOT, 'personas')), true, 'the shipped persona runs');
+    const targets: Record<string, string> = { 'pre-merge-review': 'src/orders.ts', 'security-review': 'src', 'production-readiness': 'src', 'test-plan': 'src/payments.ts' };
+    const runs = await Promise.all(
+      s.workflowRegistry.list().map(async (w) => {
+        const { session, job } = await s.startWorkflow({ workflowId: w.id, target: targets[w.id] ?? 'src' });
+        return { workflow: w, session, done: await settledJob(s, job.id, 200_000) };
+      }),
+    );
+    assert.deepEqual(runs.map((r) => r.workflow.id), ['pre-merge-review', 'production-readiness', 'security-review', 'test-plan']);
+    for (const { workflow, session, done } of runs) {
+      assert.equal(done.status, 'completed', `${workflow.id}: ${done.error?.message ?? ''}`);
+      const ended = s.sessions.require(session.id);
+      assert.equal(ended.status, 'completed', `${workflow.id} completed every phase:\n${done.result ?? ''}`);
+      assert.equal(ended.phases[0]!.refusals, 1, `${workflow.id}: the first phase refused the bare summary once`);
+      assert.ok(ended.phases.every((p) => p.evidence !== null), `${workflow.id}: every phase holds accepted evidence`);
+      assert.match(done.result ?? '', /^# Workflow report/);
+    }
+  });
 });
 
 describe('the demo model as the workflow executor, one request at a time (real Anthropic SDK)', () => {
@@ -270,4 +274,5 @@ describe('the demo model as the workflow executor, one request at a time (real A
     assert.match(text, /on `src\/app\.ts` \(session 123e4567-e89b-42d3-a456-426614174000\) stopped: the tool budget ran out/);
     for (const heading of ['## Summary', '## Findings', '## Phases', '## Recommended specialists', '## Proposed standards']) assert.ok(text.includes(heading), heading);
   });
+
 });
