@@ -35,8 +35,10 @@ await Promise.all([
 // sql.js loads its WebAssembly from next to the bundle (see src/jobs/sqlite.ts).
 await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 // The unbundled build in out/ (unit tests run on it) needs the .sql files beside the compiled migrations.
-for (const folder of ['src/jobs/migrations', 'src/standards/migrations']) {
-  for (const file of await readdir(folder)) {
+const migrationFolders = (await readdir('src', { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/migrations`);
+for (const folder of migrationFolders) {
+  const files = await readdir(folder).catch(() => []);
+  for (const file of files) {
     if (!file.endsWith('.sql')) continue;
     await mkdir(`out/${folder}`, { recursive: true });
     await copyFile(`${folder}/${file}`, `out/${folder}/${file}`);
