@@ -170,5 +170,14 @@ describe('Start Workflow in the workbench', function () {
     await evidence.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match((await evidence.innerText()).replace(/\u00a0/g, ' '), /"changed_files": \[\s*"src\/orders\.ts"/);
     await current().screenshot('phase-evidence');
+
+    // A session with a job offers to reveal it: the button on its row selects the job in the tree.
+    await current().runCommand('Personas: Show Workflow Sessions', 30_000);
+    const doneRow = page.locator(SELECTORS.quickInputRow, { hasText: 'Pre-merge review' }).first();
+    await doneRow.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await doneRow.innerText(), /changes · completed · 4 of 4 phases accepted/);
+    await doneRow.hover();
+    await doneRow.locator('.action-label[aria-label="Reveal its job in Persona Jobs"]').click();
+    await page.locator(`${JOB_ROW}[aria-selected="true"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
   });
 });
