@@ -29,7 +29,7 @@ export interface Conversation {
   mustAnswer: boolean;
 }
 
-interface ToolExchange {
+export interface ToolExchange {
   name: string;
   input: Record<string, unknown>;
   result: string;
@@ -87,7 +87,8 @@ export function nextAgentTurn(conversation: Conversation, persona: string, userT
   return [{ type: 'text', text: lines.join('\n') }];
 }
 
-function pastExchanges(conversation: Conversation): ToolExchange[] {
+/** Every tool call so far with its result, in order: the only memory a stateless demo has. */
+export function pastExchanges(conversation: Conversation): ToolExchange[] {
   const uses = new Map<string, { name: string; input: Record<string, unknown> }>();
   const out: ToolExchange[] = [];
   for (const message of conversation.messages) {

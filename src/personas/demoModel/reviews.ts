@@ -4,7 +4,7 @@
  * persona, and writes a review in the personas' output template, so the offline demo cites
  * real `file:line` evidence from the user's own code.
  */
-type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 interface Rule {
   pattern: RegExp;
@@ -30,7 +30,7 @@ interface Condition {
   absent?: boolean;
 }
 
-interface Finding extends Omit<Rule, 'pattern' | 'when' | 'nth'> {
+export interface Finding extends Omit<Rule, 'pattern' | 'when' | 'nth'> {
   file: string;
   line: number;
   code: string;
@@ -171,20 +171,47 @@ function holds(condition: Condition, lines: { code: string }[], at: number): boo
   return window.some((l) => condition.re.test(l.code)) !== (condition.absent ?? false);
 }
 
-export function writeReview({ persona, userText, proposed = [] }: ReviewRequest): string {
-  const { file, lines } = parseContext(userText);
-  const rules = RULES[persona] ?? ENGINEER;
+/** The first line each rule matches (its nth, when it says so), as a finding. */
+function findingsIn(rules: Rule[], lines: { n: number; code: string; file: string }[]): Finding[] {
   const findings: Finding[] = [];
   for (const { pattern, when, nth, ...rule } of rules) {
     const hit = lines.filter((l, i) => pattern.test(l.code) && (when ?? []).every((c) => holds(c, lines, i)))[(nth ?? 1) - 1];
     if (hit) findings.push({ ...rule, file: hit.file, line: hit.n, code: hit.code.trim().slice(0, 100) });
   }
+  return findings;
+}
+
+/**
+ * What the rules of several personas find in numbered context lines, most severe first, one
+ * finding per place and title: the workflow executor's demo cites these as its evidence.
+ */
+export function scanFindings(personas: readonly string[], userText: string): Finding[] {
+  const { lines } = parseContext(userText);
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const persona of personas) {
+    for (const f of findingsIn(RULES[persona] ?? ENGINEER, lines)) {
+      const key = `${f.file}:${f.line}:${f.title}`;
+      if (!seen.has(key)) out.push(f);
+      seen.add(key);
+    }
+  }
+  const order: Severity[] = ['critical', 'high', 'medium', 'low'];
+  return out.sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity));
+}
+
+/** The line every demo answer opens with, so nobody mistakes it for a model's review. */
+export const DEMO_NOTE = '> Answered by the built-in **demo model** (offline, scripted rules, not an AI).';
+
+export function writeReview({ persona, userText, proposed = [] }: ReviewRequest): string {
+  const { file, lines } = parseContext(userText);
+  const findings = findingsIn(RULES[persona] ?? ENGINEER, lines);
   const title = TITLES[persona] ?? persona;
   const task = userText.split('\n---\n')[0]?.replace(/\[\[demo:[^\]]*\]\]/g, '').trim() ?? '';
   const out: string[] = [];
   out.push(`# ${title} review`);
   out.push('');
-  out.push('> Answered by the built-in **demo model** (offline, scripted rules, not an AI). Set an Anthropic API key with *Personas: Set Anthropic API Key* for a real review.');
+  out.push(`${DEMO_NOTE} Set an Anthropic API key with *Personas: Set Anthropic API Key* for a real review.`);
   out.push('');
   out.push('## Summary');
   out.push('');

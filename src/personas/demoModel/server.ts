@@ -6,6 +6,7 @@ import type { Disposable } from '../../core/disposable';
 import { scriptFor, type DemoScript } from './faults';
 import { writeReview } from './reviews';
 import { nextAgentTurn, wantsAgent, type Conversation, type ConversationPart } from './agent';
+import { nextWorkflowTurn, wantsWorkflow } from './workflowAgent';
 
 /** The label every surface shows for answers from this server. */
 export const DEMO_MODEL_LABEL = 'demo model';
@@ -158,6 +159,10 @@ export class DemoModelServer implements Disposable {
 
   private answerFor(script: DemoScript, body: MessagesBody, persona: string, userText: string): ContentBlock[] {
     const conversation: Conversation = { messages: body.messages ?? [], tools: (body.tools ?? []).map((t) => t.name), mustAnswer: body.tool_choice?.type === 'none' };
+    // Offered the workflow tools, it is the workflow executor; otherwise a reviewer.
+    if ((script.kind === 'agent' || script.kind === 'review') && wantsWorkflow(conversation)) {
+      return nextWorkflowTurn(conversation, userText);
+    }
     if ((script.kind === 'agent' || script.kind === 'review') && wantsAgent(conversation, userText, script.kind === 'agent')) {
       return nextAgentTurn(conversation, persona, userText, script.kind === 'agent' && script.propose);
     }
