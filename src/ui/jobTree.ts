@@ -41,8 +41,8 @@ export interface PhaseRef {
  * element object for its lifetime (updated in place, which is how VS Code finds the row), a
  * row is repainted only when what it shows changes, and the root only when a top-level job
  * appears or jobs are removed. A workflow job's phases follow the same rules: one element per
- * phase, a session change repaints the job's row only when the row's own text changes (phase
- * n of N), and otherwise only the phase rows whose text changed.
+ * phase for as long as the job drives its session, and a session change repaints the job's row
+ * only when its own text changes (phase n of N) and the phase rows whose text changed.
  */
 export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeElement>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobTreeElement | JobTreeElement[] | undefined>();
@@ -125,12 +125,11 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeElement>,
     const known = this.elements.get(jobId);
     if (!known) return;
     const rows = this.phaseRows.get(jobId);
-    if (this.rowText(known.job) !== known.shown || (rows && (rows[0]?.node.session.id !== session.id || rows.length !== session.phases.length))) {
-      // The row's own text changed (or it gains its phases): repainting it refetches its phases.
-      this.schedule(known.job);
-      return;
-    }
-    for (const row of rows ?? []) {
+    // Another session under the same job: its phases are new elements, fetched with the job's row.
+    const replaced = rows !== undefined && (rows[0]?.node.session.id !== session.id || rows.length !== session.phases.length);
+    if (this.rowText(known.job) !== known.shown || replaced) this.schedule(known.job);
+    if (!rows || replaced) return;
+    for (const row of rows) {
       row.node.session = session;
       if (phaseRowText(row.node, known.job) !== row.shown) this.schedule(row.node);
     }
