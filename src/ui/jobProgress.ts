@@ -10,9 +10,9 @@ import { readOpenOnCompletion } from './settings';
  * A progress notification for one job, with Cancel. Resolves with the job once it reaches a
  * terminal state (or is deleted). It follows the job through JobWatch; it never polls.
  */
-export function showJobProgress(services: PersonaServices, job: JobSummary): Promise<JobSummary> {
+export function showJobProgress(services: PersonaServices, job: JobSummary, title = jobTitle(job)): Promise<JobSummary> {
   return Promise.resolve(
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: jobTitle(job), cancellable: true }, async (progress, token) => {
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => {
         void services.jobs.cancel(job.id).catch(() => undefined);
       });
@@ -30,9 +30,9 @@ export function showJobProgress(services: PersonaServices, job: JobSummary): Pro
   );
 }
 
-/** Shows the job's progress; then opens its result, or says why it failed. */
-export async function followJob(services: PersonaServices, job: JobSummary): Promise<void> {
-  const final = await showJobProgress(services, job);
+/** Shows the job's progress (under `title`, the job's own unless told); then opens its result, or says why it failed. */
+export async function followJob(services: PersonaServices, job: JobSummary, title?: string): Promise<void> {
+  const final = await showJobProgress(services, job, title);
   if (final.status === 'completed' && readOpenOnCompletion()) {
     await openJobDocument(final.id, final.persona);
   } else if (final.status === 'failed') {

@@ -9,7 +9,7 @@ import { askPanel, type AskPanelArgs } from './askPanel';
 import { askPersona, type AskArgs } from './askPersona';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
-import { JobTreeProvider, JOBS_VIEW_ID } from './jobTree';
+import { JobTreeProvider, JOBS_VIEW_ID, OPEN_PHASE_COMMAND, type JobTreeElement, type PhaseRef } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { LanguageModelBridge } from './lmBridge';
 import { newStandard, type NewStandardArgs } from './newStandard';
@@ -21,6 +21,12 @@ import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, rea
 import { StandardsViewProvider, type StandardsViewApi } from './standardsView';
 import { PersonasStatusBar } from './statusBar';
 import { watchStandards } from './standardsWatcher';
+import { startWorkflowCommand, type StartWorkflowArgs } from './startWorkflow';
+import { showWorkflowSessions, type ShowSessionsArgs } from './showWorkflowSessions';
+import { openPhaseDocument, WORKFLOW_SCHEME, WorkflowDocumentProvider } from './workflowDocuments';
+import { WorkflowFileSync } from './workflowFileSync';
+import type { Workflow } from '../workflows/types';
+import type { WorkflowRegistryChange } from '../workflows/workflowRegistry';
 
 /** What `activate` returns: for tests and for extensions that build on this one. */
 export interface PersonasApi {
@@ -40,9 +46,17 @@ export interface PersonasApi {
   readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
   /** The Standards view: pending proposals, and the host path its Approve and Reject buttons take. */
   readonly standards: StandardsViewApi;
+  /** The workflows that can be started now (empty before the services start). */
+  workflows(): Workflow[];
+  /** Fires when workflow files change on disk and the workflow registry reloads. */
+  readonly onDidChangeWorkflows: vscode.Event<WorkflowRegistryChange>;
+  /** The Persona Jobs tree's data: its rows as VS Code gets them (jobs, and a workflow job's phases). */
+  readonly jobTree: vscode.TreeDataProvider<JobTreeElement>;
 }
 
 type JobArg = JobSummary | { jobId: string } | string | undefined;
+/** From the palette: arguments; from a workflow job's context menu: the job's row. */
+type SessionsArg = ShowSessionsArgs | JobSummary | undefined;
 
 /**
  * Owns everything the extension creates in one activation; disposing it undoes all of it.
@@ -57,7 +71,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   readonly mcp: McpEndpointHost;
   readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
   readonly standards: StandardsViewProvider;
+  readonly onDidChangeWorkflows: vscode.Event<WorkflowRegistryChange>;
+  readonly jobTree: JobTreeProvider;
   private readonly personaFiles: PersonaFileSync;
+  private readonly workflowFiles: WorkflowFileSync;
 
   private constructor(
     readonly log: vscode.LogOutputChannel,
@@ -71,6 +88,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.personaFiles = new PersonaFileSync(log);
     this.onDidChangePersonas = this.personaFiles.onDidChange;
     this.disposables.push(this.personaFiles);
+    this.workflowFiles = new WorkflowFileSync(log);
+    this.onDidChangeWorkflows = this.workflowFiles.onDidChange;
+    this.disposables.push(this.workflowFiles);
+    this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions);
     this.standards = new StandardsViewProvider(context.extensionUri, log);
     this.disposables.push(this.standards);
     const ui = this.registerUi();
@@ -107,6 +128,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     return this.services?.registry.list() ?? [];
   }
 
+  workflows(): Workflow[] {
+    return this.services?.workflowRegistry.list() ?? [];
+  }
+
   private async startServices(context: vscode.ExtensionContext): Promise<PersonaServices | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
@@ -129,12 +154,26 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
 
   private registerUi(): { follow(services: PersonaServices): void } {
     const store = (): PersonaServices['store'] | undefined => this.services?.store;
-    const tree = new JobTreeProvider(store);
+    const tree = this.jobTree;
     const documents = new JobDocumentProvider(store);
+    const workflowDocuments = new WorkflowDocumentProvider(() => this.services?.sessions);
     const statusBar = new PersonasStatusBar();
-    const treeView = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+    const treeView = vscode.window.createTreeView<JobTreeElement>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
     this.standards.setBadgeFallback(treeView);
-    this.disposables.push(tree, documents, statusBar, treeView, vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents));
+    this.disposables.push(
+      tree,
+      documents,
+      workflowDocuments,
+      statusBar,
+      treeView,
+      vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
+      vscode.workspace.registerTextDocumentContentProvider(WORKFLOW_SCHEME, workflowDocuments),
+    );
+    const revealJob = async (jobId: string): Promise<void> => {
+      const element = tree.jobElement(jobId);
+      if (!element) throw new PersonaError('JOB_NOT_FOUND', `There is no job ${jobId.slice(0, 80)} (it may have been cleaned up).`, 'The session\'s state still opens from "Personas: Show Workflow Sessions".');
+      await treeView.reveal(element, { select: true, focus: true, expand: true });
+    };
     const follow = (services: PersonaServices): void => {
       for (const notice of services.store.notices) {
         this.log.warn(notice);
@@ -144,8 +183,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       if (requeued.length + failed.length > 0) {
         this.log.info(`after a restart: ${requeued.length} interrupted job(s) re-queued, ${failed.length} failed after too many attempts`);
       }
-      tree.follow(services.store);
+      tree.follow(services.store, services.sessions);
       documents.follow(services.store);
+      workflowDocuments.follow(services.sessions);
+      this.workflowFiles.follow(services.workflowRegistry);
       statusBar.follow(services.store);
       this.personaFiles.follow(services.registry);
       this.disposables.push(watchStandards(services.standards, this.log));
@@ -170,6 +211,17 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     const commands: Record<string, (...args: never[]) => unknown> = {
       'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.ready, args ?? {}))?.id),
       'agentOsPersonas.askPanel': (args?: AskPanelArgs) => this.guard('Ask the Panel', async () => (await askPanel(await this.ready, args ?? {}))?.id),
+      'agentOsPersonas.startWorkflow': (args?: StartWorkflowArgs) => this.guard('Start Workflow', async () => (await startWorkflowCommand(await this.ready, args ?? {}))?.job.id),
+      'agentOsPersonas.showWorkflowSessions': (arg?: SessionsArg) => this.guard('Show Workflow Sessions', async () => {
+        const args: ShowSessionsArgs = arg && 'persona' in arg ? { jobId: arg.id } : (arg ?? {});
+        return showWorkflowSessions(await this.requireServices(), args, revealJob);
+      }),
+      [OPEN_PHASE_COMMAND]: (ref?: PhaseRef) => this.guard('Open Workflow Phase', async () => {
+        if (!ref || typeof ref.sessionId !== 'string' || !Number.isInteger(ref.index)) throw new PersonaError('INVALID_INPUT', 'No workflow phase was given.', 'Click a phase under a workflow job in the Persona Jobs view.');
+        const session = (await this.requireServices()).sessions.require(ref.sessionId);
+        if (!session.definition.phases[ref.index]) throw new PersonaError('INVALID_INPUT', `Session ${session.id} has no phase at position ${ref.index}.`, 'Click a phase under a workflow job in the Persona Jobs view.');
+        return (await openPhaseDocument(session, ref.index)).document.uri.toString();
+      }),
       'agentOsPersonas.setApiKey': (key?: string) => this.guard('Set Anthropic API Key', () => promptForApiKey(this.apiKeys, typeof key === 'string' ? key : undefined)),
       'agentOsPersonas.clearApiKey': () => this.guard('Clear Anthropic API Key', async () => {
         await this.apiKeys.clear();
