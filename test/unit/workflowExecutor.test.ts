@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { PersonaServices } from '../../src/services';
@@ -214,6 +215,24 @@ describe('the workflow executor driven by the demo model: real services, worker,
     assert.equal(session.status, 'completed');
     assert.deepEqual(session.phases.map((p) => p.refusals), [1, 0, 0]);
     assert.match(done.result ?? '', /## Phases/);
+  });
+
+  it('reviews "changes" from the diff that went along: the pre-merge review\'s changed files are the diff\'s, and no test file is invented', async function (this: Mocha.Context) {
+    this.timeout(60_000);
+    const root = join(tmp.path, 'repo');
+    cpSync(join(REPO_ROOT, 'sample-workspace'), root, { recursive: true });
+    const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'start');
+    writeFileSync(join(root, 'src', 'orders.ts'), `${readFileSync(join(root, 'src', 'orders.ts'), 'utf8')}// the discount is applied twice\n`);
+    services = await startDemoServices(root, { workerCount: 1 });
+    const { session, job } = await services.startWorkflow({ workflowId: 'pre-merge-review', target: 'changes', context: { diff: true } });
+    const done = await settledJob(services, job.id, 45_000);
+    assert.equal(done.status, 'completed', done.error?.message);
+    const scope = services.sessions.require(session.id).phases[0]!.evidence!;
+    assert.deepEqual(scope['changed_files'], ['src/orders.ts']);
+    assert.deepEqual(scope['test_files'], []);
   });
 
   it('drives each shipped workflow to completion on the sample workspace, with the shipped executor persona', async function (this: Mocha.Context) {

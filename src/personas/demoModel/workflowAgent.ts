@@ -38,6 +38,8 @@ interface Failure {
 interface RunState {
   task: string;
   exchanges: ToolExchange[];
+  /** Files a diff in the context changes: what a review of "changes" is about. */
+  changed: string[];
   sessionId?: string;
   target: string;
   title?: string;
@@ -128,7 +130,7 @@ function closing(run: RunState, use: (name: string, input: Record<string, unknow
 function readRun(conversation: Conversation, userText: string): RunState {
   const task = userText.split('\n---\n')[0] ?? '';
   const named = SESSION_LINE.exec(task);
-  const run: RunState = { task, exchanges: pastExchanges(conversation), sessionId: named?.[1], title: named?.[2], target: named?.[3]?.trim() || targetIn(task), current: null };
+  const run: RunState = { task, exchanges: pastExchanges(conversation), changed: changedFiles(userText), sessionId: named?.[1], title: named?.[2], target: named?.[3]?.trim() || targetIn(task), current: null };
   for (const e of run.exchanges) {
     const data = json(e.result);
     if (e.isError) {
@@ -164,12 +166,21 @@ function readRun(conversation: Conversation, userText: string): RunState {
   return run;
 }
 
+/** The files the git changes in the context touch: "File: <path> (git diff …" as formatDiff heads them, or a raw `+++ b/<path>`. */
+function changedFiles(userText: string): string[] {
+  const context = userText.split('\n---\n').slice(1).join('\n---\n');
+  const paths = [...context.matchAll(/^(?:File: (\S+) \(git diff|\+\+\+ b\/(\S+))/gm)].map((m) => (m[1] ?? m[2])!);
+  return [...new Set(paths)];
+}
+
 /** What the evidence may cite: listed files, lines read, and what the review rules found in them. */
 function factsOf(run: RunState): EvidenceFacts {
   const listing = run.exchanges.find((e) => e.name === 'list_files' && !e.isError)?.result ?? '';
   const listed = listing.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('[') && !l.endsWith('/') && l !== '(no files)' && l !== '(empty folder)');
   // The workspace's own files, not the tool's settings folders.
-  const files = listed.filter((f) => !f.split('/').some((s) => s.startsWith('.')));
+  const own = listed.filter((f) => !f.split('/').some((s) => s.startsWith('.')));
+  // A diff in the context decides what changed: its files lead, so "changed files" cites them.
+  const files = [...run.changed, ...own.filter((f) => !run.changed.includes(f))];
   const read = run.exchanges.filter((e) => e.name === 'read_file' && !e.isError).map((e) => e.result).join('\n');
   const findings = scanFindings(SCAN_AS, read).map((f) => ({ path: f.file, line: f.line, severity: f.severity, title: f.title }));
   const lines = parseContext(read).lines.filter((l) => l.code.trim() !== '' && l.file !== 'the context');
@@ -181,6 +192,8 @@ function factsOf(run: RunState): EvidenceFacts {
 function filesToRead(run: RunState): string[] {
   const { files } = factsOf(run);
   const code = files.filter((f) => CODE_FILE.test(f));
+  const changed = run.changed.filter((f) => CODE_FILE.test(f));
+  if (changed.length > 0) return changed.slice(0, MAX_READS);
   const target = run.target.replace(/^\.\/|\/$/g, '');
   const inTarget = code.filter((f) => f === target || f.startsWith(`${target}/`));
   return (inTarget.length > 0 ? inTarget : code).slice(0, MAX_READS);
