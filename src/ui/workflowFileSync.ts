@@ -20,7 +20,10 @@ export class WorkflowFileSync implements vscode.Disposable {
   }
 
   follow(registry: WorkflowRegistry): void {
-    this.diagnostics.show(registry.problems);
+    // The first read of the workflow files (and the compile of their gates, ~0.2 s) waits until
+    // the services are ready and the tree shows: the Problems panel can follow a moment later.
+    const first = setImmediate(() => this.diagnostics.show(registry.problems));
+    this.disposables.push({ dispose: () => clearImmediate(first) });
     const off = registry.events.on('change', (change) => {
       this.log.info(`workflows reloaded: ${change.workflows.length} loaded (${change.workflows.map((w) => w.id).join(', ')}), ${change.problems.length} problem(s)`);
       this.diagnostics.show(change.problems);

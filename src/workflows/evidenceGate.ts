@@ -1,4 +1,5 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { RE2JS } from 're2js';
 import { PersonaError } from '../core/errors';
 import type { EvidenceSchema } from './types';
@@ -35,7 +36,7 @@ const re2Engine = Object.assign(
  * keyword is an error rather than a gate that passes everything) once per schema.
  */
 export class EvidenceGates {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: true, code: { regExp: re2Engine } });
+  private ajv: Ajv2020 | undefined;
   private readonly compiled = new Map<string, ValidateFunction>();
 
   /** Compiles a schema (cached by its text); throws the reason when the schema itself is broken. */
@@ -44,9 +45,22 @@ export class EvidenceGates {
     const known = this.compiled.get(key);
     if (known) return known;
     if (schema['type'] !== 'object') throw new Error('the evidence schema must have "type": "object" (evidence is an object of named fields)');
-    const validate = this.ajv.compile(schema);
+    const validate = this.validator().compile(schema);
     this.compiled.set(key, validate);
     return validate;
+  }
+
+  /**
+   * ajv, made on the first compile: loading it and its meta-schemas costs ~100 ms, which every
+   * window and CLI run would otherwise pay at start for workflows it may never open.
+   */
+  private validator(): Ajv2020 {
+    if (!this.ajv) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { default: Ajv } = require('ajv/dist/2020') as { default: typeof Ajv2020 };
+      this.ajv = new Ajv({ allErrors: true, strict: true, code: { regExp: re2Engine } });
+    }
+    return this.ajv;
   }
 
   /**

@@ -48,13 +48,18 @@ export class WorkflowRegistry implements Disposable {
   private signature = '';
   private watcher: { dispose(): void } | undefined;
   private readonly watches: Disposable[] = [];
+  private loaded = false;
 
-  constructor(private readonly options: WorkflowRegistryOptions) {
-    this.reload();
-  }
+  /**
+   * Reads nothing yet: the files are read and their gates compiled on first use (a list, a
+   * lookup, the problems), so a window or a CLI run that never touches a workflow does not pay
+   * for it at start.
+   */
+  constructor(private readonly options: WorkflowRegistryOptions) {}
 
-  /** Reads every source again; emits `change` when the workflows or the problems differ. */
+  /** Reads every source again; emits `change` when the workflows or the problems differ (not on the first read). */
   reload(): void {
+    this.loaded = true;
     const workflows = new Map<string, Workflow>();
     const problems: WorkflowProblem[] = [];
     const add = (load: () => { workflow: Workflow; schemaLine: (phase: number) => { file: string; line: number }; notices?: WorkflowProblem[] }): void => {
@@ -148,23 +153,29 @@ export class WorkflowRegistry implements Disposable {
   }
 
   get problems(): readonly WorkflowProblem[] {
-    return this.problemList;
+    return this.current().problemList;
   }
 
   list(): Workflow[] {
-    return [...this.workflows.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.current().workflows.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   get(id: string): Workflow | undefined {
-    return this.workflows.get(id);
+    return this.current().workflows.get(id);
   }
 
   /** The workflow, or UNKNOWN_WORKFLOW listing the ids that exist. */
   require(id: string): Workflow {
-    const workflow = this.workflows.get(id);
+    const workflow = this.current().workflows.get(id);
     if (workflow) return workflow;
     const known = this.list().map((w) => w.id);
     throw new PersonaError('UNKNOWN_WORKFLOW', `There is no workflow "${String(id).slice(0, 80)}".`, known.length ? `Known workflows: ${known.join(', ')}.` : `No workflows are loaded; add one to ${WORKSPACE_WORKFLOWS}/.`);
+  }
+
+  /** This registry, read at least once. */
+  private current(): this {
+    if (!this.loaded) this.reload();
+    return this;
   }
 
   dispose(): void {
