@@ -91,10 +91,19 @@ export class WorkflowSessions {
     return this.changed(id);
   }
 
-  /** The session, or WORKFLOW_SESSION_NOT_FOUND naming the id as given. */
-  require(id: string): WorkflowSession {
+  /**
+   * The session, or WORKFLOW_SESSION_NOT_FOUND naming the id as given. With `jobId` (a persona
+   * job calling), a session another job drives is refused too: a job drives only its own, or
+   * one no job drives yet; MCP clients may drive any of the workspace's.
+   */
+  require(id: string, jobId?: string): WorkflowSession {
     const session = typeof id === 'string' && UUID.test(id) ? this.get(id) : undefined;
-    if (session) return session;
+    if (session) {
+      if (jobId && session.jobId && session.jobId !== jobId) {
+        throw new PersonaError('WORKFLOW_SESSION_NOT_FOUND', `Workflow session ${session.id} belongs to another job.`, 'Drive the session this job was given, or start one with start_workflow.');
+      }
+      return session;
+    }
     const shown = String(id).slice(0, 80);
     throw new PersonaError('WORKFLOW_SESSION_NOT_FOUND', UUID.test(shown) ? `No workflow session has the id "${shown}".` : `"${shown}" is not a workflow session id (a UUID that start_workflow returns).`, 'Use the session_id that start_workflow or invoke_workflow_executor returned, or start a session with start_workflow.');
   }
@@ -122,8 +131,8 @@ export class WorkflowSessions {
   }
 
   /** One task of the current phase (later phases are not revealed). */
-  task(id: string, phaseNumber: number, taskNumber: number): { session: WorkflowSession; phase: WorkflowPhase; task: WorkflowTask } {
-    const { session, phase } = this.activePhase(id, phaseNumber);
+  task(id: string, phaseNumber: number, taskNumber: number, jobId?: string): { session: WorkflowSession; phase: WorkflowPhase; task: WorkflowTask } {
+    const { session, phase } = this.activePhase(id, phaseNumber, jobId);
     const task = phase.tasks.find((t) => t.number === taskNumber);
     if (!task) {
       throw new PersonaError('WORKFLOW_TASK_NOT_FOUND', `Phase ${phase.number} ("${phase.title}") has no task ${String(taskNumber).slice(0, 20)}.`, phase.tasks.length ? `Its tasks are numbered 1 to ${phase.tasks.length}.` : 'This phase has no separate tasks; its instructions say what to do.');
@@ -137,8 +146,8 @@ export class WorkflowSessions {
    * stays current and the attempt and its failures are recorded. Anything else (another phase,
    * an ended session, evidence over the limits) throws and changes nothing.
    */
-  async complete(id: string, phaseNumber: number, evidence: unknown): Promise<CompleteOutcome> {
-    const { session, phase } = this.activePhase(id, phaseNumber);
+  async complete(id: string, phaseNumber: number, evidence: unknown, jobId?: string): Promise<CompleteOutcome> {
+    const { session, phase } = this.activePhase(id, phaseNumber, jobId);
     const index = session.currentIndex!;
     const failures = this.gates.check(phase.evidenceSchema, evidence);
     const record = session.phases[index]!;
@@ -192,8 +201,8 @@ export class WorkflowSessions {
   }
 
   /** The current phase, if it is the one named and the session is active; otherwise why not. */
-  private activePhase(id: string, phaseNumber: number): { session: WorkflowSession; phase: WorkflowPhase } {
-    const session = this.require(id);
+  private activePhase(id: string, phaseNumber: number, jobId?: string): { session: WorkflowSession; phase: WorkflowPhase } {
+    const session = this.require(id, jobId);
     if (session.status !== 'active' || session.currentIndex === null) {
       throw new PersonaError('WORKFLOW_NOT_ACTIVE', `The workflow session ${session.id} is ${session.status}; its phases cannot change.`, session.status === 'completed' ? 'Read what it accepted with get_workflow_state, or start a new session.' : 'Start a new session with start_workflow.');
     }

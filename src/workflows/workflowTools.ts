@@ -70,14 +70,6 @@ function currentView(session: WorkflowSession): Record<string, unknown> | null {
   return session.currentIndex === null ? null : phaseView(session.definition, session.definition.phases[session.currentIndex]!);
 }
 
-/** A job may drive only its own session (or one no job drives yet); MCP clients any of the workspace's. */
-function mine(session: WorkflowSession, caller: WorkflowCaller): WorkflowSession {
-  if (caller.jobId && session.jobId && session.jobId !== caller.jobId) {
-    throw new PersonaError('WORKFLOW_SESSION_NOT_FOUND', `Workflow session ${session.id} belongs to another job.`, 'Drive the session this job was given, or start one with start_workflow.');
-  }
-  return session;
-}
-
 export function sessionState(session: WorkflowSession): Record<string, unknown> {
   return {
     session_id: session.id,
@@ -164,7 +156,7 @@ const getCurrentPhase: WorkflowTool<typeof SESSION_SHAPE> = {
   shape: SESSION_SHAPE,
   readOnly: true,
   run(input, deps, caller) {
-    const session = mine(deps.sessions.require(input.session_id), caller);
+    const session = deps.sessions.require(input.session_id, caller.jobId);
     return Promise.resolve({
       ok: true,
       data: { session_id: session.id, workflow: session.workflowId, status: session.status, phase_count: session.definition.phases.length, current_phase: currentView(session) },
@@ -180,8 +172,7 @@ const getTask: WorkflowTool<typeof TASK_SHAPE> = {
   shape: TASK_SHAPE,
   readOnly: true,
   run(input, deps, caller) {
-    mine(deps.sessions.require(input.session_id), caller);
-    const { session, phase, task } = deps.sessions.task(input.session_id, input.phase, input.task_number);
+    const { session, phase, task } = deps.sessions.task(input.session_id, input.phase, input.task_number, caller.jobId);
     return Promise.resolve({ ok: true, data: { session_id: session.id, phase: phase.number, task_number: task.number, title: task.title, instructions: task.instructions }, ...progressOf(session) });
   },
 };
@@ -197,8 +188,7 @@ const completePhase: WorkflowTool<typeof COMPLETE_SHAPE> = {
   shape: COMPLETE_SHAPE,
   readOnly: false,
   async run(input, deps, caller) {
-    mine(deps.sessions.require(input.session_id), caller);
-    const outcome = await deps.sessions.complete(input.session_id, input.phase, input.evidence);
+    const outcome = await deps.sessions.complete(input.session_id, input.phase, input.evidence, caller.jobId);
     if (!outcome.accepted) return refusal(outcome.session, outcome.phase, outcome.failures);
     const session = outcome.session;
     return {
@@ -215,7 +205,7 @@ const getWorkflowState: WorkflowTool<typeof SESSION_SHAPE> = {
   shape: SESSION_SHAPE,
   readOnly: true,
   run(input, deps, caller) {
-    const session = mine(deps.sessions.require(input.session_id), caller);
+    const session = deps.sessions.require(input.session_id, caller.jobId);
     return Promise.resolve({ ok: true, data: sessionState(session), ...progressOf(session) });
   },
 };
