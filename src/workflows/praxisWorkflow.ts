@@ -61,11 +61,12 @@ export function loadPraxisWorkflow(folder: string, shown: string): LoadedPraxisW
     const number = Number(p.phase_number);
     if (!Number.isInteger(number) || number < 0) fail(`a phase's "phase_number" must be a whole number; got ${JSON.stringify(p.phase_number)}`, metadataFile, lineOfKey(text, 'phase_number'));
     const phaseDir = join(folder, 'phases', String(number));
-    const phaseFile = typeof p.phase_file === 'string' && p.phase_file ? firstExisting([join(folder, p.phase_file), join(phaseDir, p.phase_file)]) : join(phaseDir, 'phase.md');
-    const instructions = readWorkflowFile(phaseFile, `${shown}/phases/${number}/phase.md`) ?? '';
+    // metadata.json names a phase file from the workflow folder, a task file from its phase's.
+    const phaseFiles = typeof p.phase_file === 'string' && p.phase_file ? [join(folder, p.phase_file), join(phaseDir, p.phase_file)] : [join(phaseDir, 'phase.md')];
+    const instructions = readFirst(phaseFiles, `${shown}/phases/${number}/phase.md`) ?? '';
     const tasks: WorkflowTask[] = (Array.isArray(p.tasks) ? (p.tasks as { task_number?: unknown; name?: unknown; file?: unknown }[]) : []).map((t, i) => {
-      const file = typeof t.file === 'string' ? firstExisting([join(phaseDir, t.file), join(folder, t.file)]) : undefined;
-      return { number: Number(t.task_number ?? i + 1), title: typeof t.name === 'string' ? t.name : `Task ${i + 1}`, instructions: (file ? readWorkflowFile(file, `${shown}/phases/${number}/${String(t.file)}`) : undefined)?.trim() ?? '' };
+      const text = typeof t.file === 'string' ? readFirst([join(phaseDir, t.file), join(folder, t.file)], `${shown}/phases/${number}/${t.file}`) : undefined;
+      return { number: Number(t.task_number ?? i + 1), title: typeof t.name === 'string' ? t.name : `Task ${i + 1}`, instructions: text?.trim() ?? '' };
     });
     const gateFile = join(phaseDir, 'gate-definition.yaml');
     const gate = readGate(gateFile, `${shown}/phases/${number}/gate-definition.yaml`, notices);
@@ -147,15 +148,13 @@ function readGate(file: string, shown: string, notices: WorkflowProblem[]): { sc
   return { schema: { type: 'object', required, properties }, line: keyLine(['evidence_schema']) };
 }
 
-function firstExisting(paths: string[]): string {
-  for (const p of paths) {
-    try {
-      if (readWorkflowFile(p, p) !== undefined) return p;
-    } catch {
-      return p;
-    }
+/** The text of the first of `paths` that exists (read once, as every workflow file is). */
+function readFirst(paths: string[], shown: string): string | undefined {
+  for (const path of paths) {
+    const text = readWorkflowFile(path, shown);
+    if (text !== undefined) return text;
   }
-  return paths[0]!;
+  return undefined;
 }
 
 function lineOfKey(text: string, key: string): number {
