@@ -3,6 +3,7 @@ import type { JobSummary } from '../jobs/types';
 import type { ContextRequest } from '../personas/jobContext';
 import type { HostToolsPort } from '../personas/personaRunPlan';
 import type { PersonaJobs } from '../personas/personaJobs';
+import { inputJsonSchema } from '../personas/tools';
 import type { HostToolDefinition } from '../personas/tools/types';
 import { runWorkflowTool, WORKFLOW_TOOL_HANDLERS, type WorkflowToolDeps } from './workflowTools';
 import type { WorkflowSession } from './workflowSessions';
@@ -45,11 +46,7 @@ export async function startWorkflowJob(deps: WorkflowToolDeps & { jobs: PersonaJ
 
 /** The workflow tools as host tools a persona job calls: the same handlers as the MCP tools. */
 export function workflowHostTools(deps: WorkflowToolDeps): HostToolsPort {
-  const definitions: HostToolDefinition[] = WORKFLOW_TOOL_HANDLERS.map((t) => {
-    const schema = z.toJSONSchema(z.object(t.shape), { io: 'input' }) as Record<string, unknown>;
-    delete schema['$schema'];
-    return { name: t.name, description: t.description, inputSchema: schema };
-  });
+  const definitions: HostToolDefinition[] = WORKFLOW_TOOL_HANDLERS.map((t) => ({ name: t.name, description: t.description, inputSchema: inputJsonSchema(z.object(t.shape)) }));
   return {
     definitions: () => definitions,
     async run(job, name, input) {

@@ -17,11 +17,14 @@ export function toolsFor(allowed: readonly string[]): PersonaTool[] {
 
 /** The Messages API `tools` entries: JSON Schema generated from the zod schema, the one source of validation. */
 export function toolDefinitions(tools: readonly PersonaTool[]): { name: string; description: string; input_schema: { type: 'object'; [k: string]: unknown } }[] {
-  return tools.map((t) => {
-    const schema = { ...(t.inputSchema ?? (z.toJSONSchema(t.schema, { io: 'input' }))) };
-    delete schema['$schema'];
-    return { name: t.name, description: t.description, input_schema: { ...schema, type: 'object' } };
-  });
+  return tools.map((t) => ({ name: t.name, description: t.description, input_schema: { ...(t.inputSchema ?? inputJsonSchema(t.schema)), type: 'object' } }));
+}
+
+/** A zod schema as the JSON Schema of a tool's input (without `$schema`, which tool definitions do not carry). */
+export function inputJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  delete json['$schema'];
+  return json;
 }
 
 /**
