@@ -239,6 +239,20 @@ describe('workflows', () => {
       assert.throws(() => sessions.task(session.id, 0, 3), (err: PersonaError) => err.code === 'WORKFLOW_TASK_NOT_FOUND' && /1 to 2/.test(err.hint));
       assert.throws(() => sessions.task(session.id, 1, 1), (err: PersonaError) => err.code === 'WORKFLOW_PHASE_MISMATCH' && /not reached yet/.test(err.message), 'a later phase\'s task is not revealed');
     });
+    it('let a job drive only its own session (or one no job drives); MCP callers any', async () => {
+      const root = workspace({ [`${WORKSPACE_WORKFLOWS}/mini-review.md`]: workflowFile() });
+      const { sessions } = await sessionsOver(root);
+      const owned = await sessions.start({ workflowId: 'mini-review', target: 'src', jobId: 'job-a' });
+      const refused = (err: PersonaError): boolean => err.code === 'WORKFLOW_SESSION_NOT_FOUND' && /belongs to another job/.test(err.message);
+      assert.throws(() => sessions.require(owned.id, 'job-b'), refused);
+      assert.throws(() => sessions.task(owned.id, 0, 1, 'job-b'), refused);
+      await assert.rejects(sessions.complete(owned.id, 0, PHASE0, 'job-b'), refused);
+      assert.equal(sessions.require(owned.id).phases[0]!.attempts, 0, 'the refused job changed nothing');
+      assert.ok((await sessions.complete(owned.id, 0, PHASE0, 'job-a')).accepted);
+      const free = await sessions.start({ workflowId: 'mini-review', target: 'src' });
+      assert.equal(sessions.require(free.id, 'job-b').id, free.id);
+      assert.ok((await sessions.complete(owned.id, 1, PHASE1)).accepted, 'an MCP caller (no job) drives any session');
+    });
   });
 
   describe('workflow files', () => {
