@@ -36,7 +36,8 @@ export interface ToolExchange {
   isError: boolean;
 }
 
-const CODE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|cs|rb|php|sql|html|vue|svelte|kt|swift)$/;
+/** A source file by its extension: what the demo reads first. */
+export const CODE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|cs|rb|php|sql|html|vue|svelte|kt|swift)$/;
 
 /** True when the demo should act as an agent: tools are on offer and there is something to explore. */
 export function wantsAgent(conversation: Conversation, userText: string, forced: boolean): boolean {

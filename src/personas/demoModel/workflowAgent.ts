@@ -8,8 +8,8 @@
  * conversation so far, one turn per request.
  */
 import { randomBytes } from 'node:crypto';
-import { pastExchanges, type AgentBlock, type Conversation, type ToolExchange } from './agent';
-import { evidenceFor, type EvidenceFacts, type EvidenceLocation } from './evidence';
+import { CODE_FILE, pastExchanges, type AgentBlock, type Conversation, type ToolExchange } from './agent';
+import { evidenceFor, isRecord, type EvidenceFacts, type EvidenceLocation } from './evidence';
 import { DEMO_NOTE, parseContext, scanFindings, type Finding } from './reviews';
 
 /** What a lazy agent submits; every gate of the spec must refuse it. */
@@ -17,7 +17,6 @@ export const WEAK_EVIDENCE = { summary: 'reviewed the code' } as const;
 
 /** The line startWorkflowJob opens the executor's task with. */
 const SESSION_LINE = /Run workflow session ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) \((.*)\) on (.+?)\.?\s*$/im;
-const CODE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|cs|rb|php|sql|html|vue|svelte|kt|swift)$/;
 /** The review rules the demo applies to what it read, for a workflow's findings. */
 const SCAN_AS = ['security', 'engineer'] as const;
 const MAX_READS = 3;
@@ -318,6 +317,3 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
