@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { WorkflowSession, WorkflowSessions } from '../workflows/workflowSessions';
 import { sessionState } from '../workflows/workflowTools';
-import { phaseOf, phaseState, requiredFields, sessionProgress, sessionTitle } from './workflowPresentation';
+import { requiredEvidence } from '../workflows/workflowTools';
+import { phaseOf, phaseState, sessionProgress, sessionTitle } from './workflowPresentation';
 
 export const WORKFLOW_SCHEME = 'agent-os-workflow';
 
@@ -96,7 +97,7 @@ export function instructionsDocument(session: WorkflowSession, index: number): s
     lines.push('## Tasks', '');
     for (const task of phase.tasks) lines.push(`### Task ${task.number}: ${task.title}`, '', task.instructions, '');
   }
-  lines.push('## Gate', '', `Required evidence: ${requiredFields(phase).map((f) => `\`${f}\``).join(', ') || 'none'}`, '', '```json', JSON.stringify(phase.evidenceSchema, null, 2), '```', '');
+  lines.push('## Gate', '', `Required evidence: ${requiredEvidence(phase).map((f) => `\`${f}\``).join(', ') || 'none'}`, '', '```json', JSON.stringify(phase.evidenceSchema, null, 2), '```', '');
   if (record.acceptedAt === null && record.lastRefusal && record.lastRefusal.length > 0) {
     lines.push('## Last refusal', '');
     for (const f of record.lastRefusal) lines.push(`- \`${f.field}\`: ${f.reason}`);

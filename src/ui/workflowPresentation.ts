@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { JobSummary } from '../jobs/types';
 import type { Workflow, WorkflowPhase } from '../workflows/types';
 import type { PhaseRecord, WorkflowSession } from '../workflows/workflowSessions';
-import { phaseStatus } from '../workflows/workflowTools';
+import { phaseStatus, requiredEvidence } from '../workflows/workflowTools';
 
 /** How a workflow session and its phases read in the Persona Jobs tree and the session picker. */
 
@@ -62,7 +62,7 @@ export function phaseTooltip(session: WorkflowSession, index: number): vscode.Ma
   md.appendMarkdown(`** — ${phaseState(session, index)} (${index + 1} of ${session.phases.length})\n\n`);
   md.appendText(`Attempts: ${record.attempts}, refused: ${record.refusals}\n`);
   if (record.acceptedAt !== null) md.appendText(`Accepted ${new Date(record.acceptedAt).toLocaleString()}\n`);
-  const required = requiredFields(phase);
+  const required = requiredEvidence(phase);
   if (required.length > 0) md.appendText(`Gate requires: ${required.join(', ')}\n`);
   if (record.acceptedAt === null && record.lastRefusal && record.lastRefusal.length > 0) {
     md.appendMarkdown('\nLast refusal:\n');
@@ -70,11 +70,6 @@ export function phaseTooltip(session: WorkflowSession, index: number): vscode.Ma
   }
   md.appendMarkdown(record.acceptedAt !== null ? '\nClick to open the accepted evidence.' : '\nClick to open the instructions and the gate.');
   return md;
-}
-
-export function requiredFields(phase: WorkflowPhase): string[] {
-  const required = phase.evidenceSchema['required'];
-  return Array.isArray(required) ? required.map(String) : [];
 }
 
 /** Where a session stands: "phase 2 of 4: Threats", "4 of 4 phases accepted", "abandoned after 1 of 4 phases". */

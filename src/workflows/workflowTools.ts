@@ -37,19 +37,24 @@ export interface WorkflowTool<S extends z.ZodRawShape = z.ZodRawShape> {
 const SESSION_ID = z.string().min(1).max(100).describe('The session_id start_workflow returned.');
 const PHASE = z.number().int().min(0).max(1000).describe('The current phase\'s number, as get_current_phase shows it.');
 
+/** The fields a phase's gate requires, by name. */
+export function requiredEvidence(phase: WorkflowPhase): string[] {
+  const required = phase.evidenceSchema['required'];
+  return Array.isArray(required) ? required.map(String) : [];
+}
+
 /** The phase as a caller sees it: instructions, tasks by title, and the gate it must pass. */
 export function phaseView(workflow: Workflow, phase: WorkflowPhase): Record<string, unknown> {
   const index = workflow.phases.indexOf(phase);
   const instructions = index === 0 && workflow.intro ? `${workflow.intro}\n\n${phase.instructions}` : phase.instructions;
-  const schema = phase.evidenceSchema;
   return {
     phase: phase.number,
     title: phase.title,
     position: `${index + 1} of ${workflow.phases.length}`,
     instructions,
     tasks: phase.tasks.map((t) => ({ task_number: t.number, title: t.title })),
-    evidence_schema: schema,
-    required_evidence: Array.isArray(schema['required']) ? schema['required'] : [],
+    evidence_schema: phase.evidenceSchema,
+    required_evidence: requiredEvidence(phase),
   };
 }
 
