@@ -9,6 +9,7 @@ import { DEFAULT_ANTHROPIC_MODEL } from './personas/modelNames';
 import { PersonaRegistry } from './personas/personaRegistry';
 import { personaSources } from './personas/personaSources';
 import { PersonaServices } from './services';
+import type { WorkflowProblem } from './workflows/types';
 import { inspectEndpointFile, removeEndpointFile, writeEndpointFile } from './mcp/endpointFile';
 import { connectToStoreOwner } from './mcp/endpointTrust';
 import { startMcpHttp } from './mcp/httpServer';
@@ -74,10 +75,16 @@ async function openServices(ownerKind: string, options: { watchStandards?: boole
   // The watches are disposed with the services (StandardsIndex.dispose, WorkflowRegistry.dispose).
   if (options.watchStandards) {
     services.standards.watch();
-    services.workflowRegistry.watch();
+    const workflows = services.workflowRegistry;
+    workflows.watch();
+    // A server says which workflow files did not load, at their lines, once it serves (the
+    // first read compiles every gate; a one-shot review never reads them) and after each edit.
+    const say = (problems: readonly WorkflowProblem[]): void => {
+      for (const p of problems) log(`workflow ${p.severity === 'error' ? 'skipped' : 'warning'}: ${p.file}:${p.line}: ${p.message}`);
+    };
+    setImmediate(() => say(workflows.problems));
+    workflows.events.on('change', (change) => say(change.problems));
   }
-  // A workflow file that did not load is said once, at its line; the others serve.
-  for (const p of services.workflowRegistry.problems) log(`workflow ${p.severity === 'error' ? 'skipped' : 'warning'}: ${p.file}:${p.line}: ${p.message}`);
   return services;
 }
 
