@@ -18,6 +18,19 @@ export const CORE_ERROR_CODES = {
   INTERNAL: 'A bug in Agent OS Personas; the output channel has the details.',
 } as const;
 
+/**
+ * What to do about each code, in general: the troubleshooting table of docs/persona-guide.md is
+ * generated from it (a thrown error's own hint is more specific).
+ * Typed by the table's codes, so a new code does not compile without its hint.
+ */
+export const CORE_ERROR_HINTS: Record<keyof typeof CORE_ERROR_CODES, string> = {
+  NO_WORKSPACE: 'Open a folder (File > Open Folder, or run the CLI in the project folder): jobs and standards are kept in its .agent-os folder.',
+  INVALID_INPUT: 'Read the message: it names the argument and what it takes. Fix that one argument and call again.',
+  PATH_REFUSED: 'Give a path relative to the workspace root, such as "src/index.ts", with no ".." and no link out of it; of .agent-os/ only standards/ can be read.',
+  CANCELLED: 'Nothing to do; Retry Job (or retry_persona_job) runs it again.',
+  INTERNAL: 'Retry once; if it happens again, report it with the lines of the output channel "Agent OS Personas" (or the CLI\'s stderr).',
+};
+
 /** Every code, by declaration merging: each domain's table adds its own. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the domains' tables extend it (declaration merging)
 export interface ErrorCodes extends Record<keyof typeof CORE_ERROR_CODES, true> {}
