@@ -4,7 +4,7 @@
 // these rules; test/unit/layers.test.ts proves they refuse a planted import.
 
 /** Every top-level part of src/ that the rules speak of (folders, and the composition roots). */
-const PARTS = ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'mcp', 'services', 'cli', 'ui', 'extension'];
+const PARTS = ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'guides', 'mcp', 'services', 'cli', 'ui', 'extension'];
 
 /** What each part may import besides itself; the UI and extension.ts may import anything. */
 export const LAYERS = {
@@ -16,9 +16,11 @@ export const LAYERS = {
   findings: ['core', 'jobs', 'personas', 'standards'],
   telemetry: ['core', 'jobs', 'personas'],
   metrics: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'telemetry'],
+  // The guides: the generated tables (every domain's error codes) and installing the persona guide.
+  guides: ['core', 'jobs', 'personas', 'workflows', 'standards'],
   mcp: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'services'],
   services: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry'],
-  cli: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'mcp', 'services'],
+  cli: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'guides', 'mcp', 'services'],
 };
 
 const VSCODE = { name: 'vscode', message: 'Only src/ui and src/extension.ts may import vscode; the core runs under plain Node.' };
@@ -30,7 +32,7 @@ const APPROVAL = {
   group: ['**/standards/approval', '**/standards/approval.js'],
   message: 'Only the editor UI (src/ui) may approve or reject a standard; agents and personas only propose.',
 };
-const NO_APPROVAL = new Set(['core', 'jobs', 'personas', 'workflows', 'mcp', 'services', 'cli']);
+const NO_APPROVAL = new Set(['core', 'jobs', 'personas', 'workflows', 'guides', 'mcp', 'services', 'cli']);
 
 /** The files of a part: a folder's, or a composition root's single file. */
 function filesOf(part) {

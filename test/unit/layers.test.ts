@@ -52,6 +52,12 @@ describe('the layer rule (eslint.layers.mjs): arrows point down only', function 
     assert.match((await layerErrors('src/mcp/tools/proposeStandard.ts', "import { approveProposal } from '../../standards/approval';\nexport const x = approveProposal;\n"))[0] ?? '', /Only the editor UI/);
   });
 
+  it('keeps src/guides (the generated tables, the guide installer) below the UI and the MCP server', async () => {
+    assert.match((await layerErrors('src/guides/guideInstaller.ts', "import { askPersona } from '../ui/askPersona';\nexport const x = askPersona;\n"))[0] ?? '', /src\/guides may import only/);
+    assert.match((await layerErrors('src/guides/docTables.ts', "import { createPersonaServer } from '../mcp/server';\nexport const x = createPersonaServer;\n"))[0] ?? '', /src\/guides may import only/);
+    assert.deepEqual(await layerErrors('src/guides/errorCatalog.ts', "import { JOB_ERROR_CODES } from '../jobs/jobErrors';\nexport const x = JOB_ERROR_CODES;\n"), []);
+  });
+
   it('lets src/ui import any layer', async () => {
     const config = (await new ESLint({ cwd: REPO_ROOT }).calculateConfigForFile('src/ui/askPersona.ts')) as { rules?: Record<string, Linter.RuleEntry> };
     const rule = config.rules?.['no-restricted-imports'];
