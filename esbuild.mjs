@@ -34,6 +34,8 @@ await Promise.all([
 ]);
 // sql.js loads its WebAssembly from next to the bundle (see src/jobs/sqlite.ts).
 await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+// The persona guide ships beside the bundles; the extension and the CLI install it into a workspace's .agent-os/.
+await copyFile('docs/persona-guide.md', 'dist/persona-guide.md');
 // The unbundled build in out/ (unit tests run on it) needs the .sql files beside the compiled migrations.
 const migrationFolders = (await readdir('src', { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/migrations`);
 for (const folder of migrationFolders) {

@@ -15,6 +15,7 @@ import { LanguageModelBridge } from './lmBridge';
 import { newStandard, type NewStandardArgs } from './newStandard';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
+import { installGuideLater } from './personaGuide';
 import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { gitChanges } from './gitChanges';
 import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount, readJobTimeoutMs } from './settings';
@@ -103,6 +104,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         this.readyMs = performance.now() - started;
         if (services) {
           ui.follow(services);
+          installGuideLater(context.extensionPath, services.workspaceRoot, this.log);
           this.mcp.start(services).catch((err: unknown) => {
             this.log.error(`MCP server failed to start: ${err instanceof Error ? err.message : String(err)}`);
             void vscode.window.showWarningMessage('Agent OS Personas: the MCP server for agents could not start; persona jobs still work here. The output channel has the reason.');
