@@ -98,7 +98,7 @@ export class MaintenanceScheduler implements Disposable {
         ? new PersonaError(
             'STORE_FULL',
             `The job store holds ${(bytes / 1e6).toFixed(1)} MB, over the ${(max / 1e6).toFixed(0)} MB limit, even after removing every finished job it could.`,
-            'Raise "agentOsPersonas.jobs.maxStoreMegabytes", or reset old jobs (Personas: Reset Jobs); queued and running jobs are kept.',
+            'Raise "agentOsPersonas.jobs.maxStoreMegabytes", or delete old jobs with the MCP tool reset_persona_jobs (confirm: true); queued and running jobs are kept.',
           )
         : null,
     );

@@ -11,10 +11,10 @@ export function registerListPersonaJobs(server: PersonaMcpServer, deps: McpDeps)
     {
       description: 'Recent persona jobs, newest first, without their results (use check_persona_job for one). Filter by status or persona; page with offset.',
       inputSchema: {
-        status: z.enum(JOB_STATUSES).optional(),
-        persona: z.string().max(64).optional(),
-        limit: z.number().int().min(1).max(100).default(20),
-        offset: z.number().int().min(0).max(1_000_000).default(0),
+        status: z.enum(JOB_STATUSES).optional().describe('Only jobs in this status.'),
+        persona: z.string().max(64).optional().describe('Only jobs of this persona id (see list_personas).'),
+        limit: z.number().int().min(1).max(100).default(20).describe('How many jobs to return.'),
+        offset: z.number().int().min(0).max(1_000_000).default(0).describe('How many of the newest jobs to skip, to page on.'),
       },
       annotations: { readOnlyHint: true },
     },

@@ -11,7 +11,7 @@ export function registerSearchStandards(server: PersonaMcpServer, deps: McpDeps)
       description: 'Search the project\'s human-approved standards (.agent-os/standards), ranked (BM25) by section. Returns the best-matching sections, best first: path, line, heading, title, domain, tags, score and a snippet. Call it before writing or reviewing code so your work follows what the team approved.',
       inputSchema: {
         ...SEARCH_STANDARDS_FIELDS,
-        limit: z.number().int().min(1).max(20).default(5),
+        limit: z.number().int().min(1).max(20).default(5).describe('How many sections to return, best first.'),
       },
       annotations: { readOnlyHint: true },
     },

@@ -16,9 +16,9 @@ const fileSlug = (example: string): z.ZodString =>
 export const STANDARD_PROPOSAL_FIELDS = {
   domain: fileSlug('security').describe('The area, e.g. "security", "testing", "api".'),
   topic: fileSlug('parameterised-queries').describe('File name for the standard, e.g. "parameterised-queries".'),
-  title: z.string().min(3).max(120),
+  title: z.string().min(3).max(120).describe('The title the standard is found by, e.g. "Validate input at the boundary".'),
   body: z.string().min(20).max(20_000).describe('Markdown with the sections Context, Pattern, Examples, Anti-Patterns, When to Revisit.'),
-  tags: z.array(z.string().regex(SLUG)).max(10).default([]),
+  tags: z.array(z.string().regex(SLUG)).max(10).default([]).describe('Lower-case words that search_standards can filter on.'),
 };
 
 const schema = z.object(STANDARD_PROPOSAL_FIELDS);
