@@ -1,7 +1,7 @@
 // Bundles the extension host entry, the worker and the CLI as CommonJS for Node.
 // `vscode` stays external (the host provides it); type checking is `tsc`, not esbuild.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +21,12 @@ const common = {
 };
 
 await mkdir('dist', { recursive: true });
+if (production) {
+  // A production build writes no maps; maps left by a development build would describe other code.
+  for (const file of await readdir('dist')) {
+    if (file.endsWith('.map')) await rm(`dist/${file}`);
+  }
+}
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { worker: 'src/personas/personaWorker.ts' }, outdir: 'dist' }),

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm test`: installs the test VS Code, builds, lints, then runs the unit, integration and UI
-// suites, and ends with the line `N passed, N failed` summed over all suites.
+// `npm test`: installs the test VS Code, builds, lints, then runs the unit, integration,
+// packaging and UI suites, and ends with the line `N passed, N failed` summed over all suites.
 //
-//   node scripts/test.mjs [--suite unit|integration|e2e] [--no-install] [--no-build] [--no-lint]
+//   node scripts/test.mjs [--suite unit|integration|package|e2e] [--no-install] [--no-build] [--no-lint]
 //
 // --suite runs only that suite (after the install it needs and the build; lint is skipped).
+// Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
+// a production build into dist/); the UI suite installs the extension from it.
 // A step or harness failure (install, build, lint, server, browser, missing result) counts as
 // one failed test and makes the exit code non-zero, with the reason printed.
 // AGENT_OS_TEST_EXTENSION_PATH overrides the extension folder used by the VS Code suites.
@@ -18,9 +20,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
 const outDir = path.join(root, 'out');
 const testOutput = path.join(root, 'test-output');
-const SUITES = ['unit', 'integration', 'e2e'];
+const SUITES = ['unit', 'integration', 'package', 'e2e'];
 const UNIT_TIMEOUT_MS = 10_000;
 const E2E_TIMEOUT_MS = 120_000;
+const PACKAGE_TIMEOUT_MS = 180_000;
 const INTEGRATION_TIMEOUT_MS = 5 * 60_000;
 
 
@@ -40,7 +43,7 @@ async function main(argv) {
     } else if (arg === '--no-lint') {
       opts.lint = false;
     } else {
-      console.error(`unknown argument ${arg}\nusage: node scripts/test.mjs [--suite unit|integration|e2e] [--no-install] [--no-build] [--no-lint]`);
+      console.error(`unknown argument ${arg}\nusage: node scripts/test.mjs [--suite unit|integration|package|e2e] [--no-install] [--no-build] [--no-lint]`);
       return 2;
     }
   }
@@ -49,7 +52,7 @@ async function main(argv) {
     return 2;
   }
   const suites = opts.suite ? [opts.suite] : SUITES;
-  const needsVsCode = suites.some((s) => s !== 'unit');
+  const needsVsCode = suites.some((s) => s === 'integration' || s === 'e2e');
   const totals = { passed: 0, failed: 0 };
   const report = []; // one line per step, printed before the final count
   const problems = [];
@@ -90,18 +93,41 @@ async function main(argv) {
     }
   }
 
+  let vsixProblem;
+  let packaged = false;
   for (const suite of suites) {
-    const title = { unit: 'unit suite (mocha, Node)', integration: 'integration suite (extension host in code-server)', e2e: 'UI suite (chromium + code-server)' }[suite];
+    if ((suite === 'package' || suite === 'e2e') && !packaged) {
+      packaged = true;
+      // After the integration suite: it runs the development build, which this step replaces.
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+      const vsix = path.join(testOutput, `${pkg.name}-${pkg.version}.vsix`);
+      fs.mkdirSync(testOutput, { recursive: true });
+      const r = await step('package (npm run package)', () => run(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--out', vsix]));
+      report.push(`vsix build: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`);
+      if (r.ok) {
+        process.env.AGENT_OS_TEST_VSIX = vsix; // read by test/harness/vsix.ts in the suites' child
+      } else {
+        vsixProblem = `scripts/package.mjs failed (${r.error ?? `exit ${r.value}`})`;
+        stepFailed('package', vsixProblem);
+      }
+    }
+    const title = { unit: 'unit suite (mocha, Node)', integration: 'integration suite (extension host in code-server)', package: 'packaging suite (.vsix and npm tarball)', e2e: 'UI suite (chromium + code-server, extension from the .vsix)' }[suite];
     let outcome = { passed: 0, failed: 0, note: '' };
     const r = await step(title, async () => {
-      if (suite !== 'unit' && vsCodeProblem) {
+      if ((suite === 'integration' || suite === 'e2e') && vsCodeProblem) {
         outcome = { passed: 0, failed: 0, note: `skipped: ${vsCodeProblem}` };
+        return;
+      }
+      if ((suite === 'package' || suite === 'e2e') && vsixProblem) {
+        outcome = { passed: 0, failed: 0, note: `skipped: ${vsixProblem}` };
         return;
       }
       if (suite === 'unit') {
         outcome = await runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'));
       } else if (suite === 'integration') {
         outcome = await runIntegration();
+      } else if (suite === 'package') {
+        outcome = await runMochaSuite('package', path.join(outDir, 'test', 'package'), PACKAGE_TIMEOUT_MS);
       } else {
         outcome = await runMochaSuite('e2e', path.join(outDir, 'test', 'e2e'), E2E_TIMEOUT_MS);
       }

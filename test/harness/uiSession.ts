@@ -1,15 +1,17 @@
 // A person's view of VS Code: code-server without the smoke driver, the extension installed
-// plainly, chromium on the workbench (VSCODE-TESTING.md, section B).
+// from the .vsix a person would get (see vsix.ts), chromium on the workbench
+// (VSCODE-TESTING.md, section B).
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot, type Browser } from './browser';
-import { freshWorkspaceCopy, repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { freshWorkspaceCopy, startCodeServer, type CodeServer } from './codeServer';
+import { installedExtension } from './vsix';
 import { errorMessage } from './waitFor';
 
 export interface UiSessionOptions {
   /** Names the scratch folder (`test-output/e2e-<name>/`) and prefixes screenshots. */
   name: string;
-  /** Extension folder to install; AGENT_OS_TEST_EXTENSION_PATH or this repository unless told. */
+  /** Extension folder to install; AGENT_OS_TEST_EXTENSION_PATH, else the one installed from the built .vsix, unless told. */
   extensionPath?: string;
   /** Folder to open; a fresh copy of sample-workspace/ at `test-output/e2e-<name>-workspace/` unless told; `null` opens an empty window. */
   workspaceFolder?: string | null;
@@ -49,7 +51,8 @@ export const SELECTORS = {
 const WORKBENCH_TIMEOUT_MS = 60_000;
 
 export async function startUiSession(opts: UiSessionOptions): Promise<UiSession> {
-  const extensionPath = path.resolve(opts.extensionPath ?? (process.env.AGENT_OS_TEST_EXTENSION_PATH || repoRoot));
+  const override = opts.extensionPath ?? process.env.AGENT_OS_TEST_EXTENSION_PATH;
+  const extensionPath = override ? path.resolve(override) : await installedExtension();
   const workspaceFolder = opts.workspaceFolder === null ? undefined : path.resolve(opts.workspaceFolder ?? freshWorkspaceCopy(`e2e-${opts.name}-workspace`));
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
