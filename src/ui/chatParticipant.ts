@@ -290,8 +290,9 @@ async function explainMissingModel(services: PersonaServices, stream: vscode.Cha
     await services.models.resolve();
     return false;
   } catch (err) {
-    if (!(err instanceof PersonaError) || !MODEL_SETUP_CODES.has(err.code)) return false;
-    writeModelHelp(stream, err.message);
+    const known = asPersonaError(err);
+    if (!known || !MODEL_SETUP_CODES.has(known.code)) return false;
+    writeModelHelp(stream, known.message);
     return true;
   }
 }
@@ -366,12 +367,24 @@ export function chatFollowups(metadata: ChatReplyMetadata | undefined): vscode.C
 }
 
 function writeError(stream: vscode.ChatResponseStream, err: unknown): void {
-  const text = err instanceof PersonaError ? `**${err.code}**: ${err.message}\n\nWhat to do: ${err.hint}` : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+  const known = asPersonaError(err);
+  const text = known ? `**${known.code}**: ${known.message}\n\nWhat to do: ${known.hint}` : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
   try {
     stream.markdown(text);
   } catch {
     // The reply was closed (the chat was cleared): nowhere left to say it.
   }
+}
+
+/**
+ * A PersonaError by its shape, not its class: the services may come from another copy of this
+ * code (the bundle, when a test loads this module from out/), whose class is not this one.
+ */
+function asPersonaError(err: unknown): { code: string; message: string; hint: string } | undefined {
+  if (err instanceof PersonaError) return err;
+  if (!(err instanceof Error)) return undefined;
+  const { code, hint } = err as Error & { code?: unknown; hint?: unknown };
+  return typeof code === 'string' && typeof hint === 'string' ? { code, message: err.message, hint } : undefined;
 }
 
 function escapeMarkdown(text: string): string {
