@@ -200,4 +200,29 @@ describe('@personas: the chat participant', function () {
     assert.match(stream.text, /`\/security`/);
     assert.match(stream.text, /`accessibility`/);
   });
+  it('/workflow without an id lists the workflows; with one, it starts the workflow executor on the attached file, and a stop cancels it', async () => {
+    const s = await services();
+    const handler = chatHandler({ ready: async () => (await api()).ready, revealJob: async () => undefined });
+    const listed = new RecordingStream();
+    await handler(chatRequest('workflow', ''), chatContext, listed, new vscode.CancellationTokenSource().token);
+    assert.match(listed.text, /`security-review` — Security review/);
+
+    const stream = new RecordingStream();
+    const created = nextJob(s);
+    const tokens = new vscode.CancellationTokenSource();
+    const replied = Promise.resolve(handler(chatRequest('workflow', 'security-review the api key [[demo:crawl]]', [{ id: 'vscode.file', value: workspaceUri('src/payments.ts') }]), chatContext, stream, tokens.token));
+    const job = await created;
+    assert.equal(job.persona, 'workflow-executor');
+    tokens.cancel();
+    assert.equal((await waitForJob(s, job.id, ['cancelled', 'completed', 'failed'], 20_000)).status, 'cancelled');
+    await withTimeout(replied, 10_000, 'the handler did not return after the cancel');
+    assert.match(stream.text, /Started \*\*Security review\*\* on `src\/payments\.ts`/);
+  });
+
+  it('with no folder open (no services) says to open one, with the button', async () => {
+    const stream = new RecordingStream();
+    await chatHandler({ ready: async () => undefined, revealJob: async () => undefined })(chatRequest('security', 'review'), chatContext, stream, new vscode.CancellationTokenSource().token);
+    assert.match(stream.text, /needs an open folder/);
+    assert.deepEqual(stream.of('button').map((b) => b.value.command), ['workbench.action.files.openFolder']);
+  });
 });
