@@ -80,11 +80,18 @@ function editorContext(source: 'auto' | 'selection' | 'file'): ContextSource | u
     if (source === 'auto') return undefined;
     throw new PersonaError('INVALID_INPUT', `There is no active editor to take the ${source} from.`, 'Open a file, or pick other context (files or git changes).');
   }
-  const doc = editor.document;
-  const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
   const selection = editor.selection;
   const useSelection = source === 'selection' || (source === 'auto' && !selection.isEmpty);
   if (useSelection && selection.isEmpty) throw new PersonaError('INVALID_INPUT', 'Nothing is selected.', 'Select the code to review, or pick the active file.');
-  const range = useSelection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
-  return { path, text: doc.getText(range), startLine: useSelection ? selection.start.line + 1 : 1, kind: useSelection ? 'selection' : 'file' };
+  return documentContext(editor.document, useSelection ? selection : undefined);
+}
+
+/**
+ * A document as context: the whole of it, or the lines a range touches (whole lines, numbered
+ * from the range's first). Also what a chat request's selection reference becomes.
+ */
+export function documentContext(doc: vscode.TextDocument, selection: vscode.Range | undefined): ContextSource {
+  const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
+  const range = selection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
+  return { path, text: doc.getText(range), startLine: selection ? selection.start.line + 1 : 1, kind: selection ? 'selection' : 'file' };
 }

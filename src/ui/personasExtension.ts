@@ -7,6 +7,7 @@ import { PersonaServices } from '../services';
 import { ApiKeyStore, promptForApiKey } from './apiKey';
 import { askPanel, type AskPanelArgs } from './askPanel';
 import { askPersona, type AskArgs } from './askPersona';
+import { registerChatParticipant } from './chatParticipant';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { JobTreeProvider, JOBS_VIEW_ID, OPEN_PHASE_COMMAND, type JobTreeElement, type PhaseRef } from './jobTree';
@@ -255,6 +256,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     for (const [id, handler] of Object.entries(commands)) {
       this.disposables.push(vscode.commands.registerCommand(id, handler));
     }
+    this.disposables.push(registerChatParticipant({ ready: () => this.ready, revealJob }));
     return { follow };
   }
 

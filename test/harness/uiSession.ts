@@ -19,6 +19,8 @@ export interface UiSessionOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for the server and its extension host. */
   env?: Record<string, string>;
+  /** More extension folders installed beside it (test-only ones, e.g. the chat model provider fixture). */
+  installExtensions?: string[];
 }
 
 export interface UiSession {
@@ -65,7 +67,7 @@ export async function startUiSession(opts: UiSessionOptions): Promise<UiSession>
     server = await startCodeServer({
       runName: `e2e-${opts.name}`,
       folder: workspaceFolder,
-      extensions: [extensionPath],
+      extensions: [extensionPath, ...(opts.installExtensions ?? []).map((p) => path.resolve(p))],
       settings: opts.settings,
       env: opts.env,
     });
