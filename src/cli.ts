@@ -1,5 +1,6 @@
 // Headless entry (dist/cli.js, `npx agent-os-personas`): the same services as the extension,
 // on the workspace in the current directory.
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PersonaError } from './core/errors';
@@ -14,45 +15,59 @@ import { inspectEndpointFile, removeEndpointFile, writeEndpointFile } from './mc
 import { connectToStoreOwner } from './mcp/endpointTrust';
 import { startMcpHttp } from './mcp/httpServer';
 import { serveStdio } from './mcp/stdio';
+import { progressMessage } from './mcp/jobProgress';
+import { DEFAULT_CONTEXT_MAX_CHARS, formatDiff } from './personas/context';
+import { gitDiffHead } from './personas/jobContext';
+import { EXIT, EXIT_HELP } from './cli/exitCodes';
+import { reviewThroughOwner } from './cli/ownerReview';
+import { terminalHint } from './cli/terminalHints';
 
 const USAGE = `Usage: agent-os-personas <command>
+       agent-os-personas --version
 
 Commands:
   review --persona <id> [--task <text>] [--diff] [<file>...]
                                                     run a persona review on files, or on the
                                                     working tree's changes (git diff HEAD) with
-                                                    --diff; prints the result
+                                                    --diff; prints the result. When VS Code
+                                                    (or another process) owns this folder's
+                                                    job store, the review runs there
   personas [--watch]                                list the personas (id, format, description);
                                                     --watch: list again whenever a persona file changes
   mcp [--http]                                      the MCP server for agents, over stdio (for
                                                     Claude Code, Cursor); shares the store with
                                                     VS Code when it has the folder open. --http:
                                                     serve it on loopback HTTP with a token instead
-  help                                              this text
+  help, --help                                      this text
+  --version, -v                                     the version
 
 Environment: ANTHROPIC_API_KEY (without it the offline demo model answers),
 AGENT_OS_PROVIDER=auto|anthropic|demo, AGENT_OS_MODEL, ANTHROPIC_BASE_URL.
 (vscode-lm, VS Code's own chat models, works only inside VS Code.)
-Exit status of review: 0 no high or critical findings, 2 high or critical findings, 1 the job failed.`;
+${EXIT_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help') {
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   // Listing personas needs no job store, so it never contends with VS Code for the store's lock.
   if (command === 'personas') return listPersonas(rest.includes('--watch'));
   if (command === 'mcp') return rest.includes('--http') ? serveHttp() : serveStdio({ workspaceRoot: process.cwd(), openServices: () => openServices('MCP server (stdio)', { watchStandards: true }), log }).then(() => 0);
-  const services = await openServices('CLI');
-  try {
-    printProblems(services.registry);
-    if (command === 'review') return await review(services, rest);
-    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
-    return 1;
-  } finally {
-    await services.dispose();
-  }
+  if (command === 'review') return review(parseReviewArgs(rest));
+  process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
+  return EXIT.COULD_NOT_RUN;
+}
+
+/** The version in package.json (dist/cli.js sits one folder below it, in the repository and in the npm package). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -150,21 +165,39 @@ async function listPersonas(watch: boolean): Promise<number> {
   return 0;
 }
 
-async function review(services: PersonaServices, args: string[]): Promise<number> {
-  let persona = '';
-  let task = 'Review these files.';
-  const files: string[] = [];
-  let diff = false;
+interface ReviewArgs {
+  persona: string;
+  task: string;
+  /** Workspace-relative, as the path validator takes them. */
+  files: string[];
+  diff: boolean;
+}
+
+function parseReviewArgs(args: string[]): ReviewArgs {
+  const parsed: ReviewArgs = { persona: '', task: 'Review these files.', files: [], diff: false };
+  const value = (i: number, flag: string): string => {
+    const v = args[i];
+    if (v === undefined || v.startsWith('--')) throw new PersonaError('INVALID_INPUT', `${flag} needs a value.`, `For example: agent-os-personas review ${flag === '--persona' ? '--persona security' : '--persona security --task "Is the login safe?"'} src/login.ts`);
+    return v;
+  };
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--persona') persona = args[++i] ?? '';
-    else if (args[i] === '--task') task = args[++i] ?? '';
-    else if (args[i] === '--diff') diff = true;
+    const arg = args[i]!;
+    if (arg === '--persona') parsed.persona = value(++i, arg);
+    else if (arg === '--task') parsed.task = value(++i, arg);
+    else if (arg === '--diff') parsed.diff = true;
+    else if (arg.startsWith('--')) throw new PersonaError('INVALID_INPUT', `review has no option "${arg}".`, 'See agent-os-personas --help.');
     // Paths are given from the shell; the path validator takes them relative to the workspace (the current folder).
-    else files.push(relative(process.cwd(), resolve(args[i]!)));
+    else parsed.files.push(relative(process.cwd(), resolve(arg)));
   }
-  const job = await services.jobs.ask({ persona, task, context: { files, diff } });
-  if (job.contextNote) process.stderr.write(`note: ${job.contextNote}\n`);
-  process.stderr.write(`job ${job.id} queued\n`);
+  if (!parsed.persona) throw new PersonaError('INVALID_INPUT', 'review needs --persona <id>.', 'List the ids with agent-os-personas personas; for example: agent-os-personas review --persona security src/login.ts');
+  return parsed;
+}
+
+/**
+ * `review`: runs the job here when this process can own the folder's store; when another
+ * process owns it (VS Code has the folder open), hands the job to that owner.
+ */
+async function review(args: ReviewArgs): Promise<number> {
   // Ctrl+C or a SIGTERM cancels the job (its row says so) and the CLI exits, instead of the
   // signal being swallowed by the lock's exit hook while the review runs on.
   const stopped = new AbortController();
@@ -172,24 +205,56 @@ async function review(services: PersonaServices, args: string[]): Promise<number
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await services.watch.whenSettled(job.id, { signal: stopped.signal });
+    let services: PersonaServices;
+    try {
+      services = await openServices('CLI');
+    } catch (err) {
+      if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
+      const context = args.diff ? formatDiff(await gitDiffHead(process.cwd()), DEFAULT_CONTEXT_MAX_CHARS) : undefined;
+      if (context?.note) process.stderr.write(`note: ${context.note}\n`);
+      return await reviewThroughOwner({ workspaceRoot: process.cwd(), persona: args.persona, task: args.task, files: args.files, context: context?.context, log, print: (text) => void process.stdout.write(`${text}\n`), signal: stopped.signal });
+    }
+    try {
+      printProblems(services.registry);
+      return await reviewHere(services, args, stopped.signal);
+    } finally {
+      await services.dispose();
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (stopped.signal.aborted && services.store.summary(job.id)?.status !== 'completed') {
-    await services.jobs.cancel(job.id, `Cancelled by ${String(stopped.signal.reason)} to the CLI`).catch(() => undefined);
-    process.stderr.write(`cancelled: job ${job.id} (${String(stopped.signal.reason)})\n`);
-    return stopped.signal.reason === 'SIGINT' ? 130 : 143;
+}
+
+/** The review as this process's own job: asked, watched to its end, printed. */
+async function reviewHere(services: PersonaServices, args: ReviewArgs, signal: AbortSignal): Promise<number> {
+  // A refusal here (unknown persona, a path outside the folder) means nothing ran: thrown, exit 3.
+  const job = await services.jobs.ask({ persona: args.persona, task: args.task, context: { files: args.files, diff: args.diff } });
+  if (job.contextNote) process.stderr.write(`note: ${job.contextNote}\n`);
+  process.stderr.write(`job ${job.id} queued\n`);
+  let shown = '';
+  await services.watch.whenSettled(job.id, {
+    signal,
+    onChange: (j) => {
+      const line = progressMessage(j);
+      if (j.status === 'running' && line !== shown) log(line);
+      shown = line;
+    },
+  });
+  if (signal.aborted && services.store.summary(job.id)?.status !== 'completed') {
+    await services.jobs.cancel(job.id, `Cancelled by ${String(signal.reason)} to the CLI`).catch(() => undefined);
+    process.stderr.write(`cancelled: job ${job.id} (${String(signal.reason)})\n`);
+    return signal.reason === 'SIGINT' ? 130 : 143;
   }
   const final = services.store.require(job.id);
   if (final.status !== 'completed') {
+    const error = final.error;
     // The error may quote the endpoint; the key is known here, so it goes even where no pattern sees it.
-    process.stderr.write(redactSecrets(`${final.status}: ${final.error?.message ?? ''}\n${final.error?.hint ?? ''}\n`, envSecrets()));
-    return 1;
+    process.stderr.write(redactSecrets(`${final.status}: ${error ? `${error.code}: ${error.message}\n${terminalHint(error.code, error.hint)}` : ''}\n`, envSecrets()));
+    return EXIT.JOB_FAILED;
   }
   process.stdout.write(`${final.result ?? ''}\n`);
-  return /\[(CRITICAL|HIGH)\]/.test(final.result ?? '') ? 2 : 0;
+  return EXIT.COMPLETED;
 }
 
 function settingsFromEnv(): ModelSettings {
@@ -212,8 +277,9 @@ function envSecrets(): string[] {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const text = err instanceof PersonaError ? `${err.code}: ${err.message}\n${err.hint}` : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    // Whatever reaches here stopped the command before it could do its work: exit 3, "could not run".
+    const text = err instanceof PersonaError ? `${err.code}: ${err.message}\n${terminalHint(err.code, err.hint)}` : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`${redactSecrets(text, envSecrets())}\n`);
-    process.exit(1);
+    process.exit(EXIT.COULD_NOT_RUN);
   },
 );

@@ -18,8 +18,11 @@ import { waitFor } from '../harness/waitFor';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const PERSON = 'Ada Reviewer';
-const DEMO_TITLE = 'A rule the architect review keeps finding';
-const DEMO_FILE = '.agent-os/standards/engineering/demo-architect-review-rule.md';
+// The demo model proposes its most severe finding in the files it read (src/orders.ts first).
+const DEMO_TITLE = 'Business logic and I/O in one module (src/orders.ts:21)';
+const DEMO_FILE = '.agent-os/standards/architecture/business-logic-and-i-o-in-one-module.md';
+/** The body's rule line, as the demo writes it from the finding; the person rewrites it. */
+const DEMO_RULE = /^\*\*Business logic and I\/O in one module\*\*, code like `export function orderTotalCents\(order: Order\): number \{`, is not merged as it is: .*$/m;
 /**
  * Runs a probe in the page. Probes are source text: the project compiles without the DOM
  * library, and this is the one place that needs the browser's globals.
@@ -137,8 +140,8 @@ describe('Standards approval in the workbench', function () {
     // Edit one line of the body in place; the preview follows.
     const body = proposal.locator('textarea.body');
     const text = await body.inputValue();
-    assert.match(text, /Do the safe thing\./);
-    await body.fill(text.replace('Do the safe thing.', 'Validate every request body at the boundary with a zod schema.'));
+    assert.match(text, DEMO_RULE);
+    await body.fill(text.replace(DEMO_RULE, 'Validate every request body at the boundary with a zod schema.'));
     await proposal.locator('.rendered', { hasText: 'Validate every request body at the boundary' }).waitFor({ state: 'visible', timeout: 15_000 });
     // The persona's tags are there to edit; the person replaces them.
     const tags = proposal.locator('input[id^="tags-"]');
@@ -154,11 +157,11 @@ describe('Standards approval in the workbench', function () {
     const fm = parse(/^---\n([\s\S]*?)\n---\n/.exec(written)?.[1] ?? '') as Record<string, unknown>;
     assert.equal(fm['approved_by'], PERSON);
     assert.equal(fm['created_by'], 'architect');
-    assert.equal(fm['domain'], 'engineering');
+    assert.equal(fm['domain'], 'architecture');
     assert.deepEqual(fm['tags'], ['validation', 'api'], 'the tags as the person edited them');
     assert.ok(fm['approved_at'] && fm['created_at']);
     assert.match(written, /Validate every request body at the boundary with a zod schema\./);
-    assert.doesNotMatch(written, /Do the safe thing\./);
+    assert.doesNotMatch(written, DEMO_RULE);
     // The list empties, the decision is listed, the badge goes.
     await proposal.waitFor({ state: 'detached', timeout: 15_000 });
     await view().locator('.decision.approved', { hasText: DEMO_TITLE }).waitFor({ state: 'visible', timeout: 15_000 });
@@ -246,20 +249,20 @@ describe('Standards approval in the workbench', function () {
 
   it('approving onto an existing standard is refused in the view, which offers another topic', async () => {
     await openStandards();
-    await callTool('propose_standard', { domain: 'engineering', topic: 'demo-architect-review-rule', title: 'Same topic again', body: BODY, proposed_by: 'outside-agent' });
+    await callTool('propose_standard', { domain: 'architecture', topic: 'business-logic-and-i-o-in-one-module', title: 'Same topic again', body: BODY, proposed_by: 'outside-agent' });
     const proposal = card('Same topic again');
     await proposal.waitFor({ state: 'visible', timeout: 30_000 });
     const before = readFileSync(file(DEMO_FILE), 'utf8');
     await proposal.locator('button.approve').click();
     await proposal.locator('.error', { hasText: `A standard already exists at ${DEMO_FILE}` }).waitFor({ state: 'visible', timeout: 15_000 });
     const topic = proposal.locator('input[id^="topic-"]');
-    assert.equal(await topic.inputValue(), 'demo-architect-review-rule-2');
+    assert.equal(await topic.inputValue(), 'business-logic-and-i-o-in-one-module-2');
     assert.equal(await hasFocus(await viewFrame(), topic), true, 'the topic field takes the focus');
     assert.equal(readFileSync(file(DEMO_FILE), 'utf8'), before, 'the existing standard is untouched');
     await proposal.locator('.edit .error').scrollIntoViewIfNeeded();
     await current().screenshot('conflict');
     await proposal.locator('button.approve').click();
-    await waitFor(() => existsSync(file('.agent-os/standards/engineering/demo-architect-review-rule-2.md')), { timeoutMs: 15_000, message: 'the other topic was not written' });
+    await waitFor(() => existsSync(file('.agent-os/standards/architecture/business-logic-and-i-o-in-one-module-2.md')), { timeoutMs: 15_000, message: 'the other topic was not written' });
   });
 
   it('keyboard only: New Standard from the palette, then Tab and Enter approve it', async () => {

@@ -83,7 +83,9 @@ describe('the agent loop: tools inside the workspace, through a worker and the d
     assert.equal(pending[0]!.jobId, job.id);
     assert.equal(pending[0]!.decidedBy, null);
     // The review says what it proposed, where it went, and that it waits for a person.
-    assert.match(result, /## Proposed standards\n\n- A rule the security review keeps finding \(security\/demo-security-review-rule\): pending a human's approval/);
+    // The proposal is the review's own finding, not a placeholder.
+    assert.match(result, /## Proposed standards\n\n- SQL built by string concatenation \(src\/users\.ts:4\) \(security\/sql-built-by-string-concatenation\): pending a human's approval/);
+    assert.match(pending[0]!.body, /```ts\nreturn db\.query\(`SELECT \* FROM users WHERE name = \?`, \[name\]\);\n```/);
     assert.doesNotMatch(result, /None proposed/);
     // Percent never goes back. (A store event carries the row as it is when the event fires, so
     // a quick checkpoint can be overtaken; the runner's exact order is checked below.)

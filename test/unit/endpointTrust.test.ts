@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, utimesSync, writeF
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { endianness, hostname, networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -165,8 +165,11 @@ describe('a planted .agent-os does not redirect the stdio proxy (npx agent-os-pe
 
   it('refuses an endpoint whose port another user listens on, even when that server refuses strangers and takes the file\'s token (Linux, as root)', async function () {
     if (process.getuid?.() !== 0 || loopbackListeners('127.0.0.1', 1).kind === 'unavailable') this.skip();
+    // The other user must be able to run the Node binary: the test harness's Node 24 lives under /root.
+    const node = nodeOthersCanRun();
+    if (!node) this.skip();
     const token = 'the-other-users-token';
-    const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'out', 'test', 'unit', 'rogueEndpoint.js'), '127.0.0.1', token], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn(node, [join(REPO_ROOT, 'out', 'test', 'unit', 'rogueEndpoint.js'), '127.0.0.1', token], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const seen: SeenRequest[] = [];
       const port = deferred<number>();
@@ -291,3 +294,19 @@ describe('the store lock and the endpoint file against planted files', function 
     assert.deepEqual(loopbackListeners('127.0.0.1', port), { kind: 'none' });
   });
 });
+
+/** This Node, or another `node` on PATH, when every folder above it and the file itself are open to other users; undefined when none is. */
+function nodeOthersCanRun(): string | undefined {
+  const candidates = [process.execPath, ...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'node'))];
+  return candidates.find((file) => {
+    try {
+      if ((statSync(file).mode & 0o001) === 0) return false;
+      for (let dir = dirname(file); ; dir = dirname(dir)) {
+        if ((statSync(dir).mode & 0o001) === 0) return false;
+        if (dirname(dir) === dir) return true;
+      }
+    } catch {
+      return false;
+    }
+  });
+}

@@ -141,10 +141,10 @@ describe('security: the probe\'s attacks as standing tests', function () {
       execFileSync('mkfifo', [join(root, 'pipe')]);
       symlinkSync('/dev/zero', join(root, 'zero'));
       const pipe = await withTimeout(runCli(root, ['review', '--persona', 'security', 'pipe']), 20_000, 'the CLI hung on a pipe');
-      assert.equal(pipe.code, 1);
+      assert.equal(pipe.code, 3, 'nothing ran: exit 3');
       assert.match(pipe.stderr, /INVALID_INPUT: The file "pipe" is a named pipe/);
       const zero = await withTimeout(runCli(root, ['review', '--persona', 'security', 'zero']), 20_000, 'the CLI hung on /dev/zero');
-      assert.equal(zero.code, 1);
+      assert.equal(zero.code, 3, 'nothing ran: exit 3');
       assert.match(zero.stderr, /PATH_REFUSED: The file "zero" was refused: it leads outside the workspace/);
       assert.ok(!zero.stderr.includes(tmp.path), 'no absolute path is printed');
     });

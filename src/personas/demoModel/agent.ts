@@ -5,7 +5,8 @@
  * so far (the server is stateless), one turn per call.
  */
 import { randomBytes } from 'node:crypto';
-import { writeReview } from './reviews';
+import { proposeFromFindings } from './proposals';
+import { reviewFindings, writeReview } from './reviews';
 
 export type AgentBlock =
   | { type: 'text'; text: string }
@@ -65,19 +66,12 @@ export function nextAgentTurn(conversation: Conversation, persona: string, userT
     if (calls.length > 0) return [{ type: 'text', text: `Reading ${paths.length} file${paths.length === 1 ? '' : 's'}.\n` }, ...calls];
   }
   if (!conversation.mustAnswer && turn === 2 && proposeStandard && offered.has('propose_standard')) {
-    return [
-      { type: 'text', text: 'This pattern recurs, so I will propose a standard for a human to approve.\n' },
-      ...use('propose_standard', {
-        domain: persona === 'security' ? 'security' : 'engineering',
-        topic: `demo-${persona}-review-rule`,
-        title: `A rule the ${persona} review keeps finding`,
-        body: '## Context\nThe demo model found this pattern more than once.\n\n## Pattern\nDo the safe thing.\n\n## Examples\n`safe()`\n\n## Anti-Patterns\n`unsafe()`\n\n## When to Revisit\nWhen the code base changes its framework.\n',
-        tags: ['demo'],
-      }),
-    ];
+    // A standard is proposed from what the review found in the files it read, never from nothing.
+    const proposal = proposeFromFindings(persona, reviewFindings(persona, readFiles(exchanges).join('\n')));
+    if (proposal) return [{ type: 'text', text: `What I found at ${proposal.title} is worth a rule, so I will propose a standard for a human to approve.\n` }, ...use('propose_standard', { ...proposal })];
   }
   // The answer: the review of every file it could read, plus what the tools refused.
-  const read = exchanges.filter((e) => e.name === 'read_file' && !e.isError).map((e) => e.result);
+  const read = readFiles(exchanges);
   const proposed = exchanges
     .filter((e) => e.name === 'propose_standard' && !e.isError)
     .map((e) => `${text(e.input['title'], 'untitled')} (${text(e.input['domain'], '?')}/${text(e.input['topic'], '?')})`);
@@ -86,6 +80,11 @@ export function nextAgentTurn(conversation: Conversation, persona: string, userT
   const lines = [review, '', '## Tool calls', '', `${exchanges.length} tool call${exchanges.length === 1 ? '' : 's'}; ${refused.length} refused.`];
   for (const e of refused) lines.push(`- \`${e.name}\` ${JSON.stringify(e.input)} was refused: ${e.result.split('\n')[0]}`);
   return [{ type: 'text', text: lines.join('\n') }];
+}
+
+/** What read_file returned, file by file (each starts with its `File:` header). */
+function readFiles(exchanges: readonly ToolExchange[]): string[] {
+  return exchanges.filter((e) => e.name === 'read_file' && !e.isError).map((e) => e.result);
 }
 
 /** Every tool call so far with its result, in order: the only memory a stateless demo has. */

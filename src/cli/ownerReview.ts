@@ -1,0 +1,120 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PersonaError } from '../core/errors';
+import { connectToStoreOwner } from '../mcp/endpointTrust';
+import { SERVER_VERSION } from '../mcp/server';
+import { EXIT } from './exitCodes';
+
+/** What `review` asks for, as the MCP tools take it: files by workspace path, anything else as text. */
+export interface OwnerReviewRequest {
+  workspaceRoot: string;
+  persona: string;
+  task: string;
+  files: string[];
+  /** Context already formatted here (the working tree's diff): the owner's tools take text, not a diff flag. */
+  context?: string;
+  /** One line per event for stderr. */
+  log: (line: string) => void;
+  /** The review, for stdout. */
+  print: (text: string) => void;
+  /** Aborted by Ctrl+C or SIGTERM: the owner's job is cancelled. */
+  signal: AbortSignal;
+}
+
+/** The error an owner's tool answered with (results.ts toolError), or a job's error. */
+interface ToolFailure {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+interface JobAnswer {
+  job_id: string;
+  status: string;
+  result?: string;
+  error?: ToolFailure;
+}
+
+/** The owner's check_persona_job blocks at most this long per call (MAX_WAIT_SECONDS). */
+const WAIT_SECONDS = 50;
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * `review` in a folder whose job store another process owns (VS Code, an `mcp` server): the job
+ * is handed to that owner over its MCP endpoint, the one the stdio proxy of `mcp` follows and
+ * under the same checks (connectToStoreOwner), so it lands in the same store and shows in the
+ * editor's Persona Jobs; progress comes back as MCP progress notifications and the review is
+ * printed here. Resolves with the exit code; throws STORE_LOCKED when the owner cannot be
+ * trusted or reached (nothing ran).
+ */
+export async function reviewThroughOwner(request: OwnerReviewRequest): Promise<number> {
+  const client = new Client({ name: 'agent-os-personas-cli', version: SERVER_VERSION });
+  const { url } = await connectToStoreOwner(request.workspaceRoot, client, fetch);
+  try {
+    request.log(`Another process owns this folder's job store; the review runs there (${url}) and shows in its job list.`);
+    const started = await call(client, 'invoke_persona', { persona: request.persona, task: request.task, ...(request.files.length > 0 ? { files: request.files } : {}), ...(request.context ? { context: request.context } : {}) });
+    if ('failure' in started) {
+      printFailure(request, started.failure);
+      return EXIT.COULD_NOT_RUN;
+    }
+    const jobId = started.answer.job_id;
+    request.log(`job ${jobId} queued`);
+    let last = started.answer;
+    let shown = '';
+    while (!TERMINAL.has(last.status) && !request.signal.aborted) {
+      const checked = await call(client, 'check_persona_job', { job_id: jobId, wait_seconds: WAIT_SECONDS }, request.signal, (message) => {
+        if (message !== shown) request.log(message);
+        shown = message;
+      }).catch((err: unknown) => {
+        if (request.signal.aborted) return undefined;
+        throw err;
+      });
+      if (!checked) break;
+      if ('failure' in checked) throw new PersonaError('INTERNAL', `The owner could not report job ${jobId}: ${checked.failure.message}`, checked.failure.hint);
+      last = checked.answer;
+    }
+    if (request.signal.aborted && !TERMINAL.has(last.status)) {
+      const reason = String(request.signal.reason);
+      await call(client, 'cancel_persona_job', { job_id: jobId }).catch(() => undefined);
+      request.log(`cancelled: job ${jobId} (${reason})`);
+      return reason === 'SIGINT' ? 130 : 143;
+    }
+    if (last.status !== 'completed') {
+      // The job ran in the owner, with the owner's settings and key: its hint is the owner's to give.
+      printFailure(request, last.error ?? { code: last.status, message: `The job ended ${last.status}.`, hint: '' }, last.status);
+      request.log('The job ran in the process that owns this folder (its settings and key applied); its job list has the details.');
+      return EXIT.JOB_FAILED;
+    }
+    request.print(last.result ?? '');
+    return EXIT.COMPLETED;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+function printFailure(request: OwnerReviewRequest, failure: ToolFailure, status?: string): void {
+  request.log(`${status ? `${status}: ` : ''}${failure.code}: ${failure.message}`);
+  if (failure.hint) request.log(failure.hint);
+}
+
+/** One tool call; its JSON answer, or the error it answered with. */
+async function call(client: Client, name: string, args: Record<string, unknown>, signal?: AbortSignal, onProgress?: (message: string) => void): Promise<{ answer: JobAnswer } | { failure: ToolFailure }> {
+  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
+    ...(signal ? { signal } : {}),
+    // A wait of WAIT_SECONDS, with room; progress notifications keep it alive.
+    timeout: (WAIT_SECONDS + 30) * 1000,
+    resetTimeoutOnProgress: true,
+    ...(onProgress ? { onprogress: (p: { message?: string }) => p.message && onProgress(p.message) } : {}),
+  })) as CallToolResult;
+  const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // A schema refusal from the SDK is plain text ("Input validation error: …").
+    return { failure: { code: 'INVALID_INPUT', message: text, hint: 'Check the arguments (agent-os-personas help).' } };
+  }
+  // A failed job's view carries `error` too; only isError marks the call itself as refused.
+  if (result.isError) return { failure: (parsed as { error?: ToolFailure }).error ?? { code: 'INTERNAL', message: text, hint: '' } };
+  return { answer: parsed as JobAnswer };
+}
