@@ -1,3 +1,4 @@
+import { countOf } from '../core/plural';
 /**
  * Formats the material a persona reviews: a header naming the file and lines, then the code
  * with line numbers, so answers can cite `file:line`. Cut to `maxChars` with a note that says so.
@@ -35,7 +36,7 @@ export function formatContext(source: ContextSource, maxChars: number): Formatte
   const last = source.startLine + Math.max(shown, 1) - 1;
   const cut = shown < allLines.length;
   const note = cut
-    ? `Context cut to ${shown} of ${allLines.length} lines (${maxChars} characters, setting "agentOsPersonas.context.maxChars").`
+    ? `Context cut to ${shown} of ${countOf(allLines.length, 'line')} (${maxChars} characters, setting "agentOsPersonas.context.maxChars").`
     : null;
   const header = `File: ${source.path} (${source.kind}, lines ${source.startLine}-${last})`;
   return { context: `${header}\n${out.join('\n')}${cut ? `\n… ${note}` : ''}`, note };
@@ -51,7 +52,7 @@ export function formatSources(sources: ContextSource[], maxChars: number): Forma
   let left = maxChars;
   for (const [i, source] of sources.entries()) {
     if (left < 200) {
-      notes.push(`Left out ${sources.length - i} of ${sources.length} files (${sources.slice(i).map((s) => s.path).join(', ')}): the context is limited to ${maxChars} characters (setting "agentOsPersonas.context.maxChars").`);
+      notes.push(`Left out ${sources.length - i} of ${countOf(sources.length, 'file')} (${sources.slice(i).map((s) => s.path).join(', ')}): the context is limited to ${maxChars} characters (setting "agentOsPersonas.context.maxChars").`);
       break;
     }
     const formatted = formatContext(source, left);

@@ -3,7 +3,7 @@ import { PersonaError } from '../core/errors';
 import type { JobSummary } from '../jobs/types';
 import { MAX_PANEL_PERSONAS, MIN_PANEL_PERSONAS } from '../personas/panelCoordinator';
 import type { PersonaServices } from '../services';
-import { explainNoFolder } from './askPersona';
+import { explainNoFolder, groupedPersonaItems } from './askPersona';
 import { contextForCommand, type ContextSourceKind } from './contextPicker';
 import { followJob } from './jobProgress';
 
@@ -47,7 +47,7 @@ export async function askPanel(services: PersonaServices | undefined, args: AskP
   }));
   if (task === undefined) return undefined;
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_PANEL_TASK_MESSAGE, 'Run the command again with a task.');
-  const context = await contextForCommand(services.workspaceRoot, args, interactive);
+  const context = await contextForCommand(services.workspaceRoot, args, interactive, 'panel');
   if (!context) return undefined;
   const { parent } = await services.jobs.askPanel({ personas, task, context, priority: args.priority });
   if (interactive) void followJob(services, parent);
@@ -59,7 +59,7 @@ async function pickPersonas(services: PersonaServices): Promise<string[] | undef
   if (personas.length < MIN_PANEL_PERSONAS) {
     throw new PersonaError('UNKNOWN_PERSONA', `A panel needs ${MIN_PANEL_PERSONAS} personas; ${personas.length} ${personas.length === 1 ? 'is' : 'are'} loaded.`, 'Check the "personas" folder of the extension and .agent-os/personas in the workspace; the Problems panel lists files that failed to load.');
   }
-  const items = personas.map((p) => ({ label: p.name, description: p.specialty ?? '', detail: p.description, id: p.id, picked: DEFAULT_PANEL.includes(p.id) }));
+  const items = groupedPersonaItems(personas, (p) => ({ label: p.name, description: p.specialty ?? '', detail: p.description, id: p.id, picked: DEFAULT_PANEL.includes(p.id) }));
   for (;;) {
     const picked = await vscode.window.showQuickPick(items, {
       title: 'Ask the Panel',
@@ -69,10 +69,11 @@ async function pickPersonas(services: PersonaServices): Promise<string[] | undef
       ignoreFocusOut: true,
     });
     if (!picked) return undefined;
-    if (picked.length >= MIN_PANEL_PERSONAS && picked.length <= MAX_PANEL_PERSONAS) return picked.map((p) => p.id);
+    const ids = picked.flatMap((p) => (p.id === undefined ? [] : [p.id]));
+    if (ids.length >= MIN_PANEL_PERSONAS && ids.length <= MAX_PANEL_PERSONAS) return ids;
     // Keep what was picked and ask again, saying why.
     for (const item of items) item.picked = picked.includes(item);
-    const again = await vscode.window.showWarningMessage(`A panel takes ${MIN_PANEL_PERSONAS} to ${MAX_PANEL_PERSONAS} personas; ${picked.length} ${picked.length === 1 ? 'was' : 'were'} picked.`, 'Pick Again');
+    const again = await vscode.window.showWarningMessage(`A panel takes ${MIN_PANEL_PERSONAS} to ${MAX_PANEL_PERSONAS} personas; ${ids.length} ${ids.length === 1 ? 'was' : 'were'} picked.`, 'Pick Again');
     if (again !== 'Pick Again') return undefined;
   }
 }

@@ -4,6 +4,8 @@ import type { JobSummary } from '../jobs/types';
 import type { PersonaServices } from '../services';
 import { contextForCommand, type ContextSourceKind } from './contextPicker';
 import { followJob } from './jobProgress';
+import { groupPersonas } from './personaGroups';
+import type { Persona } from '../personas/personaFile';
 
 /** Arguments accepted by `agentOsPersonas.askPersona`, so tests and other extensions need no UI. */
 export interface AskArgs {
@@ -55,15 +57,24 @@ export async function explainNoFolder(): Promise<void> {
 }
 
 async function pickPersona(services: PersonaServices): Promise<string | undefined> {
-  const items = services.registry.list().map((p) => ({
-    label: p.name,
-    description: p.specialty ?? '',
-    detail: p.description,
-    id: p.id,
-  }));
-  if (items.length === 0) {
+  const personas = services.registry.list();
+  if (personas.length === 0) {
     throw new PersonaError('UNKNOWN_PERSONA', 'No personas are loaded.', 'Check the "personas" folder of the extension and .agent-os/personas in the workspace; the Problems panel lists files that failed to load.');
   }
+  const items = groupedPersonaItems(personas, (p) => ({ label: p.name, description: p.specialty ?? '', detail: p.description, id: p.id }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Ask a Persona', placeHolder: 'Which persona?', matchOnDetail: true });
   return picked?.id;
+}
+
+/** A separator's item: it has no id, so nothing can pick it. */
+export type PersonaPickItem<T extends vscode.QuickPickItem & { id: string }> = T | (vscode.QuickPickItem & { id?: undefined });
+
+/** The personas as picker items: the core team first in the design's order, then the specialists, each under its separator. */
+export function groupedPersonaItems<T extends vscode.QuickPickItem & { id: string }>(personas: readonly Persona[], item: (p: Persona) => T): PersonaPickItem<T>[] {
+  const { core, specialists } = groupPersonas(personas);
+  const separator = (label: string): PersonaPickItem<T> => ({ label, kind: vscode.QuickPickItemKind.Separator });
+  return [
+    ...(core.length > 0 ? [separator('Core team'), ...core.map(item)] : []),
+    ...(specialists.length > 0 ? [separator('Specialists'), ...specialists.map(item)] : []),
+  ];
 }

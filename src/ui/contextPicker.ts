@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import type { ContextSource } from '../personas/context';
 import type { ContextRequest } from '../personas/jobContext';
+import { isReviewableScheme } from './reviewableDocument';
 
 /** Where a review's context comes from. `auto`: the selection, else the active file. */
 export type ContextSourceKind = 'auto' | 'selection' | 'file' | 'files' | 'diff' | 'none';
@@ -19,31 +20,34 @@ export interface ContextArgs {
  * (interactive) the person's pick, else `auto`. Undefined when the person dismissed the pick.
  * PersonaJobs reads and formats it under the context limit.
  */
-export async function contextForCommand(root: string, args: ContextArgs, interactive: boolean): Promise<ContextRequest | undefined> {
+export async function contextForCommand(root: string, args: ContextArgs, interactive: boolean, audience: ContextAudience = 'persona'): Promise<ContextRequest | undefined> {
   if (args.contextSource !== undefined && !CONTEXT_SOURCES.includes(args.contextSource)) {
     throw new PersonaError('INVALID_INPUT', `Unknown context source "${String(args.contextSource)}".`, `Use one of: ${CONTEXT_SOURCES.join(', ')}.`);
   }
   if (args.context !== undefined) return { text: args.context };
   let source = args.contextSource;
   if (source === undefined && interactive) {
-    source = await pickContextSource();
+    source = await pickContextSource(audience);
     if (source === undefined) return undefined;
   }
   return collectContext(root, source ?? 'auto', args.files);
 }
 
+/** Who the context goes to, for the picker's words: one persona, or a panel of them. */
+export type ContextAudience = 'persona' | 'panel';
+
 /** Asks what goes along with the task; the first item keeps the old default (selection, else file). */
-export async function pickContextSource(): Promise<ContextSourceKind | undefined> {
-  const editor = vscode.window.activeTextEditor;
+export async function pickContextSource(audience: ContextAudience = 'persona'): Promise<ContextSourceKind | undefined> {
+  const editor = reviewableEditor();
   const items: (vscode.QuickPickItem & { kind2: ContextSourceKind })[] = [];
   if (editor && !editor.selection.isEmpty) items.push({ label: '$(selection) Selection', description: `lines ${editor.selection.start.line + 1}-${editor.selection.end.line + 1}`, kind2: 'selection' });
   if (editor) items.push({ label: '$(file) Active file', description: vscode.workspace.asRelativePath(editor.document.uri), kind2: 'file' });
   items.push(
     { label: '$(files) Pick files…', description: 'one or more files of the workspace', kind2: 'files' },
     { label: '$(git-compare) Git changes', description: 'the working tree against HEAD', kind2: 'diff' },
-    { label: '$(circle-slash) No context', description: 'the persona looks around the workspace with its tools', kind2: 'none' },
+    { label: '$(circle-slash) No context', description: audience === 'panel' ? 'the personas look around the workspace with their tools' : 'the persona looks around the workspace with its tools', kind2: 'none' },
   );
-  const picked = await vscode.window.showQuickPick(items, { title: 'What should the persona look at?', placeHolder: 'Context for the review', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: `What should the ${audience} look at?`, placeHolder: 'Context for the review', ignoreFocusOut: true });
   return picked?.kind2;
 }
 
@@ -74,11 +78,22 @@ async function pickFiles(root: string): Promise<string[]> {
   return (uris ?? []).map((u) => vscode.workspace.asRelativePath(u, false));
 }
 
+/**
+ * The editor whose file or selection is offered: the active one when it shows a file a person
+ * could mean (a workspace file or an untitled buffer), else a visible one that does. The Output
+ * panel, a job's result or a diff's left side are editors too, but never what is under review.
+ */
+export function reviewableEditor(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active && isReviewableScheme(active.document.uri.scheme)) return active;
+  return vscode.window.visibleTextEditors.find((e) => isReviewableScheme(e.document.uri.scheme));
+}
+
 function editorContext(source: 'auto' | 'selection' | 'file'): ContextSource | undefined {
-  const editor = vscode.window.activeTextEditor;
+  const editor = reviewableEditor();
   if (!editor) {
     if (source === 'auto') return undefined;
-    throw new PersonaError('INVALID_INPUT', `There is no active editor to take the ${source} from.`, 'Open a file, or pick other context (files or git changes).');
+    throw new PersonaError('INVALID_INPUT', `There is no file open in an editor to take the ${source} from.`, 'Open a file, or pick other context (files or git changes).');
   }
   const selection = editor.selection;
   const useSelection = source === 'selection' || (source === 'auto' && !selection.isEmpty);
@@ -91,7 +106,7 @@ function editorContext(source: 'auto' | 'selection' | 'file'): ContextSource | u
  * from the range's first). Also what a chat request's selection reference becomes.
  */
 export function documentContext(doc: vscode.TextDocument, selection: vscode.Range | undefined): ContextSource {
-  const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
+  const path = doc.uri.scheme !== 'untitled' ? vscode.workspace.asRelativePath(doc.uri) : doc.uri.path.split('/').pop() ?? 'untitled';
   const range = selection ? new vscode.Range(selection.start.line, 0, selection.end.line, doc.lineAt(selection.end.line).text.length) : undefined;
   return { path, text: doc.getText(range), startLine: selection ? selection.start.line + 1 : 1, kind: selection ? 'selection' : 'file' };
 }

@@ -1,34 +1,8 @@
 import * as vscode from 'vscode';
-import { PANEL_PERSONA } from '../personas/panelCoordinator';
 import type { Job, JobSummary } from '../jobs/types';
+import { jobDescription, jobTitle, readableTask } from './jobText';
 
-/** How a job reads in the tree, the notifications and the status bar. */
-export function jobTitle(job: JobSummary): string {
-  return `${job.persona}: ${jobTask(job, 60)}`;
-}
-
-export function jobTask(job: JobSummary, max: number): string {
-  const task = job.task.replace(/\s+/g, ' ').trim();
-  return task.length > max ? `${task.slice(0, max - 1)}…` : task;
-}
-
-export function jobDescription(job: JobSummary): string {
-  switch (job.status) {
-    case 'queued':
-      return 'queued';
-    case 'running':
-      // A panel says how many of its personas are done; each persona's row has its own percent.
-      // (Its row then changes only when a persona ends: see JobTreeProvider on repaints.)
-      if (job.persona === PANEL_PERSONA) return `running · ${job.message ?? ''}`;
-      return `${job.phase ?? 'running'} ${job.percent}%${job.etaMs ? ` · ~${Math.ceil(job.etaMs / 1000)}s left` : ''}`;
-    case 'completed':
-      return `completed${duration(job)}${job.modelLabel === 'demo model' ? ' · demo model' : ''}`;
-    case 'failed':
-      return `failed: ${job.error?.code ?? 'error'}`;
-    case 'cancelled':
-      return 'cancelled';
-  }
-}
+export { jobDescription, jobTask, jobTitle } from './jobText';
 
 export function jobIcon(job: JobSummary): vscode.ThemeIcon {
   switch (job.status) {
@@ -47,8 +21,9 @@ export function jobIcon(job: JobSummary): vscode.ThemeIcon {
 
 export function jobTooltip(job: JobSummary): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${job.persona}** — ${job.status}\n\n`);
-  md.appendText(job.task.slice(0, 400));
+  md.appendMarkdown(`**${job.persona}** — `);
+  md.appendText(`${jobDescription(job)}\n\n`);
+  md.appendText(readableTask(job.task).slice(0, 400));
   md.appendMarkdown('\n\n');
   if (job.modelLabel) md.appendMarkdown(`Model: ${job.modelLabel}  \n`);
   if (job.message && job.status === 'running') md.appendText(`${job.message}\n`);
@@ -56,12 +31,6 @@ export function jobTooltip(job: JobSummary): vscode.MarkdownString {
   if (job.contextNote) md.appendText(`${job.contextNote}\n`);
   md.appendMarkdown(`\nJob \`${job.id}\``);
   return md;
-}
-
-function duration(job: JobSummary): string {
-  if (!job.startedAt || !job.finishedAt) return '';
-  const s = (job.finishedAt - job.startedAt) / 1000;
-  return ` · ${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
 }
 
 /** The text of a job's result document; a panel's lists its personas until its merged report is there. */

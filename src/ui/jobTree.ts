@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
-import type { JobSummary } from '../jobs/types';
+import { TERMINAL_STATUSES, type JobSummary } from '../jobs/types';
 import type { WorkflowSession, WorkflowSessions } from '../workflows/workflowSessions';
-import { jobDescription, jobIcon, jobTask, jobTitle, jobTooltip } from './jobPresentation';
+import { jobDescription, jobIcon, jobTitle, jobTooltip } from './jobPresentation';
+import { jobRowText } from './jobText';
 import { phaseDescription, phaseIcon, phaseLabel, phaseOf, phaseState, phaseTooltip, sessionProgress, sessionTitle, sessionTooltipLines } from './workflowPresentation';
 
 export const JOBS_VIEW_ID = 'agentOsPersonas.jobs';
@@ -156,12 +157,19 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeElement>,
     if (isPhaseNode(element)) return this.phaseItem(element);
     const job = element;
     const session = this.sessionFor(job.id);
-    // The persona is the label and the status leads the description, so a narrow side bar
-    // still shows who is working and how far along; the task follows and may be cut. A panel's
-    // children share its task, so they show only their status. A workflow job shows where its
-    // session stands instead of its task (which names the session by id).
+    // The task is the label and who works on it and how far along follow (jobRowText), so a
+    // narrow side bar still tells the jobs apart. A workflow job shows where its session stands
+    // instead of its task (which names the session by id). A running panel opens on its
+    // personas, as a workflow job's phases are a click away: its rows are the progress.
     const isParent = session !== undefined || (this.store()?.hasChildren(job.id) ?? false);
-    const item = new vscode.TreeItem(job.persona, isParent ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const row = jobRowText(job);
+    const label = session ? sessionTitle(session) : row.label;
+    const state = !isParent
+      ? vscode.TreeItemCollapsibleState.None
+      : session === undefined && !TERMINAL_STATUSES.has(job.status)
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(label, state);
     item.id = job.id;
     item.description = this.describe(job, session);
     item.iconPath = jobIcon(job);
@@ -231,8 +239,8 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeElement>,
   }
 
   private describe(job: JobSummary, session: WorkflowSession | undefined): string {
-    if (session) return `${jobDescription(job)} — ${sessionProgress(session)} · ${sessionTitle(session)}`;
-    return job.parentId ? jobDescription(job) : `${jobDescription(job)} — ${jobTask(job, 80)}`;
+    if (session) return `${job.persona} · ${jobDescription(job)} — ${sessionProgress(session)}`;
+    return jobRowText(job).description;
   }
 
   /** What a row shows; a change that leaves it the same does not repaint the row. */

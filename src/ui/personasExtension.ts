@@ -10,6 +10,7 @@ import { askPersona, type AskArgs } from './askPersona';
 import { registerChatParticipant } from './chatParticipant';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
+import { FollowedJobs, followJob, rememberFollowedJobs } from './jobProgress';
 import { JobTreeProvider, JOBS_VIEW_ID, OPEN_PHASE_COMMAND, type JobTreeElement, type PhaseRef } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { LanguageModelBridge } from './lmBridge';
@@ -21,7 +22,7 @@ import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { gitChanges } from './gitChanges';
 import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount, readJobTimeoutMs } from './settings';
 import { StandardsViewProvider, type StandardsViewApi } from './standardsView';
-import { PersonasStatusBar } from './statusBar';
+import { PersonasStatusBar, PICK_PROVIDER_COMMAND, pickModelProvider, showStatusActions, STATUS_ACTIONS_COMMAND } from './statusBar';
 import { watchStandards } from './standardsWatcher';
 import { startWorkflowCommand, type StartWorkflowArgs } from './startWorkflow';
 import { showWorkflowSessions, type ShowSessionsArgs } from './showWorkflowSessions';
@@ -54,11 +55,19 @@ export interface PersonasApi {
   readonly onDidChangeWorkflows: vscode.Event<WorkflowRegistryChange>;
   /** The Persona Jobs tree's data: its rows as VS Code gets them (jobs, and a workflow job's phases). */
   readonly jobTree: vscode.TreeDataProvider<JobTreeElement>;
+  /** The jobs this window follows with a progress notification (and follows again after a reload). */
+  followedJobs(): string[];
 }
 
-type JobArg = JobSummary | { jobId: string } | string | undefined;
+/** A job to act on; `interactive: false` (e.g. from a chat reply that shows progress itself) skips the notification. */
+type JobArg = JobSummary | { jobId: string; interactive?: boolean } | string | undefined;
 /** From the palette: arguments; from a workflow job's context menu: the job's row. */
 type SessionsArg = ShowSessionsArgs | JobSummary | undefined;
+
+/** Whether a job command comes from a person (a click, the palette, a message's button) rather than a caller that says otherwise. */
+function isInteractive(arg: JobArg): boolean {
+  return !(typeof arg === 'object' && arg !== null && 'jobId' in arg && arg.interactive === false);
+}
 
 /**
  * Owns everything the extension creates in one activation; disposing it undoes all of it.
@@ -77,6 +86,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   readonly jobTree: JobTreeProvider;
   private readonly personaFiles: PersonaFileSync;
   private readonly workflowFiles: WorkflowFileSync;
+  private readonly followed: FollowedJobs;
 
   private constructor(
     readonly log: vscode.LogOutputChannel,
@@ -94,6 +104,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.onDidChangeWorkflows = this.workflowFiles.onDidChange;
     this.disposables.push(this.workflowFiles);
     this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions);
+    this.followed = new FollowedJobs(context.workspaceState);
     this.standards = new StandardsViewProvider(context.extensionUri, log);
     this.disposables.push(this.standards);
     const ui = this.registerUi();
@@ -133,6 +144,10 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
 
   workflows(): Workflow[] {
     return this.services?.workflowRegistry.list() ?? [];
+  }
+
+  followedJobs(): string[] {
+    return this.followed.ids();
   }
 
   private async startServices(context: vscode.ExtensionContext): Promise<PersonaServices | undefined> {
@@ -187,6 +202,9 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         this.log.info(`after a restart: ${requeued.length} interrupted job(s) re-queued, ${failed.length} failed after too many attempts`);
       }
       tree.follow(services.store, services.sessions);
+      // What this window's person was watching before a reload pops up again; agents' jobs do not.
+      rememberFollowedJobs(services, this.followed);
+      void this.followed.resume(services).catch((err: unknown) => this.log.warn(`could not follow jobs again after the reload: ${String(err)}`));
       documents.follow(services.store);
       workflowDocuments.follow(services.sessions);
       this.workflowFiles.follow(services.workflowRegistry);
@@ -206,6 +224,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     };
     void updateModelLabel();
     this.disposables.push(
+      this.apiKeys.trackContextKey(),
       onModelSettingsChanged(() => void updateModelLabel()),
       this.apiKeys.onDidChange(() => void updateModelLabel()),
       vscode.lm.onDidChangeChatModels(() => void updateModelLabel()),
@@ -226,6 +245,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         return (await openPhaseDocument(session, ref.index)).document.uri.toString();
       }),
       'agentOsPersonas.setApiKey': (key?: string) => this.guard('Set Anthropic API Key', () => promptForApiKey(this.apiKeys, typeof key === 'string' ? key : undefined)),
+      [STATUS_ACTIONS_COMMAND]: () => this.guard('Agent OS Personas', async () => showStatusActions({ ...statusBar.state, hasStoredKey: await this.apiKeys.hasStored() })),
+      [PICK_PROVIDER_COMMAND]: (value?: string) => this.guard('Pick Model Provider', () => pickModelProvider(typeof value === 'string' ? value : undefined)),
       'agentOsPersonas.clearApiKey': () => this.guard('Clear Anthropic API Key', async () => {
         await this.apiKeys.clear();
         void vscode.window.showInformationMessage('Anthropic API key removed from SecretStorage.');
@@ -248,9 +269,17 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         return (await (await this.requireServices()).jobs.cancel(job.id)).status;
       }),
       // A panel re-runs its personas that did not answer; a panel's persona re-opens its panel.
+      // A person's retry is followed as a new job is: progress, then the result (the panel's,
+      // for one of its personas).
       'agentOsPersonas.retryJob': (arg?: JobArg) => this.guard('Retry Job', async () => {
         const job = await this.jobFrom(arg);
-        return (await (await this.requireServices()).jobs.retry(job.id)).status;
+        const services = await this.requireServices();
+        const retried = await services.jobs.retry(job.id);
+        if (isInteractive(arg)) {
+          const top = (retried.parentId ? services.store.summary(retried.parentId) : undefined) ?? retried;
+          void followJob(services, top).catch((err: unknown) => this.log.warn(`could not follow the retried job: ${String(err)}`));
+        }
+        return retried.status;
       }),
     };
     for (const [id, handler] of Object.entries(commands)) {

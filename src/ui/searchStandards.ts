@@ -3,6 +3,7 @@ import { PersonaError } from '../core/errors';
 import { resolveInWorkspace } from '../core/workspacePath';
 import type { StandardHit } from '../personas/tools/types';
 import type { PersonaServices } from '../services';
+import { countOf } from '../core/plural';
 
 /** Arguments accepted by `agentOsPersonas.searchStandards`: with `query`, no UI, the hits are returned. */
 export interface SearchStandardsArgs {
@@ -31,7 +32,7 @@ export async function searchStandards(services: PersonaServices, args: SearchSta
   const hits = await services.standards.search({ query, limit: PICK_LIMIT });
   if (hits.length === 0) {
     const { files } = services.standards.size;
-    void vscode.window.showInformationMessage(files === 0 ? 'There are no approved standards yet: approve a proposal, or add a file under .agent-os/standards/<domain>/<topic>.md.' : `No approved standard matches "${query}" (${files} standards searched).`);
+    void vscode.window.showInformationMessage(files === 0 ? 'There are no approved standards yet: approve a proposal, or add a file under .agent-os/standards/<domain>/<topic>.md.' : `No approved standard matches "${query}" (${countOf(files, 'standard')} searched).`);
     return hits;
   }
   const items = hits.map((hit) => ({ label: hit.heading || hit.title, description: `${hit.path}:${hit.line}`, detail: hit.snippet, hit }));

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { StandardsIndex } from '../standards/standardsIndex';
+import { countOf } from '../core/plural';
 
 /**
  * Keeps the standards index in step with `.agent-os/standards` while VS Code runs: every create,
@@ -11,7 +12,7 @@ import type { StandardsIndex } from '../standards/standardsIndex';
 export function watchStandards(index: StandardsIndex, log: vscode.LogOutputChannel): vscode.Disposable {
   const watching = index.watch({ persistent: false });
   const off = index.events.on('standards:changed', (change) => {
-    log.info(`standards: ${change.kind} ${change.path} (${change.sections} sections)`);
+    log.info(`standards: ${change.kind} ${change.path} (${countOf(change.sections, 'section')})`);
   });
   return {
     dispose: () => {

@@ -3,6 +3,7 @@ import type { JobSummary } from '../jobs/types';
 import type { Workflow, WorkflowPhase } from '../workflows/types';
 import type { PhaseRecord, WorkflowSession } from '../workflows/workflowSessions';
 import { phaseStatus, requiredEvidence } from '../workflows/workflowTools';
+import { countOf } from '../core/plural';
 
 /** How a workflow session and its phases read in the Persona Jobs tree and the session picker. */
 
@@ -79,9 +80,9 @@ export function sessionProgress(session: WorkflowSession): string {
     case 'active':
       return phaseStatus(session);
     case 'completed':
-      return `${accepted} of ${session.phases.length} phases accepted`;
+      return `${accepted} of ${countOf(session.phases.length, 'phase')} accepted`;
     case 'abandoned':
-      return `abandoned after ${accepted} of ${session.phases.length} phases`;
+      return `abandoned after ${accepted} of ${countOf(session.phases.length, 'phase')}`;
   }
 }
 
@@ -127,5 +128,5 @@ export function age(at: number, now = Date.now()): string {
   if (m < 60) return `${m} min ago`;
   const h = Math.round(m / 60);
   if (h < 48) return `${h} h ago`;
-  return `${Math.round(h / 24)} days ago`;
+  return `${countOf(Math.round(h / 24), 'day')} ago`;
 }

@@ -29,7 +29,7 @@ describe('Ask the Panel in the workbench', function () {
   const row = (...parts: string[]): Locator => current().page.locator(`${SELECTORS.treeRow}${parts.map((p) => `[aria-label*="${p}"]`).join('')}`).first();
 
   /** Palette → the three core personas come pre-selected → Enter → the task → Enter. */
-  async function askPanel(task: string): Promise<void> {
+  async function askPanel(task: string, context?: string): Promise<void> {
     const { page } = current();
     await current().runCommand('Personas: Ask the Panel…', 60_000);
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask the Panel' }).waitFor({ state: 'visible', timeout: 30_000 });
@@ -49,8 +49,9 @@ describe('Ask the Panel in the workbench', function () {
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask the Panel: architect, engineer, security' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator(SELECTORS.quickInputBox).first().fill(task);
     await page.keyboard.press('Enter');
-    // What goes along: the first offer (the active file when one is open) is taken with Enter.
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'What should the persona look at?' }).waitFor({ state: 'visible', timeout: 15_000 });
+    // What goes along (the picker speaks of the panel): the first offer (the active file when one is open) is taken with Enter.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'What should the panel look at?' }).waitFor({ state: 'visible', timeout: 15_000 });
+    if (context) await page.locator(SELECTORS.quickInputBox).first().fill(context);
     await page.keyboard.press('Enter');
   }
 
@@ -74,12 +75,17 @@ describe('Ask the Panel in the workbench', function () {
     await page.locator(SELECTORS.activityIcon('Personas')).first().click();
     const parent = row('panel: Review payments before merge');
     await parent.waitFor({ state: 'visible', timeout: 30_000 });
-    await expand('panel: Review payments before merge');
+    // A running panel opens on its personas by itself, as the README says.
+    await page.locator(`${SELECTORS.treeRow}[aria-expanded="true"][aria-label*="panel: Review payments before merge"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // At the default side-bar width the row reads task first, without the demo marker.
+    assert.equal((await parent.locator('.label-name').innerText()).trim(), 'Review payments before merge');
+    assert.match(await parent.locator('.label-description').innerText(), /^panel · running/);
     const children = PERSONAS.map((p) => row(`${p}: Review payments before merge`));
     for (const child of children) await child.waitFor({ state: 'visible', timeout: 30_000 });
     for (const child of children) assert.equal(await child.getAttribute('aria-level'), '2', 'each persona sits under the panel');
     assert.equal(await page.locator(`${SELECTORS.treeRow}[aria-level="1"][aria-label*="Review payments before merge"]`).count(), 1, 'the children are not repeated at the top level');
     await row('panel: Review payments before merge', 'personas done').waitFor({ state: 'visible', timeout: 30_000 });
+    for (const p of PERSONAS) assert.equal((await row(`${p}: Review payments before merge`).locator('.label-name').innerText()).trim(), p);
     await current().screenshot('panel-running');
 
     await row('panel: Review payments before merge', 'completed').waitFor({ state: 'visible', timeout: 90_000 });
@@ -97,7 +103,8 @@ describe('Ask the Panel in the workbench', function () {
 
   it('cancels a second panel from the tree: the parent and its three personas show cancelled', async () => {
     const { page } = current();
-    await askPanel('Crawling panel to cancel [[demo:crawl]]');
+    // The merged report has the focus now: a job's result is not a file to review, so "Active file" is not offered.
+    await askPanel('Crawling panel to cancel [[demo:crawl]]', 'No context');
     const parent = row('panel: Crawling panel to cancel');
     await parent.waitFor({ state: 'visible', timeout: 30_000 });
     await expand('panel: Crawling panel to cancel');

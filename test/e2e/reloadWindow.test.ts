@@ -1,5 +1,6 @@
 // Durability as a person sees it: reload the window while a job runs; the job survives the
-// extension host restart, runs again and completes, and the tree shows it all along.
+// extension host restart, runs again and completes, and the tree shows it all along; the
+// reloaded window follows it again (progress notification, then the result).
 import * as assert from 'node:assert/strict';
 import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
 
@@ -34,6 +35,8 @@ describe('Reload the window while a job runs', function () {
     await page.locator(SELECTORS.activityIcon('Personas')).first().click();
     const row = (extra = ''): ReturnType<typeof page.locator> => page.locator(`${SELECTORS.treeRow}[aria-label*="engineer: Survive a reload"]${extra}`).first();
     await row('[aria-label*="generating"]').waitFor({ state: 'visible', timeout: 60_000 });
+    const toast = (): ReturnType<typeof page.locator> => page.locator(SELECTORS.toast, { hasText: 'engineer: Survive a reload' }).first();
+    await toast().waitFor({ state: 'visible', timeout: 15_000 });
     await session.screenshot('before-reload');
 
     // Wait for the page to load again: until then the old workbench is still on screen.
@@ -48,9 +51,12 @@ describe('Reload the window while a job runs', function () {
     await row().waitFor({ state: 'visible', timeout: 60_000 });
     const afterReload = (await row().getAttribute('aria-label')) ?? '';
     assert.doesNotMatch(afterReload, /failed|cancelled/, `after the reload the job reads: ${afterReload}`);
+    // ... this window's person still follows it: its progress notification is back ...
+    await toast().waitFor({ state: 'visible', timeout: 60_000 });
     await session.screenshot('after-reload');
-    // ... and completes.
+    // ... and completes, and its result opens as it would have without the reload.
     await row('[aria-label*="completed"]').waitFor({ state: 'visible', timeout: 120_000 });
+    await page.locator('.tabs-container .tab', { hasText: /^engineer-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator(`${SELECTORS.treeRow}[aria-label*="engineer: Survive a reload"]`).count(), 1, 'one job, not a duplicate');
     await session.screenshot('completed-after-reload');
   });

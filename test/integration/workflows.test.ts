@@ -173,7 +173,9 @@ describe('workflows in VS Code', function () {
       const item = await personas.jobTree.getTreeItem(job);
       assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
       assert.equal(item.contextValue, 'job-running-workflow');
-      assert.match(String(item.description), /^\w+ \d+%.* — phase 1 of 4: Read the unit and its tests · Test plan on src\/orders\.ts$/);
+      // The session first (the task names it by id), then who works and where it stands.
+      assert.equal(item.label, 'Test plan on src/orders.ts');
+      assert.match(String(item.description), /^workflow-executor · \w+ \d+%.* — phase 1 of 4: Read the unit and its tests$/);
       const rows = await phaseRows(personas, job);
       assert.deepEqual(rows.map((r) => r.text), [
         'Phase 0: Read the unit and its tests | current',
@@ -229,7 +231,7 @@ describe('workflows in VS Code', function () {
       const rows = await phaseRows(personas, job);
       assert.deepEqual(rows.map((r) => r.icon), ['pass-filled', 'pass-filled', 'pass-filled', 'pass-filled']);
       const item = await personas.jobTree.getTreeItem(job);
-      assert.match(String(item.description), /4 of 4 phases accepted · Test plan on src\/orders\.ts/);
+      assert.match(String(item.description), /— 4 of 4 phases accepted$/);
       assert.equal(services.sessions.require(sessionId).status, 'completed');
     });
 

@@ -23,3 +23,11 @@ describe('the extension manifest', () => {
     }
   });
 });
+
+describe('the extension manifest: commands a newcomer meets', () => {
+  const palette = manifest.contributes.menus['commandPalette'] ?? [];
+  it('offers "Clear Anthropic API Key" in the palette only while a key is stored', () => {
+    // The context key src/ui/apiKey.ts sets from SecretStorage at start and on every change.
+    assert.equal(palette.find((i) => i.command === 'agentOsPersonas.clearApiKey')?.when, 'agentOsPersonas.hasStoredApiKey');
+  });
+});

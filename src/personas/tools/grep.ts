@@ -4,6 +4,7 @@ import { PersonaError } from '../../core/errors';
 import { fileOrFolder, readWorkspaceFile } from '../../core/safeFile';
 import type { PersonaTool } from './types';
 import { walkFiles } from './walk';
+import { countOf } from '../../core/plural';
 
 const MAX_FILES = 2000;
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -43,7 +44,7 @@ export const grepTool: PersonaTool<typeof schema> = {
         if (matcher.test(line)) matches.push(`${file}:${i + 1}: ${line.trim()}`);
       }
     }
-    if (matches.length === 0) return `No matches for "${input.pattern}" in ${files.length} files.`;
+    if (matches.length === 0) return `No matches for "${input.pattern}" in ${countOf(files.length, 'file')}.`;
     const notes = [matches.length >= MAX_MATCHES ? `[stopped at ${MAX_MATCHES} matches]` : '', truncated ? `[searched the first ${MAX_FILES} files only]` : ''].filter(Boolean);
     return [...matches, ...notes].join('\n');
   },
