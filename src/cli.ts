@@ -18,7 +18,7 @@ import { serveStdio } from './mcp/stdio';
 import { progressMessage } from './mcp/jobProgress';
 import { DEFAULT_CONTEXT_MAX_CHARS, formatDiff } from './personas/context';
 import { gitDiffHead } from './personas/jobContext';
-import { EXIT, EXIT_HELP } from './cli/exitCodes';
+import { completedReviewExit, EXIT, EXIT_HELP } from './cli/exitCodes';
 import { reviewThroughOwner } from './cli/ownerReview';
 import { terminalHint } from './cli/terminalHints';
 
@@ -254,7 +254,7 @@ async function reviewHere(services: PersonaServices, args: ReviewArgs, signal: A
     return EXIT.JOB_FAILED;
   }
   process.stdout.write(`${final.result ?? ''}\n`);
-  return EXIT.COMPLETED;
+  return completedReviewExit(final.result ?? '');
 }
 
 function settingsFromEnv(): ModelSettings {

@@ -3,7 +3,7 @@ import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol
 import { PersonaError } from '../core/errors';
 import { connectToStoreOwner } from '../mcp/endpointTrust';
 import { SERVER_VERSION } from '../mcp/server';
-import { EXIT } from './exitCodes';
+import { completedReviewExit, EXIT } from './exitCodes';
 
 /** What `review` asks for, as the MCP tools take it: files by workspace path, anything else as text. */
 export interface OwnerReviewRequest {
@@ -86,7 +86,7 @@ export async function reviewThroughOwner(request: OwnerReviewRequest): Promise<n
       return EXIT.JOB_FAILED;
     }
     request.print(last.result ?? '');
-    return EXIT.COMPLETED;
+    return completedReviewExit(last.result ?? '');
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -16,7 +16,7 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
   this.timeout(60_000);
   const tmp = useTempDir();
 
-  it('review --diff reviews the working tree\'s changes and cites the changed line; a completed review exits 0 whatever it found', async () => {
+  it('review --diff reviews the working tree\'s changes and cites the changed line; a completed review with a critical finding exits 2', async () => {
     git(tmp.path, 'init', '-q');
     writeFileSync(join(tmp.path, '.gitignore'), '.agent-os/\n');
     writeFileSync(join(tmp.path, 'config.ts'), 'export const region = "eu";\nexport const retries = 3;\n');
@@ -24,7 +24,7 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     git(tmp.path, 'commit', '-qm', 'base');
     writeFileSync(join(tmp.path, 'config.ts'), 'export const region = "eu";\nexport const apiKey = "sk-live-abcdef123456";\nexport const retries = 3;\n');
     const { code, stdout, stderr } = await runCli(tmp.path, ['review', '--persona', 'security', '--task', 'Review my change', '--diff']);
-    assert.equal(code, 0, `exit 0: the review completed; 2 is reserved for a later --fail-on (stderr: ${stderr})`);
+    assert.equal(code, 2, `exit 2: completed with a critical finding (stderr: ${stderr})`);
     assert.match(stdout, /\[CRITICAL\] Hard-coded credential/);
     assert.match(stdout, /`config\.ts:2`/, 'the finding cites the changed line by its number in the working tree');
   });
@@ -51,7 +51,7 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     assert.match(command.stderr, /Unknown command "reveiw"/);
   });
 
-  it('review reads named files through the workspace path validator: a file outside is refused (exit 3), one inside is reviewed (exit 0)', async () => {
+  it('review reads named files through the workspace path validator: a file outside is refused (exit 3), one inside is reviewed (exit 2: its finding is critical)', async () => {
     const ws = join(tmp.path, 'ws');
     mkdirSync(ws);
     writeFileSync(join(tmp.path, 'outside.ts'), 'export const apiKey = "sk-live-abcdef123456";\n');
@@ -61,7 +61,7 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     assert.match(refused.stderr, /^PATH_REFUSED: /m);
     assert.doesNotMatch(refused.stdout, /sk-live/);
     const reviewed = await runCli(ws, ['review', '--persona', 'security', join(ws, 'inside.ts')]);
-    assert.equal(reviewed.code, 0, reviewed.stderr);
+    assert.equal(reviewed.code, 2, reviewed.stderr);
     assert.match(reviewed.stdout, /`inside\.ts:1`/);
   });
 
@@ -83,7 +83,7 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     }
     const help = await runCli(tmp.path, ['--help']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /0 the review completed, 1 the job failed or was cancelled,\n2 reserved \(a later --fail-on\), 3 could not run/);
+    assert.match(help.stdout, /0 the review completed with no high or critical finding,\n2 it completed with a high or critical finding, 1 the job failed or was cancelled, 3 could not\nrun/);
     assert.match(help.stdout, /--version/);
   });
 });
@@ -109,12 +109,12 @@ describe('CLI review while another process owns the folder\'s job store', functi
     return services;
   };
 
-  it('hands the job to the owner: it runs in the owner\'s store, progress is shown, the review is printed, exit 0', async () => {
+  it('hands the job to the owner: it runs in the owner\'s store, progress is shown, the review is printed, exit 2 for its critical finding', async () => {
     const services = await startOwner();
     mkdirSync(join(tmp.path, 'src'));
     writeFileSync(join(tmp.path, 'src', 'payments.ts'), readFileSync(join(REPO_ROOT, 'sample-workspace', 'src', 'payments.ts')));
     const run = await runCli(tmp.path, ['review', '--persona', 'security', '--task', 'Review payments [[demo:slow]]', 'src/payments.ts']);
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /Another process owns this folder's job store; the review runs there \(http:\/\/127\.0\.0\.1:\d+\/mcp\)/);
     const id = /job (\S+) queued/.exec(run.stderr)?.[1];
     assert.ok(id, run.stderr);
@@ -135,7 +135,7 @@ describe('CLI review while another process owns the folder\'s job store', functi
     git(tmp.path, 'commit', '-qm', 'base');
     writeFileSync(join(tmp.path, 'config.ts'), 'export const region = "eu";\nexport const apiKey = "sk-live-abcdef123456";\n');
     const run = await runCli(tmp.path, ['review', '--persona', 'security', '--diff']);
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 2, run.stderr);
     assert.match(run.stdout, /`config\.ts:2`/);
   });
 
