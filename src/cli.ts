@@ -18,6 +18,7 @@ import { serveStdio } from './mcp/stdio';
 import { progressMessage } from './mcp/jobProgress';
 import { DEFAULT_CONTEXT_MAX_CHARS, formatDiff } from './personas/context';
 import { gitDiffHead } from './personas/jobContext';
+import { guideMessage, installShippedGuide } from './guides/guideInstaller';
 import { completedReviewExit, EXIT, EXIT_HELP } from './cli/exitCodes';
 import { reviewThroughOwner } from './cli/ownerReview';
 import { terminalHint } from './cli/terminalHints';
@@ -86,6 +87,11 @@ async function openServices(ownerKind: string, options: { watchStandards?: boole
     modelSettings: settingsFromEnv,
     apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),
     log,
+  });
+  // After the store opened (so this folder is ours to write in), off the path to the first answer.
+  setImmediate(() => {
+    const line = guideMessage(installShippedGuide(join(__dirname, '..'), process.cwd()));
+    if (line) log(line);
   });
   // The watches are disposed with the services (StandardsIndex.dispose, WorkflowRegistry.dispose).
   if (options.watchStandards) {

@@ -26,7 +26,7 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     const { code, stdout, stderr } = await runCli(tmp.path, ['review', '--persona', 'security', '--task', 'Review my change', '--diff']);
     assert.equal(code, 2, `exit 2: completed with a critical finding (stderr: ${stderr})`);
     assert.match(stdout, /\[CRITICAL\] Hard-coded credential/);
-    assert.match(stdout, /`config\.ts:2`/, 'the finding cites the changed line by its number in the working tree');
+    assert.match(stdout, /`config\.ts:2`/, 'the finding cites the changed line by its number in the working tree');    assert.match(readFileSync(join(tmp.path, '.agent-os', 'persona-guide.md'), 'utf8'), /^# /m, 'the first review installs the persona guide');
   });
 
   it('an unknown persona is refused with the list of known ids: nothing ran, exit 3', async () => {
