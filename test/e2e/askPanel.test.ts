@@ -3,28 +3,13 @@
 // personas, watch it complete into one merged report; then cancel a second panel from the tree.
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession } from '../harness/uiSession';
 
 const PERSONAS = ['architect', 'engineer', 'security'];
 
 describe('Ask the Panel in the workbench', function () {
   this.timeout(180_000);
-  let session: UiSession | undefined;
-
-  before(async () => {
-    session = await startUiSession({ name: 'panel', settings: { 'agentOsPersonas.model.provider': 'demo' } });
-  });
-  after(async () => {
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
-  });
-
-  const current = (): UiSession => {
-    if (!session) throw new Error('the UI session did not start');
-    return session;
-  };
+  const current = useUiSession({ name: 'panel', settings: { 'agentOsPersonas.model.provider': 'demo' } });
   /** A tree row whose accessible label contains every part. */
   const row = (...parts: string[]): Locator => current().page.locator(`${SELECTORS.treeRow}${parts.map((p) => `[aria-label*="${p}"]`).join('')}`).first();
 

@@ -1,26 +1,11 @@
 // A person's path, clicked in Chromium on the real workbench: ask a persona from the Command
 // Palette, watch the job in the Persona Jobs tree, open its result.
 import * as assert from 'node:assert/strict';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession } from '../harness/uiSession';
 
 describe('Ask a Persona in the workbench', function () {
   this.timeout(120_000);
-  let session: UiSession | undefined;
-
-  before(async () => {
-    session = await startUiSession({ name: 'ask', settings: { 'agentOsPersonas.model.provider': 'demo' } });
-  });
-  after(async () => {
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
-  });
-
-  const current = (): UiSession => {
-    if (!session) throw new Error('the UI session did not start');
-    return session;
-  };
+  const current = useUiSession({ name: 'ask', settings: { 'agentOsPersonas.model.provider': 'demo' } });
 
   it('asks the architect from the palette; the tree shows the job running, then completed; a click opens the result', async () => {
     const { page } = current();

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession } from '../harness/uiSession';
 
 /** The chat's list is virtual (its own scrolling, not the DOM's): wheel over it until `target` is in view. */
 async function scrollChatTo(page: Page, target: Locator): Promise<void> {
@@ -36,26 +36,11 @@ const RESPONSE = '.interactive-item-container.interactive-response';
 
 describe('@personas in the Chat view', function () {
   this.timeout(180_000);
-  let session: UiSession | undefined;
-
-  before(async () => {
-    session = await startUiSession({
+  const current = useUiSession({
       name: 'chat',
       settings: { 'agentOsPersonas.model.provider': 'demo', 'chat.disableAIFeatures': false },
       installExtensions: [path.join(repoRoot, 'test', 'fixtures', 'lm-provider-extension')],
     });
-  });
-  after(async () => {
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
-  });
-
-  const current = (): UiSession => {
-    if (!session) throw new Error('the UI session did not start');
-    return session;
-  };
 
   it('/security reviews the open payments module: progress, the review, and a citation that opens src/payments.ts at its line', async () => {
     const { page } = current();

@@ -3,28 +3,15 @@
 // actions, and "Clear Anthropic API Key" shows only while a key is stored; a job row reads
 // task first at the default side-bar width; a retried job shows its progress and opens its result.
 import * as assert from 'node:assert/strict';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession, type UiSession } from '../harness/uiSession';
 
 describe('A newcomer\'s first steps in the workbench', function () {
   this.timeout(180_000);
-  let session: UiSession | undefined;
-
-  before(async () => {
-    session = await startUiSession({ name: 'newcomer', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  const current = useUiSession({ name: 'newcomer', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  // A test that failed with a picker open must not leave it in the next one's way.
+  afterEach(async () => {
+    await current().page.keyboard.press('Escape');
   });
-  after(async () => {
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
-    // A test that failed with a picker open must not leave it in the next one's way.
-    await session?.page.keyboard.press('Escape');
-  });
-
-  const current = (): UiSession => {
-    if (!session) throw new Error('the UI session did not start');
-    return session;
-  };
   const title = (text: string): ReturnType<UiSession['page']['locator']> => current().page.locator('.quick-input-widget .quick-input-title', { hasText: text });
 
   /** Opens the palette on `>text` and says whether a command row matches it. */

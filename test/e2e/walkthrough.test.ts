@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession } from '../harness/uiSession';
 import { waitFor } from '../harness/waitFor';
 
 const WALKTHROUGH_TITLE = 'Get Started with Agent OS Personas';
@@ -13,22 +13,7 @@ const STEP_PREFIX = 'agent-os.agent-os-personas#agentOsPersonas.gettingStarted#'
 
 describe('The getting-started walkthrough', function () {
   this.timeout(120_000);
-  let session: UiSession | undefined;
-
-  before(async () => {
-    session = await startUiSession({ name: 'walkthrough', settings: { 'agentOsPersonas.model.provider': 'demo', 'workbench.colorTheme': 'Default Light Modern' } });
-  });
-  after(async () => {
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
-  });
-
-  const current = (): UiSession => {
-    if (!session) throw new Error('the UI session did not start');
-    return session;
-  };
+  const current = useUiSession({ name: 'walkthrough', settings: { 'agentOsPersonas.model.provider': 'demo', 'workbench.colorTheme': 'Default Light Modern' } });
   const step = (id: string): Locator => current().page.locator(`.getting-started-step[data-step-id="${STEP_PREFIX}${id}"]`);
   const checkbox = (id: string): Locator => current().page.locator(`[data-done-step-id="${STEP_PREFIX}${id}"]`);
   /** The markdown media beside the selected step: a webview, two iframes down. */

@@ -154,3 +154,24 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     await match.click();
   }
 }
+
+/**
+ * One UI session for a mocha `describe`: started before its tests, closed after them, a
+ * screenshot of each failed test. Returns the session for the tests (throws when it did not start).
+ */
+export function useUiSession(options: UiSessionOptions): () => UiSession {
+  let session: UiSession | undefined;
+  before(async () => {
+    session = await startUiSession(options);
+  });
+  after(async () => {
+    await session?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
+  });
+  return () => {
+    if (!session) throw new Error('the UI session did not start');
+    return session;
+  };
+}
