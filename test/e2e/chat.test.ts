@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
 import { SELECTORS, useUiSession } from '../harness/uiSession';
+import { waitFor } from '../harness/waitFor';
 
 /** The chat's list is virtual (its own scrolling, not the DOM's): wheel over it until `target` is in view. */
 async function scrollChatTo(page: Page, target: Locator): Promise<void> {
@@ -60,9 +61,17 @@ describe('@personas in the Chat view', function () {
     // It lists the fixture's models once that extension has activated ("Models" before).
     const picker = page.locator('.interactive-input-part .action-label', { hasText: /Reviewer/ }).first();
     await picker.waitFor({ state: 'visible', timeout: 60_000 });
-    await picker.click();
+    // A click that lands while the chat view still lays itself out opens nothing: click again
+    // until the picker's search box is there, and type into that box, not wherever focus is.
+    const search = page.locator('input[placeholder="Search models"]').first();
+    await waitFor(async () => {
+      if (await search.isVisible()) return true;
+      await picker.click({ timeout: 5_000 });
+      await search.waitFor({ state: 'visible', timeout: 2_000 });
+      return true;
+    }, { timeoutMs: 30_000, message: 'the chat\'s model picker did not open', intervalMs: 500 });
     await current().screenshot('model-picker');
-    await page.keyboard.type('Test Reviewer');
+    await search.fill('Test Reviewer');
     await page.locator('.monaco-list-row', { hasText: 'Test Reviewer' }).first().click({ timeout: 15_000 });
     await page.locator('.interactive-input-part .action-label', { hasText: 'Test Reviewer' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await input.click();
