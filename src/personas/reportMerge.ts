@@ -1,6 +1,7 @@
 import type { SerializedError } from '../core/errors';
 import type { JobStatus } from '../jobs/types';
 import { parseReview, SEVERITIES, type FindingLocation, type ParsedReview, type ReviewFinding, type Severity } from './reviewParse';
+import { countOf } from '../core/plural';
 
 /** One persona of a panel, as its child job ended. */
 export interface PanelMember {
@@ -99,8 +100,8 @@ export function mergePanelReport(input: PanelReportInput): string {
   const shared = findings.filter((f) => f.personas.length > 1).length;
   out.push(
     findings.length === 0
-      ? `No findings from ${plural(answered.length, 'persona')}.`
-      : `${plural(findings.length, 'finding')} from ${plural(answered.length, 'persona')}${shared ? `; ${shared} raised by more than one persona, merged` : ''}.`,
+      ? `No findings from ${countOf(answered.length, 'persona')}.`
+      : `${countOf(findings.length, 'finding')} from ${countOf(answered.length, 'persona')}${shared ? `; ${shared} raised by more than one persona, merged` : ''}.`,
     '',
   );
 
@@ -163,10 +164,6 @@ function statusText(m: PanelMember): string {
 
 function rank(s: Severity): number {
   return SEVERITIES.indexOf(s);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function oneLine(s: string): string {

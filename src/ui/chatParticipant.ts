@@ -14,6 +14,7 @@ import { parseChatRequest, mentionsChanges, PERSONA_COMMANDS, recommendedSpecial
 import { collectContext, documentContext } from './contextPicker';
 import { startWorkflowCommand } from './startWorkflow';
 import { targetLabel } from './workflowPresentation';
+import { countOf } from '../core/plural';
 
 export const CHAT_PARTICIPANT_ID = 'agentOsPersonas.personas';
 /** Hidden commands behind the reply's buttons (not in the palette: they need a job id). */
@@ -128,7 +129,7 @@ async function runWorkflow(
   if (!workflow) {
     const lines = [intent.workflowId === undefined ? 'Name a workflow after `/workflow`; it runs on the attached file or folder, the git changes ("changes"), or the active file.' : `There is no workflow "${intent.workflowId.slice(0, 80)}". Name one of these after \`/workflow\`:`, ''];
     if (workflows.length === 0) lines.push('No workflows are loaded: check `.agent-os/workflows` in the workspace; the Problems panel lists files that failed to load.');
-    for (const w of workflows) lines.push(`- \`${w.id}\` — ${w.title} (on ${targetLabel(w)}, ${w.phases.length} phase${w.phases.length === 1 ? '' : 's'})`);
+    for (const w of workflows) lines.push(`- \`${w.id}\` — ${w.title} (on ${targetLabel(w)}, ${countOf(w.phases.length, 'phase')})`);
     stream.markdown(lines.join('\n'));
     return { metadata: {} };
   }

@@ -9,6 +9,7 @@ import { suggestTopic } from '../standards/standardFile';
 import { parseWebviewMessage, type DecisionView, type HostMessage, type ProposalView } from './standardsMessages';
 import { standardsPageHtml } from './standardsPage';
 import { previewOf } from './standardsRender';
+import { countOf } from '../core/plural';
 
 export const STANDARDS_VIEW_ID = 'agentOsPersonas.standards';
 const RECENT_DECISIONS = 5;
@@ -207,7 +208,7 @@ export class StandardsViewProvider implements vscode.WebviewViewProvider, vscode
   }
 
   private updateBadge(count = this.pendingCount): void {
-    const badge = count > 0 ? { value: count, tooltip: `${count} standard proposal${count === 1 ? '' : 's'} waiting for approval` } : undefined;
+    const badge = count > 0 ? { value: count, tooltip: `${countOf(count, 'standard proposal')} waiting for approval` } : undefined;
     if (this.view) {
       this.view.badge = badge;
       this.view.description = count > 0 ? `${count} pending` : undefined;

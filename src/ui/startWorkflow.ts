@@ -12,6 +12,7 @@ import { explainNoFolder } from './askPersona';
 import { gitChanges } from './gitChanges';
 import { followJob } from './jobProgress';
 import { sourceLabel, targetLabel } from './workflowPresentation';
+import { countOf } from '../core/plural';
 
 /** Arguments accepted by `agentOsPersonas.startWorkflow`, so tests and other extensions need no UI. */
 export interface StartWorkflowArgs {
@@ -85,8 +86,8 @@ async function pickWorkflow(workflows: Workflow[]): Promise<Workflow | undefined
   }
   const items = workflows.map((w) => ({
     label: w.title,
-    description: `${w.id} · on ${targetLabel(w)} · ${w.phases.length} phase${w.phases.length === 1 ? '' : 's'}`,
-    detail: `${sourceLabel(w.source)}${w.warnings.length > 0 ? ` (${w.warnings.length} warning${w.warnings.length === 1 ? '' : 's'}: see the Problems panel)` : ''} — ${w.description}`,
+    description: `${w.id} · on ${targetLabel(w)} · ${countOf(w.phases.length, 'phase')}`,
+    detail: `${sourceLabel(w.source)}${w.warnings.length > 0 ? ` (${countOf(w.warnings.length, 'warning')}: see the Problems panel)` : ''} — ${w.description}`,
     workflow: w,
   }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Start Workflow', placeHolder: 'Which workflow? Each phase must pass its evidence gate before the next one starts.', matchOnDescription: true, matchOnDetail: true });

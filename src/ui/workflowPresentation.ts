@@ -28,7 +28,7 @@ export function phaseDescription(session: WorkflowSession, index: number): strin
   const { record } = phaseOf(session, index);
   switch (phaseState(session, index)) {
     case 'accepted': {
-      const attempts = `${record.attempts} attempt${record.attempts === 1 ? '' : 's'}`;
+      const attempts = countOf(record.attempts, 'attempt');
       return `accepted · ${attempts}${record.refusals > 0 ? `, ${record.refusals} refused` : ''}`;
     }
     case 'current':

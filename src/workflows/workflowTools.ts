@@ -5,6 +5,7 @@ import type { GateFailure } from './evidenceGate';
 import type { Workflow, WorkflowPhase } from './types';
 import type { WorkflowRegistry } from './workflowRegistry';
 import type { WorkflowSession, WorkflowSessions } from './workflowSessions';
+import { countOf } from '../core/plural';
 
 /** Who calls a tool: an MCP client, or a persona job (whose session it must be). */
 export interface WorkflowCaller {
@@ -113,7 +114,7 @@ function refusal(session: WorkflowSession, phase: WorkflowPhase, failures: GateF
       phase: phase.number,
       error: {
         code: 'EVIDENCE_REFUSED',
-        message: `Phase ${phase.number} ("${phase.title}") was not accepted: ${failures.length} problem${failures.length === 1 ? '' : 's'}: ${fields}.`,
+        message: `Phase ${phase.number} ("${phase.title}") was not accepted: ${countOf(failures.length, 'problem')}: ${fields}.`,
         hint: 'Fix exactly the fields named, with facts you read (counts, path:line locations), and call complete_phase again; the phase stays current.',
       },
       failures,

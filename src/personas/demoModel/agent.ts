@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { proposeFromFindings } from './proposals';
 import { reviewFindings, writeReview } from './reviews';
+import { countOf } from '../../core/plural';
 
 export type AgentBlock =
   | { type: 'text'; text: string }
@@ -63,7 +64,7 @@ export function nextAgentTurn(conversation: Conversation, persona: string, userT
     const listing = exchanges.find((e) => e.name === 'list_files' && !e.isError)?.result ?? '';
     const paths = named.length > 0 ? named : listing.split('\n').filter((p) => CODE_FILE.test(p)).slice(0, 3);
     const calls = [...paths.flatMap((path) => use('read_file', { path })), ...use('grep', { pattern: 'SELECT .*\\$\\{|password|secret|eval\\(|TODO|FIXME', regex: true })];
-    if (calls.length > 0) return [{ type: 'text', text: `Reading ${paths.length} file${paths.length === 1 ? '' : 's'}.\n` }, ...calls];
+    if (calls.length > 0) return [{ type: 'text', text: `Reading ${countOf(paths.length, 'file')}.\n` }, ...calls];
   }
   if (!conversation.mustAnswer && turn === 2 && proposeStandard && offered.has('propose_standard')) {
     // A standard is proposed from what the review found in the files it read, never from nothing.
@@ -77,7 +78,7 @@ export function nextAgentTurn(conversation: Conversation, persona: string, userT
     .map((e) => `${text(e.input['title'], 'untitled')} (${text(e.input['domain'], '?')}/${text(e.input['topic'], '?')})`);
   const review = writeReview({ persona, userText: `${task}\n---\n${read.join('\n')}`, proposed });
   const refused = exchanges.filter((e) => e.isError);
-  const lines = [review, '', '## Tool calls', '', `${exchanges.length} tool call${exchanges.length === 1 ? '' : 's'}; ${refused.length} refused.`];
+  const lines = [review, '', '## Tool calls', '', `${countOf(exchanges.length, 'tool call')}; ${refused.length} refused.`];
   for (const e of refused) lines.push(`- \`${e.name}\` ${JSON.stringify(e.input)} was refused: ${e.result.split('\n')[0]}`);
   return [{ type: 'text', text: lines.join('\n') }];
 }

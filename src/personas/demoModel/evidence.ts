@@ -7,6 +7,7 @@
  */
 import { RE2JS } from 're2js';
 import type { Severity } from './reviews';
+import { countOf } from '../../core/plural';
 
 type Schema = Record<string, unknown>;
 
@@ -167,7 +168,7 @@ class Generator {
     const locations = [here, ...this.facts.locations].map(cite);
     const paths = [here.path, ...this.facts.files, this.facts.target];
     const title = at.finding?.title ?? `Demo model check of ${here.path}`;
-    const prose = `Demo model (scripted, not an AI): ${this.facts.files.length} file${this.facts.files.length === 1 ? '' : 's'} listed, ${this.facts.findings.length} rule match${this.facts.findings.length === 1 ? '' : 'es'}`;
+    const prose = `Demo model (scripted, not an AI): ${countOf(this.facts.files.length, 'file')} listed, ${countOf(this.facts.findings.length, 'rule match', 'rule matches')}`;
     const words = [`demo-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`, 'demo', 'low', 'none', 'pass', 'yes', 'ok', 'v1', '1.0.0', 'DEMO-1', '2024-01-01', 'deadbeef', '0123456789abcdef0123456789abcdef01234567', '00000000-0000-4000-8000-000000000000', 'https://example.com/demo', '1', '42'];
     if (pattern !== undefined && WANTS_LINE.test(pattern)) return [...locations, ...paths, ...words];
     if (/title|name|heading/i.test(name)) return [title, ...words, ...paths];

@@ -4,6 +4,9 @@
  * persona, and writes a review in the personas' output template, so the offline demo cites
  * real `file:line` evidence from the user's own code.
  */
+
+import { countOf } from '../../core/plural';
+
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 interface Rule {
@@ -331,5 +334,5 @@ function summary(title: string, task: string, attached: string, parts: readonly 
   if (findings.length === 0) return `${head} No findings.`;
   const cited = [...new Set(findings.map((f) => f.file))];
   const where = parts.length > 1 || cited.length > 1 ? ` in ${listed(cited.map((f) => `\`${f}\``))}` : '';
-  return `${head} ${findings.length} finding${findings.length === 1 ? '' : 's'}${where}, most severe first.`;
+  return `${head} ${countOf(findings.length, 'finding')}${where}, most severe first.`;
 }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { CODE_FILE, pastExchanges, type AgentBlock, type Conversation, type ToolExchange } from './agent';
 import { evidenceFor, isRecord, type EvidenceFacts, type EvidenceLocation } from './evidence';
 import { DEMO_NOTE, parseContext, scanFindings, type Finding } from './reviews';
+import { countOf } from '../../core/plural';
 
 /** What a lazy agent submits; every gate of the spec must refuse it. */
 export const WEAK_EVIDENCE = { summary: 'reviewed the code' } as const;
@@ -85,7 +86,7 @@ export function nextWorkflowTurn(conversation: Conversation, userText: string): 
   }
   if (!run.exchanges.some((e) => e.name === 'read_file')) {
     const toRead = filesToRead(run);
-    const turn = say(`Reading ${toRead.length} file${toRead.length === 1 ? '' : 's'} the evidence will cite.\n`, toRead.flatMap((path) => use('read_file', { path })));
+    const turn = say(`Reading ${countOf(toRead.length, 'file')} the evidence will cite.\n`, toRead.flatMap((path) => use('read_file', { path })));
     if (turn) return turn;
   }
 
@@ -109,7 +110,7 @@ export function nextWorkflowTurn(conversation: Conversation, userText: string): 
   }
   const failures = failuresOf(last);
   if (generated.length === 1 && failures.length > 0) {
-    return submit(`Phase ${phase.phase} was refused on ${failures.length} field${failures.length === 1 ? '' : 's'}; fixing exactly those.\n`, repaired(last.input['evidence'], failures, phase.evidence_schema, facts));
+    return submit(`Phase ${phase.phase} was refused on ${countOf(failures.length, 'field')}; fixing exactly those.\n`, repaired(last.input['evidence'], failures, phase.evidence_schema, facts));
   }
   // Refused again (or refused for a reason evidence cannot fix): stop rather than loop.
   const reasons = failures.length > 0 ? failures.map((f) => `${f.field} ${f.reason}`).join('; ') : firstLine(last.result);
@@ -234,7 +235,7 @@ function answer(run: RunState, stoppedBecause?: string): AgentBlock[] {
     const lazy = Number(phases[0]?.['refusals'] ?? 0) > 0
       ? 'the first gate refused a one-line summary, as a gate should refuse prose, and accepted the counts and path:line locations that followed'
       : 'note that the first gate accepted a one-line summary: it asks for no quantified evidence, so it proves nothing';
-    out.push(`Ran the ${name} workflow on \`${run.target}\`${session}: completed, ${accepted} of ${phases.length} phases accepted. The gates refused ${refusals} submission${refusals === 1 ? '' : 's'}; ${lazy}.`);
+    out.push(`Ran the ${name} workflow on \`${run.target}\`${session}: completed, ${accepted} of ${phases.length} phases accepted. The gates refused ${countOf(refusals, 'submission')}; ${lazy}.`);
   } else {
     out.push(`The ${name} workflow on \`${run.target}\`${session} stopped: ${stoppedBecause ?? 'the session is not complete'}.${phases.length > 0 ? ` ${accepted} of ${phases.length} phases were accepted.` : ''}`);
   }
@@ -251,7 +252,7 @@ function answer(run: RunState, stoppedBecause?: string): AgentBlock[] {
   for (const p of phases) {
     const attempts = Number(p['attempts'] ?? 0);
     const refused = Number(p['refusals'] ?? 0);
-    const tries = attempts > 0 ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'} (${refused} refused)` : '';
+    const tries = attempts > 0 ? ` after ${countOf(attempts, 'attempt')} (${refused} refused)` : '';
     const evidence = isRecord(p['evidence']) ? `: ${brief(p['evidence'])}` : '';
     out.push(`- Phase ${String(p['phase'])}: ${String(p['title'])} — ${String(p['status'])}${tries}${evidence}`);
   }
@@ -265,7 +266,7 @@ function brief(evidence: Record<string, unknown>): string {
     if (Array.isArray(v)) {
       const head: unknown = v[0];
       const shown = typeof head === 'string' ? head : isRecord(head) ? text(head['location']) ?? text(head['title']) : undefined;
-      return `${k} ${v.length} item${v.length === 1 ? '' : 's'}${shown ? ` (${shown}${v.length > 1 ? ', …' : ''})` : ''}`;
+      return `${k} ${countOf(v.length, 'item')}${shown ? ` (${shown}${v.length > 1 ? ', …' : ''})` : ''}`;
     }
     if (isRecord(v)) return `${k} {…}`;
     return `${k} ${typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v)}`;
