@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Disposable } from './core/disposable';
 import { ensurePrivateFolder } from './core/privateFolder';
+import type { ToolCallHook } from './core/toolCalls';
 import { JobStore } from './jobs/jobStore';
 import { JobWatch } from './jobs/jobWatch';
 import { JournaledDatabase } from './jobs/journaledDatabase';
@@ -109,6 +110,8 @@ export class PersonaServices implements Disposable {
   readonly workflowRegistry: WorkflowRegistry;
   /** Durable phase-gated sessions; the workflow tools (MCP and in-loop) run on them. */
   readonly sessions: WorkflowSessions;
+  /** Run around every MCP tools/call of every server on these services, outermost first (metrics, tracing). */
+  readonly toolCallHooks: ToolCallHook[] = [];
   private readonly database: JournaledDatabase;
   private readonly lock: StoreLock;
   private disposed = false;

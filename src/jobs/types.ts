@@ -4,6 +4,10 @@ export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
 
+/** Where a job was asked from: metrics count invocations by it. A panel's children and a retry keep their parent's. */
+export const JOB_SOURCES = ['palette', 'chat', 'mcp', 'cli', 'workflow', 'api'] as const;
+export type JobSource = (typeof JOB_SOURCES)[number];
+
 export const JOB_PHASES = ['initializing', 'searching', 'analyzing', 'generating'] as const;
 export type JobPhase = (typeof JOB_PHASES)[number];
 
@@ -70,6 +74,11 @@ export interface JobOutcome {
   tokensIn: number;
   tokensOut: number;
   toolCalls?: number;
+  /** Input tokens read from the prompt cache, and written to it (Messages API usage); 0 when the model has no cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  /** The model id that answered (e.g. `claude-sonnet-4-5`, `demo-model`, `vscode-lm:copilot/gpt-4o`): what cost is priced by. */
+  modelId?: string | null;
   /** Sets the job's model label when given (a panel names its children's models). */
   modelLabel?: string | null;
 }

@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { CallToolRequest, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { runAround, type ToolCallInfo } from '../core/toolCalls';
 import type { PersonaServices } from '../services';
 import type { JobSummary } from '../jobs/types';
 import { TERMINAL_STATUSES } from '../jobs/types';
@@ -47,6 +48,7 @@ export class PersonaMcpServer extends McpServer {
       },
     );
     this.server.onclose = () => this.stopFollowing();
+    this.aroundToolCalls();
     // The SDK (1.x) routes a task-capable tool called without a task through this private
     // method, which polls until the task ends. Shadowing it on the instance is the one
     // place we reach past the SDK's types; a unit test fails if the SDK stops calling it.
@@ -55,6 +57,21 @@ export class PersonaMcpServer extends McpServer {
       if (!plain) return Promise.reject(new Error(`Tool ${request.params.name} has no plain handler`));
       return plain(request.params.arguments, extra);
     };
+  }
+
+  /**
+   * Every tools/call (plain, task and automatic task polling alike) runs inside the services'
+   * tool-call hooks (metrics, tracing). McpServer installs its one tools/call handler in its
+   * constructor (the tools capability is declared up front), so the handler is wrapped where
+   * the protocol keeps it: the second place we reach past the SDK's types, and the unit test
+   * "runs every tools/call … inside the services' tool-call hooks" fails if the SDK moves it.
+   */
+  private aroundToolCalls(): void {
+    const hooks = this.services.toolCallHooks;
+    const handlers = (this.server as unknown as { _requestHandlers: Map<string, (request: CallToolRequest, extra: ToolExtra) => Promise<unknown>> })._requestHandlers;
+    const inner = handlers.get('tools/call');
+    if (!inner) throw new Error('The MCP SDK installed no tools/call handler before the tools registered');
+    handlers.set('tools/call', (request, extra) => runAround(hooks, toolCallInfo(request, extra), () => inner(request, extra)));
   }
 
   /** Sends notifications/tasks/status as the job behind a task moves (each new phase), until it ends. */
@@ -85,6 +102,24 @@ export class PersonaMcpServer extends McpServer {
   private stopFollowing(): void {
     for (const stop of this.follows.splice(0)) stop();
   }
+}
+
+/** The call's name and the caller's W3C trace context: the HTTP headers first, then the request's `_meta`. */
+function toolCallInfo(request: CallToolRequest, extra: ToolExtra): ToolCallInfo {
+  const headers = extra.requestInfo?.headers ?? {};
+  const header = (name: string): string | null => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null;
+  };
+  // The raw request, before the SDK parses it: params may be missing on a malformed call.
+  const params = (request.params ?? {}) as { name?: unknown; _meta?: Record<string, unknown> };
+  const meta = params._meta ?? {};
+  const fromMeta = (name: string): string | null => (typeof meta[name] === 'string' ? meta[name] : null);
+  return {
+    tool: typeof params.name === 'string' ? params.name : '',
+    traceparent: header('traceparent') ?? fromMeta('traceparent'),
+    tracestate: header('tracestate') ?? fromMeta('tracestate'),
+  };
 }
 
 /** One McpServer with every tool; transports (HTTP, stdio, in-memory) only carry it. */

@@ -6,6 +6,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaServices } from '../../src/services';
 import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
+import { toolCallOutcome } from '../../src/core/toolCalls';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { useTempDir } from './tempDir';
 import { ALL_TOOLS } from './mcpTools';
@@ -57,6 +58,25 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
     const invoke = tools.find((t) => t.name === 'invoke_security');
     assert.equal(invoke?.execution?.taskSupport, 'optional', 'invoke tools can run as MCP tasks');
     assert.ok(invoke?.inputSchema.required?.includes('task'));
+  });
+
+  it('runs every tools/call, plain and task, inside the services\' tool-call hooks, with the caller\'s trace context', async () => {
+    const seen: { tool: string; traceparent: string | null; isError: boolean; code: string | null }[] = [];
+    services!.toolCallHooks.push(async (info, run) => {
+      const result = await run();
+      const outcome = toolCallOutcome(result);
+      seen.push({ tool: info.tool, traceparent: info.traceparent, isError: outcome.isError, code: outcome.errorCode });
+      return result;
+    });
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await client.callTool({ name: 'current_date', arguments: {}, _meta: { traceparent } });
+    await client.callTool({ name: 'invoke_security', arguments: { task: 'Is this safe?', context: CONTEXT } });
+    await client.callTool({ name: 'check_persona_job', arguments: { job_id: '00000000-0000-4000-8000-000000000000' } });
+    assert.deepEqual(seen, [
+      { tool: 'current_date', traceparent, isError: false, code: null },
+      { tool: 'invoke_security', traceparent: null, isError: false, code: null },
+      { tool: 'check_persona_job', traceparent: null, isError: true, code: 'JOB_NOT_FOUND' },
+    ]);
   });
 
   it('invoke returns a job id at once; check with wait returns the review', async () => {
