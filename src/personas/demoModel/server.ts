@@ -7,6 +7,7 @@ import { scriptFor, type DemoScript } from './faults';
 import { writeReview } from './reviews';
 import { nextAgentTurn, wantsAgent, type Conversation, type ConversationPart } from './agent';
 import { nextWorkflowTurn, wantsWorkflow } from './workflowAgent';
+import { DemoPromptCache, estimateTokens, type DemoUsage } from './promptCache';
 
 /** The label every surface shows for answers from this server. */
 export const DEMO_MODEL_LABEL = 'demo model';
@@ -37,6 +38,8 @@ export interface DemoModelOptions {
   /** Pause between streamed text chunks; the demo feels like a model, tests stay quick. */
   chunkDelayMs?: number;
   port?: number;
+  /** The prompt cache's clock (ms); tests move it to expire entries. */
+  now?: () => number;
 }
 
 interface MessagesBody {
@@ -58,6 +61,7 @@ export class DemoModelServer implements Disposable {
   readonly events = new TypedEmitter<DemoModelEvents>();
   private readonly failures = new Map<string, number>();
   private readonly openResponses = new Set<ServerResponse>();
+  private readonly cache: DemoPromptCache;
   private nextRequestId = 1;
   private stopped = false;
 
@@ -65,7 +69,10 @@ export class DemoModelServer implements Disposable {
     private readonly server: Server,
     readonly port: number,
     private readonly chunkDelayMs: number,
-  ) {}
+    now: () => number,
+  ) {
+    this.cache = new DemoPromptCache(now);
+  }
 
   static async start(options: DemoModelOptions = {}): Promise<DemoModelServer> {
     // The handler needs the instance, and the instance needs the listening server's port.
@@ -78,7 +85,7 @@ export class DemoModelServer implements Disposable {
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    holder.instance = new DemoModelServer(server, port, options.chunkDelayMs ?? 12);
+    holder.instance = new DemoModelServer(server, port, options.chunkDelayMs ?? 12, options.now ?? Date.now);
     return holder.instance;
   }
 
@@ -147,13 +154,14 @@ export class DemoModelServer implements Disposable {
       return;
     }
     const blocks = this.answerFor(script, body, persona, userText);
-    const inputTokens = Math.ceil(raw.length / 4);
+    // Only a request that is answered reads or writes the cache, as with the API.
+    const input = this.cache.account(body, estimateTokens(raw));
     if (body.stream) {
-      await this.stream(res, body, blocks, inputTokens, script.kind === 'hang-mid-stream', script.kind === 'review' ? script.chunkDelayMs : undefined);
+      await this.stream(res, body, blocks, input, script.kind === 'hang-mid-stream', script.kind === 'review' ? script.chunkDelayMs : undefined);
     } else {
-      const outputTokens = blocks.reduce((n, b) => n + Math.ceil(JSON.stringify(b).length / 4), 0);
+      const outputTokens = blocks.reduce((n, b) => n + estimateTokens(JSON.stringify(b)), 0);
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_demo_${requestId}` });
-      res.end(JSON.stringify(message(body, blocks, inputTokens, outputTokens, stopReason(blocks))));
+      res.end(JSON.stringify(message(body, blocks, { ...input, output_tokens: outputTokens }, stopReason(blocks))));
     }
   }
 
@@ -179,13 +187,14 @@ export class DemoModelServer implements Disposable {
     return [{ type: 'text', text: writeReview({ persona, userText }) }];
   }
 
-  private async stream(res: ServerResponse, body: MessagesBody, blocks: ContentBlock[], inputTokens: number, hangMidStream: boolean, chunkDelayOverride?: number): Promise<void> {
+  private async stream(res: ServerResponse, body: MessagesBody, blocks: ContentBlock[], input: Omit<DemoUsage, 'output_tokens'>, hangMidStream: boolean, chunkDelayOverride?: number): Promise<void> {
     const delay = chunkDelayOverride ?? this.chunkDelayMs;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (event: string, data: unknown): void => {
       if (!res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
-    send('message_start', { type: 'message_start', message: message(body, [], inputTokens, 1, null) });
+    // As the API does, message_start carries the input side of usage (cache fields included); message_delta the output count.
+    send('message_start', { type: 'message_start', message: message(body, [], { ...input, output_tokens: 1 }, null) });
     send('ping', { type: 'ping' });
     if (hangMidStream) return;
     let outputTokens = 0;
@@ -195,7 +204,7 @@ export class DemoModelServer implements Disposable {
         for (const chunk of chunks(block.text)) {
           if (res.destroyed) return;
           send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: chunk } });
-          outputTokens += Math.ceil(chunk.length / 4);
+          outputTokens += estimateTokens(chunk);
           if (delay > 0) await pause(delay);
         }
       } else {
@@ -203,7 +212,7 @@ export class DemoModelServer implements Disposable {
         const json = JSON.stringify(block.input);
         send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(0, 5) } });
         send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(5) } });
-        outputTokens += Math.ceil(json.length / 4);
+        outputTokens += estimateTokens(json);
       }
       send('content_block_stop', { type: 'content_block_stop', index });
     }
@@ -215,7 +224,7 @@ export class DemoModelServer implements Disposable {
   /** A runaway answer: 256 KB text deltas as fast as the client takes them, until it goes away. */
   private async flood(res: ServerResponse, body: MessagesBody): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: message(body, [], 1, 1, null) })}\n\n`);
+    res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: message(body, [], { input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, null) })}\n\n`);
     res.write(`event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`);
     const delta = `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'flood '.repeat(43_690) } })}\n\n`;
     while (!res.destroyed) {
@@ -248,7 +257,7 @@ type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
-function message(body: MessagesBody, content: ContentBlock[], inputTokens: number, outputTokens: number, stop: string | null): unknown {
+function message(body: MessagesBody, content: ContentBlock[], usage: DemoUsage, stop: string | null): unknown {
   return {
     id: `msg_demo_${randomBytes(8).toString('hex')}`,
     type: 'message',
@@ -257,7 +266,7 @@ function message(body: MessagesBody, content: ContentBlock[], inputTokens: numbe
     content,
     stop_reason: stop,
     stop_sequence: null,
-    usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+    usage,
   };
 }
 
