@@ -15,11 +15,23 @@ export interface TurnRequest {
   toolChoice: 'auto' | 'none';
 }
 
+/**
+ * One turn's token counts, as the Messages API bills them: `inputTokens` is only the part of the
+ * prompt that was neither read from nor written to the prompt cache, so the whole prompt is
+ * inputTokens + cacheReadTokens + cacheWriteTokens. Models without a cache report 0 for both.
+ */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
 export interface TurnOutcome {
   content: (ChatTextBlock | ChatToolUseBlock)[];
   /** `tool_use` when the model asks for tools; anything else ends the loop. */
   stopReason: string | null;
-  usage: { inputTokens: number; outputTokens: number };
+  usage: TurnUsage;
 }
 
 export interface TurnHandlers {
@@ -30,6 +42,8 @@ export interface TurnHandlers {
 }
 
 export interface TurnModel {
+  /** The model id requested (e.g. `claude-sonnet-4-5`, `demo-model`, `vscode-lm:copilot/gpt-4o`): what its tokens are priced by. */
+  readonly modelId: string;
   turn(request: TurnRequest, on: TurnHandlers, signal: AbortSignal): Promise<TurnOutcome>;
 }
 
@@ -42,6 +56,33 @@ export function turnModelFor(config: ModelConfig, personaModel: string | null, j
   return messagesApiTurns(config, config.kind === 'anthropic' && personaModel ? personaModel : config.model);
 }
 
+/** What the Messages API reads as a cache breakpoint; the default lifetime (5 minutes) suits reviews asked in a row. */
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * The API caches a prompt's prefix in the order tools → system → messages, up to a block marked
+ * `cache_control`. A persona's tools and system prompt are the same on every turn and every
+ * review it does, so both are marked: the system block ends the longer prefix (tools + system),
+ * the last tool a shorter one. The conversation after them differs per review and is not marked.
+ */
+export function cacheableSystem(system: string): Anthropic.Messages.TextBlockParam[] {
+  return [{ type: 'text', text: system, cache_control: EPHEMERAL }];
+}
+
+export function cacheableTools(tools: ChatToolDefinition[]): Anthropic.Messages.Tool[] {
+  return tools.map((tool, i) => (i === tools.length - 1 ? { ...tool, cache_control: EPHEMERAL } : tool));
+}
+
+/** A Messages API usage block as ours; the cache fields are null or absent when the request used no cache. */
+export function turnUsage(usage: Pick<Anthropic.Messages.Usage, 'input_tokens' | 'output_tokens'> & Partial<Pick<Anthropic.Messages.Usage, 'cache_read_input_tokens' | 'cache_creation_input_tokens'>>): TurnUsage {
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+    cacheWriteTokens: usage.cache_creation_input_tokens ?? 0,
+  };
+}
+
 function messagesApiTurns(config: ModelConfig, model: string): TurnModel {
   const client = new Anthropic({
     apiKey: config.apiKey,
@@ -50,15 +91,16 @@ function messagesApiTurns(config: ModelConfig, model: string): TurnModel {
     timeout: config.idleTimeoutMs,
   });
   return {
+    modelId: model,
     async turn(request, on, signal) {
       const stream = client.messages.stream(
         {
           model,
           max_tokens: config.maxTokens,
-          system: request.system,
+          system: cacheableSystem(request.system),
           // Our message shapes are a subset of the SDK's params, so they pass as they are.
           messages: request.messages,
-          ...(request.tools.length > 0 ? { tools: request.tools, tool_choice: { type: request.toolChoice } } : {}),
+          ...(request.tools.length > 0 ? { tools: cacheableTools(request.tools), tool_choice: { type: request.toolChoice } } : {}),
         },
         { signal },
       );
@@ -72,14 +114,18 @@ function messagesApiTurns(config: ModelConfig, model: string): TurnModel {
           return [];
         }),
         stopReason: final.stop_reason,
-        usage: { inputTokens: final.usage.input_tokens, outputTokens: final.usage.output_tokens },
+        usage: turnUsage(final.usage),
       };
     },
   };
 }
 
+/** How metrics and prices name an editor chat model: its vendor and id, never priced. */
+export const vscodeLmModelId = (chatModel: { vendor: string; id: string }): string => `vscode-lm:${chatModel.vendor}/${chatModel.id}`;
+
 function bridgeTurns(chat: ChatTurnStreamer, config: ModelConfig, chatModel: { vendor: string; id: string }, jobId: string): TurnModel {
   return {
+    modelId: vscodeLmModelId(chatModel),
     async turn(request, on, signal) {
       const result = await chat.streamTurn(
         { jobId, model: chatModel, system: request.system, messages: request.messages, tools: request.tools, toolChoice: request.toolChoice, maxTokens: config.maxTokens },
@@ -89,7 +135,10 @@ function bridgeTurns(chat: ChatTurnStreamer, config: ModelConfig, chatModel: { v
         },
         signal,
       );
-      return { content: result.content, stopReason: result.stopReason, usage: result.usage };
+      // The Language Model API has no prompt cache to report; whatever else the usage object
+      // carries (it crossed a thread by message) is not taken as cache counts.
+      const usage = { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      return { content: result.content, stopReason: result.stopReason, usage };
     },
   };
 }

@@ -89,6 +89,9 @@ export async function runPersona(
   let shown = '';
   let tokensIn = 0;
   let tokensOut = 0;
+  // Prompt-cache tokens are billed apart from tokensIn (which excludes them): kept apart here too.
+  let cacheReadTokens = 0;
+  let cacheWriteTokens = 0;
   let toolCalls = 0;
   try {
     if (signal.aborted) throw new PersonaError('CANCELLED', 'The job was cancelled before it started.', 'Nothing to do.');
@@ -127,10 +130,12 @@ export async function runPersona(
       );
       tokensIn += final.usage.inputTokens;
       tokensOut += final.usage.outputTokens;
+      cacheReadTokens += final.usage.cacheReadTokens;
+      cacheWriteTokens += final.usage.cacheWriteTokens;
       const uses = final.content.filter((b): b is ChatToolUseBlock => b.type === 'tool_use');
       if (final.stopReason !== 'tool_use' || uses.length === 0 || lastTurn) {
         const answer = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
-        return { result: decorate(answer.trim() ? answer : shown, config, input.contextNote), tokensIn, tokensOut, toolCalls };
+        return { result: decorate(answer.trim() ? answer : shown, config, input.contextNote), tokensIn, tokensOut, toolCalls, cacheReadTokens, cacheWriteTokens, modelId: model.modelId };
       }
       if (turnText) shown += '\n\n';
       messages.push({ role: 'assistant', content: final.content });
