@@ -167,11 +167,16 @@ export class PanelCoordinator implements Disposable {
         members: children.map((c) => ({ persona: c.persona, status: c.status, modelLabel: c.modelLabel, result: c.result, error: c.error })),
       });
       const models = [...new Set(answered.map((c) => c.modelLabel).filter((m): m is string => m !== null))];
+      // The parent shows what its children used, all of it (cache tokens too). Metrics count
+      // those tokens on the children only, and a parent's cost is the sum of its children's.
       await store.complete(parent.id, {
         result,
         tokensIn: sum(children, (c) => c.tokensIn),
         tokensOut: sum(children, (c) => c.tokensOut),
         toolCalls: sum(children, (c) => c.toolCalls),
+        cacheReadTokens: sum(children, (c) => c.cacheReadTokens),
+        cacheWriteTokens: sum(children, (c) => c.cacheWriteTokens),
+        modelId: commonModelId(children),
         modelLabel: models.length > 0 ? models.join(', ') : null,
       });
     } else if (failed.length > 0) {
@@ -242,6 +247,12 @@ function panelFailure(failed: JobSummary[]): SerializedError {
     message: `No persona on the panel answered. ${errors.join('; ')}.`,
     hint: `${hint ? `${failed[0]?.persona ?? 'The first'}: ${hint} ` : ''}Each persona's job under the panel has its own error and hint; fix the cause and ask the panel again.`,
   };
+}
+
+/** The one model id the children that answered asked for; null when they asked for different ones. */
+function commonModelId(children: JobSummary[]): string | null {
+  const ids = new Set(children.filter((c) => c.modelId !== null).map((c) => c.modelId));
+  return ids.size === 1 ? [...ids][0]! : null;
 }
 
 function sum(jobs: JobSummary[], of: (j: JobSummary) => number): number {

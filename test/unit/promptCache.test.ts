@@ -5,6 +5,16 @@ import { CACHE_TTL_MS, estimateTokens } from '../../src/personas/demoModel/promp
 import { runPersona } from '../../src/personas/personaRunner';
 import type { ModelConfig } from '../../src/personas/modelConfig';
 import type { ToolHost } from '../../src/personas/tools/types';
+import type { TurnUsage } from '../../src/personas/modelTurns';
+import { JobStore } from '../../src/jobs/jobStore';
+import type { Job } from '../../src/jobs/types';
+import { PANEL_PERSONA, PanelCoordinator } from '../../src/personas/panelCoordinator';
+import type { PersonaServices } from '../../src/services';
+import { DemoChatBridge } from './fixtures/demoChatBridge';
+import { settledJob } from './settledJob';
+import { useTempDir } from './tempDir';
+import { startDemoServices } from './demoServices';
+import { join } from 'node:path';
 
 const CONTEXT = 'File: src/orders.ts (file, lines 1-3)\n1| export function total(price: number) {\n2|   return price * 2;\n3| }';
 const TOOLS: Anthropic.Messages.Tool[] = [
@@ -140,5 +150,103 @@ describe('Prompt caching: what the runner sends and sums', () => {
     const outcome = await review('claude-opus-4-6', config({ kind: 'anthropic', label: 'Claude', model: 'claude-haiku-5-5' }));
     assert.equal(outcome.modelId, 'claude-opus-4-6');
     assert.equal((JSON.parse(requests.at(-1)?.body ?? '{}') as { model?: string }).model, 'claude-opus-4-6');
+  });
+});
+
+interface SentBody {
+  system?: unknown;
+  tools?: { name: string; cache_control?: unknown }[];
+}
+
+describe('Prompt caching through the pool and the worker', function () {
+  this.timeout(60_000);
+  let services: PersonaServices | undefined;
+  // Registered before useTempDir's, so the services stop before their folder is removed.
+  afterEach(async () => {
+    await services?.dispose(0);
+    services = undefined;
+  });
+  const tmp = useTempDir();
+
+  /** One review by `persona` on code given as context (one model turn), run to its end. */
+  const review = async (s: PersonaServices, persona: string): Promise<Job> => {
+    const job = await s.store.create({ persona, task: 'Review this', context: CONTEXT });
+    const done = await settledJob(s, job.id);
+    assert.equal(done.status, 'completed', done.error?.message);
+    return done;
+  };
+
+  it('a second review by the same persona sends the cache markers and reads the prefix the first wrote; another persona does not', async () => {
+    const s = (services = await startDemoServices(tmp.path, { workerCount: 1 }));
+    const sent: DemoRequestEvent[] = [];
+    (await s.models.demoServer()).events.on('request', (e) => sent.push(e));
+    const first = await review(s, 'security');
+    const before = sent.length;
+    const second = await review(s, 'security');
+    const secondBodies = sent.slice(before).map((e) => JSON.parse(e.body) as SentBody);
+    const other = await review(s, 'architect');
+
+    assert.ok(secondBodies.length > 0);
+    for (const body of secondBodies) {
+      assert.ok(Array.isArray(body.system) && body.system.length === 1, 'the system prompt is one text block');
+      assert.deepEqual((body.system[0] as { cache_control?: unknown }).cache_control, { type: 'ephemeral' });
+      assert.match((body.system[0] as { text: string }).text, /^Persona: security\n/);
+      const tools = body.tools ?? [];
+      assert.ok(tools.length > 1, `the persona has tools: ${tools.map((t) => t.name).join(', ')}`);
+      assert.deepEqual(tools.at(-1)?.cache_control, { type: 'ephemeral' }, 'the last tool is marked');
+      assert.ok(tools.slice(0, -1).every((t) => t.cache_control === undefined), 'only the last tool is marked');
+    }
+    assert.ok(first.cacheWriteTokens > 0, `first review wrote ${first.cacheWriteTokens}`);
+    assert.equal(first.cacheReadTokens, 0);
+    assert.equal(second.cacheReadTokens, first.cacheWriteTokens, 'the second review read the whole prefix');
+    assert.equal(second.cacheWriteTokens, 0);
+    assert.ok(second.tokensIn < first.tokensIn + first.cacheWriteTokens, 'tokensIn excludes what was read from the cache');
+    assert.equal(other.cacheReadTokens, 0, 'another persona\'s system prompt is another prefix');
+    assert.ok(other.cacheWriteTokens > 0);
+    assert.deepEqual([first.modelId, second.modelId, other.modelId], ['demo-model', 'demo-model', 'demo-model']);
+  });
+
+  it('a vscode-lm review reports no cache tokens, even from a model behind the bridge that reports some', async () => {
+    const bridge = new DemoChatBridge(() => {
+      assert.ok(services);
+      return services.models.demoServer();
+    });
+    const settings = { provider: 'vscode-lm' as const, vscodeLmSelector: '', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 };
+    const s = (services = await startDemoServices(tmp.path, { workerCount: 1, modelSettings: () => settings, chatBridge: bridge }));
+    const first = await review(s, 'security');
+    const second = await review(s, 'security');
+    // The fixture bridge answers through the Messages API, so its usage did carry cache counts.
+    assert.ok(bridge.results.some((r) => ((r.usage as Partial<TurnUsage>).cacheReadTokens ?? 0) > 0), 'the bridge\'s model read from its cache');
+    for (const job of [first, second]) {
+      assert.equal(job.cacheReadTokens, 0);
+      assert.equal(job.cacheWriteTokens, 0);
+      assert.ok(job.tokensIn > 0);
+      assert.equal(job.modelId, 'vscode-lm:demo-vendor/demo-chat');
+    }
+  });
+
+  it('a panel parent carries the sum of its children\'s cache tokens, and their model id when they share one', async () => {
+    const store = await JobStore.open({ dir: join(tmp.path, '.agent-os') });
+    const panels = new PanelCoordinator({ store, knownPersonas: () => ['architect', 'security', 'engineer'] });
+    try {
+      const run = async (models: string[]): Promise<Job> => {
+        const { parent, children } = await panels.startPanel({ personas: ['architect', 'security'], task: 'Review', context: CONTEXT });
+        for (const [i, child] of children.entries()) {
+          await store.start(child.id, 'Claude');
+          await store.complete(child.id, { result: `## Summary\n${child.persona}\n## Findings\nnone`, tokensIn: 10 + i, tokensOut: 20, cacheReadTokens: 100 * (i + 1), cacheWriteTokens: 7 * (i + 1), modelId: models[i] ?? null });
+        }
+        await panels.idle();
+        return store.require(parent.id);
+      };
+      const same = await run(['claude-opus-4-6', 'claude-opus-4-6']);
+      assert.equal(same.persona, PANEL_PERSONA);
+      assert.equal(same.status, 'completed');
+      assert.deepEqual([same.tokensIn, same.cacheReadTokens, same.cacheWriteTokens, same.modelId], [21, 300, 21, 'claude-opus-4-6']);
+      const mixed = await run(['claude-opus-4-6', 'claude-haiku-5-5']);
+      assert.deepEqual([mixed.cacheReadTokens, mixed.cacheWriteTokens, mixed.modelId], [300, 21, null]);
+    } finally {
+      await panels.dispose();
+      await store.close();
+    }
   });
 });
