@@ -64,17 +64,19 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
  * `cache_control`. A persona's tools and system prompt are the same on every turn and every
  * review it does, so both are marked: the system block ends the longer prefix (tools + system),
  * the last tool a shorter one. The conversation after them differs per review and is not marked.
+ * A prefix shorter than the model's caching minimum (1024 to 4096 tokens) is not cached: the
+ * usage then reports no cache tokens and nothing is billed extra.
  */
-export function cacheableSystem(system: string): Anthropic.Messages.TextBlockParam[] {
+function cacheableSystem(system: string): Anthropic.Messages.TextBlockParam[] {
   return [{ type: 'text', text: system, cache_control: EPHEMERAL }];
 }
 
-export function cacheableTools(tools: ChatToolDefinition[]): Anthropic.Messages.Tool[] {
+function cacheableTools(tools: ChatToolDefinition[]): Anthropic.Messages.Tool[] {
   return tools.map((tool, i) => (i === tools.length - 1 ? { ...tool, cache_control: EPHEMERAL } : tool));
 }
 
 /** A Messages API usage block as ours; the cache fields are null or absent when the request used no cache. */
-export function turnUsage(usage: Pick<Anthropic.Messages.Usage, 'input_tokens' | 'output_tokens'> & Partial<Pick<Anthropic.Messages.Usage, 'cache_read_input_tokens' | 'cache_creation_input_tokens'>>): TurnUsage {
+function turnUsage(usage: Anthropic.Messages.Usage): TurnUsage {
   return {
     inputTokens: usage.input_tokens,
     outputTokens: usage.output_tokens,
@@ -121,7 +123,7 @@ function messagesApiTurns(config: ModelConfig, model: string): TurnModel {
 }
 
 /** How metrics and prices name an editor chat model: its vendor and id, never priced. */
-export const vscodeLmModelId = (chatModel: { vendor: string; id: string }): string => `vscode-lm:${chatModel.vendor}/${chatModel.id}`;
+const vscodeLmModelId = (chatModel: { vendor: string; id: string }): string => `vscode-lm:${chatModel.vendor}/${chatModel.id}`;
 
 function bridgeTurns(chat: ChatTurnStreamer, config: ModelConfig, chatModel: { vendor: string; id: string }, jobId: string): TurnModel {
   return {
