@@ -25,7 +25,7 @@ interface Totals {
 }
 
 export async function promptCachingBench(): Promise<void> {
-  const bodies = await twoReviews();
+  const { bodies, rows } = await twoReviews();
   const cached = await replay(bodies, false);
   const plain = await replay(bodies, true);
   const equivalent = (t: Totals): number => t.input + WRITE_RATE * t.cacheWrite + READ_RATE * t.cacheRead;
@@ -33,10 +33,11 @@ export async function promptCachingBench(): Promise<void> {
   console.log(`  without cache_control: ${plain.input} input tokens at the full rate`);
   console.log(`  with cache_control:    ${cached.input} input tokens at the full rate, ${cached.cacheWrite} written to the cache (×${WRITE_RATE}), ${cached.cacheRead} read from it (×${READ_RATE})`);
   console.log(`  billed as input tokens: ${Math.round(equivalent(plain))} without vs ${Math.round(equivalent(cached))} with (${(equivalent(cached) / equivalent(plain)).toFixed(2)}x)`);
+  console.log(`  (the live run's job rows: tokensIn ${rows.input}, cache write ${rows.cacheWrite}, cache read ${rows.cacheRead})`);
 }
 
-/** Runs the two reviews one after the other through the real pool; returns every request body the model received, in order. */
-async function twoReviews(): Promise<string[]> {
+/** Runs the two reviews one after the other through the real pool; returns every request body the model received, in order, and the rows' usage. */
+async function twoReviews(): Promise<{ bodies: string[]; rows: Totals }> {
   const dir = mkdtempSync(join(tmpdir(), 'aop-bench-cache-'));
   cpSync(join(REPO, 'sample-workspace'), dir, { recursive: true });
   const services = await PersonaServices.create({
@@ -51,13 +52,17 @@ async function twoReviews(): Promise<string[]> {
   });
   try {
     const bodies: string[] = [];
+    const rows: Totals = { requests: 0, input: 0, cacheWrite: 0, cacheRead: 0 };
     (await services.models.demoServer()).events.on('request', (e) => bodies.push(e.body));
     for (const task of TASKS) {
       const job = await services.store.create({ persona: PERSONA, task });
       const done = await services.watch.whenSettled(job.id, { timeoutMs: 60_000 });
       if (done.status !== 'completed') throw new Error(`the bench review ended ${done.status}: ${done.error?.message ?? ''}`);
+      rows.input += done.tokensIn;
+      rows.cacheWrite += done.cacheWriteTokens;
+      rows.cacheRead += done.cacheReadTokens;
     }
-    return bodies;
+    return { bodies, rows };
   } finally {
     await services.dispose(0);
     rmSync(dir, { recursive: true, force: true });
