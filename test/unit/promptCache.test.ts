@@ -204,6 +204,9 @@ describe('Prompt caching through the pool and the worker', function () {
     assert.equal(other.cacheReadTokens, 0, 'another persona\'s system prompt is another prefix');
     assert.ok(other.cacheWriteTokens > 0);
     assert.deepEqual([first.modelId, second.modelId, other.modelId], ['demo-model', 'demo-model', 'demo-model']);
+    const security = s.metrics.report({ range: 'all' }).personas.find((p) => p.persona === 'security');
+    assert.deepEqual(security?.tokens, { input: first.tokensIn + second.tokensIn, output: first.tokensOut + second.tokensOut, cacheRead: second.cacheReadTokens, cacheWrite: first.cacheWriteTokens }, 'the metrics show the cache tokens');
+    assert.deepEqual(security?.cost, { usd: 0, demoTokens: first.tokensIn + second.tokensIn + first.tokensOut + second.tokensOut + second.cacheReadTokens + first.cacheWriteTokens, unpricedTokens: 0 }, 'the demo model is free and says so');
   });
 
   it('a vscode-lm review reports no cache tokens, even from a model behind the bridge that reports some', async () => {
