@@ -1,9 +1,10 @@
 // `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, the standards
 // search (bench/standards.ts), the job engine (create latency and throughput, polls, replay,
 // stalls, ETA: bench/jobEngine.ts), MCP tool calls over HTTP and stdio (bench/mcp.ts), then
-// complete_phase on a 50-field evidence object (bench/workflows.ts). Skip parts with
-// --no-vscode, --no-standards, --no-engine, --no-mcp, --no-workflows; --only-standards,
-// --only-mcp and --only-workflows run one part alone. --store-against=<checkout> compares this build's job store
+// complete_phase on a 50-field evidence object (bench/workflows.ts), then job create with tracing
+// off vs on (bench/tracing.ts). Skip parts with --no-vscode, --no-standards, --no-engine, --no-mcp,
+// --no-workflows, --no-tracing; --only-standards, --only-mcp, --only-workflows and --only-tracing
+// run one part alone. --store-against=<checkout> compares this build's job store
 // with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
@@ -13,6 +14,7 @@ import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
 import { mcpBench, mcpOptionsFrom } from './mcp';
 import { standardsBench } from './standards';
+import { tracingBench } from './tracing';
 import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench } from './storeAgainst';
 import { workflowOptionsFrom, workflowsBench } from './workflows';
@@ -56,13 +58,15 @@ async function main(): Promise<void> {
   const onlyMcp = has('--only-mcp');
   const onlyStandards = has('--only-standards');
   const onlyWorkflows = has('--only-workflows');
-  const only = onlyMcp || onlyStandards || onlyWorkflows;
+  const onlyTracing = has('--only-tracing');
+  const only = onlyMcp || onlyStandards || onlyWorkflows || onlyTracing;
   if (!only && !has('--no-vscode')) await activation();
   // Before the job engine: its sql.js use would hide the FTS4 comparison's memory growth.
   if ((!only || onlyStandards) && !has('--no-standards')) await standardsBench();
   if (!only && !has('--no-engine')) await jobEngineBench();
   if ((!only || onlyMcp) && !has('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
   if ((!only || onlyWorkflows) && !has('--no-workflows')) await workflowsBench(workflowOptionsFrom(argv));
+  if ((!only || onlyTracing) && !has('--no-tracing')) await tracingBench();
 }
 
 main().catch((err: unknown) => {
