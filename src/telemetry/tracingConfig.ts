@@ -35,36 +35,33 @@ export function tracingDecision(settings: TelemetrySettings, env: NodeJS.Process
   const tracesEnv = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim();
   const baseEnv = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
   let source: string;
-  let tracesUrl: string;
+  let raw: string;
+  let base: boolean;
   if (setting) {
-    source = '"agentOsPersonas.telemetry.otlpEndpoint"';
-    tracesUrl = withTracesPath(setting);
+    [source, raw, base] = ['"agentOsPersonas.telemetry.otlpEndpoint"', setting, true];
   } else if (tracesEnv) {
     // The signal-specific variable is used as it is, as the OpenTelemetry specification says.
-    source = 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT';
-    tracesUrl = tracesEnv;
+    [source, raw, base] = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEnv, false];
   } else if (baseEnv) {
-    source = 'OTEL_EXPORTER_OTLP_ENDPOINT';
-    tracesUrl = withTracesPath(baseEnv);
+    [source, raw, base] = ['OTEL_EXPORTER_OTLP_ENDPOINT', baseEnv, true];
   } else {
     return { on: false, problem: null };
   }
   let url: URL;
   try {
-    url = new URL(tracesUrl);
+    url = new URL(raw);
   } catch {
     return { on: false, problem: `Tracing stays off: ${source} is not a URL. Set it to an OTLP/HTTP endpoint such as http://localhost:4318.` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { on: false, problem: `Tracing stays off: ${source} uses ${url.protocol.replace(/:$/, '')}, and only http and https OTLP endpoints are supported. Set it to an OTLP/HTTP endpoint such as http://localhost:4318.` };
   }
+  if (base) {
+    const path = url.pathname.replace(/\/+$/, '');
+    url.pathname = path.endsWith(TRACES_PATH) ? path : `${path}${TRACES_PATH}`;
+  }
   const headers = { ...parseHeaders(env['OTEL_EXPORTER_OTLP_HEADERS']), ...parseHeaders(env['OTEL_EXPORTER_OTLP_TRACES_HEADERS']) };
   return { on: true, config: { tracesUrl: url.href, headers, captureContent: settings.captureContent === true, shownEndpoint: `${url.protocol}//${url.host}${url.pathname}` } };
-}
-
-function withTracesPath(base: string): string {
-  const trimmed = base.replace(/\/+$/, '');
-  return trimmed.endsWith(TRACES_PATH) ? trimmed : `${trimmed}${TRACES_PATH}`;
 }
 
 /** `key=value,key2=value2` with URL-encoded values (the OpenTelemetry format); malformed pairs are skipped. */
