@@ -67,9 +67,6 @@ export function startTracing(options: TracingOptions): JobTracing {
   return new OtelJobTracing(options);
 }
 
-/** Fields that arrive on JobSummary with the metrics rows; read defensively so either shape works. */
-type JobRow = JobSummary & { source?: string; cacheReadTokens?: number; cacheWriteTokens?: number };
-
 class OtelJobTracing implements JobTracing {
   private readonly provider: BasicTracerProvider;
   private readonly tracer: Tracer;
@@ -198,16 +195,15 @@ class OtelJobTracing implements JobTracing {
 
   private startJob(job: JobSummary): void {
     if (this.stopped || this.open.has(job.id)) return;
-    const row = job as JobRow;
     const parent = this.created.get(job.id) ?? ROOT_CONTEXT;
     this.created.delete(job.id);
     const attributes: Attributes = {
       'gen_ai.operation.name': 'invoke_agent',
       'gen_ai.agent.name': job.persona,
       'agent_os.job.id': job.id,
+      'agent_os.job.source': job.source,
       'agent_os.job.attempt': job.attempt,
     };
-    if (row.source) attributes['agent_os.job.source'] = row.source;
     if (job.parentId) attributes['agent_os.job.parent_id'] = job.parentId;
     const span = this.tracer.startSpan(`invoke_agent ${job.persona}`, { kind: SpanKind.INTERNAL, startTime: job.startedAt ?? undefined, attributes }, parent);
     this.open.set(job.id, span);
@@ -218,9 +214,8 @@ class OtelJobTracing implements JobTracing {
     if (!span) return;
     this.open.delete(job.id);
     this.namedModel.delete(job.id);
-    const row = job as JobRow;
-    const cacheRead = row.cacheReadTokens ?? 0;
-    const cacheWrite = row.cacheWriteTokens ?? 0;
+    const cacheRead = job.cacheReadTokens;
+    const cacheWrite = job.cacheWriteTokens;
     span.setAttributes({
       'agent_os.job.status': job.status === 'queued' ? 'requeued' : job.status,
       // As on the chat spans: every input token, cached ones included.

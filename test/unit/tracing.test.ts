@@ -83,7 +83,7 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
   it('exports one invoke_agent span per job with its chat spans and its execute_tool span as children, with the GenAI attributes and no secret', async () => {
     receiver = await OtlpReceiver.start();
     const s = await startTraced(receiver.url);
-    const job = await s.store.create({ persona: 'security', task: 'Review the payment config [[demo:tool-use]]', context: CONTEXT });
+    const job = await s.store.create({ persona: 'security', task: 'Review the payment config [[demo:tool-use]]', context: CONTEXT, source: 'palette' });
     const done = await settledJob(s, job.id, 45_000);
     assert.equal(done.status, 'completed', done.error?.message);
     assert.equal(done.toolCalls, 1);
@@ -93,8 +93,8 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     assert.equal(agent.parentSpanId, '', 'a job created outside any trace starts its own');
     assert.equal(agent.serviceName, 'agent-os-personas');
     assert.deepEqual(
-      pick(agent.attributes, ['gen_ai.operation.name', 'gen_ai.agent.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'agent_os.job.id', 'agent_os.job.status', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'agent_os.job.tool_calls']),
-      { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'security', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': DEFAULT_ANTHROPIC_MODEL, 'agent_os.job.id': job.id, 'agent_os.job.status': 'completed', 'gen_ai.usage.input_tokens': done.tokensIn, 'gen_ai.usage.output_tokens': done.tokensOut, 'agent_os.job.tool_calls': 1 },
+      pick(agent.attributes, ['gen_ai.operation.name', 'gen_ai.agent.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'agent_os.job.id', 'agent_os.job.source', 'agent_os.job.status', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'agent_os.job.tool_calls']),
+      { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'security', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': DEFAULT_ANTHROPIC_MODEL, 'agent_os.job.id': job.id, 'agent_os.job.source': 'palette', 'agent_os.job.status': 'completed', 'gen_ai.usage.input_tokens': done.tokensIn, 'gen_ai.usage.output_tokens': done.tokensOut, 'agent_os.job.tool_calls': 1 },
     );
     assert.equal(BigInt(done.startedAt!) * 1_000_000n, agent.startNs, 'the job span starts when the job started');
 
@@ -172,6 +172,7 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     assert.deepEqual(pick(call.attributes, ['mcp.method.name', 'gen_ai.tool.name']), { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'invoke_security' });
     assert.equal(agent.traceId, traceId, "the job joined the caller's trace");
     assert.equal(agent.parentSpanId, call.spanId, 'under the call that created it');
+    assert.equal(agent.attributes['agent_os.job.source'], 'mcp');
     const turns = receiver.spans.filter((sp) => sp.parentSpanId === agent.spanId);
     assert.ok(turns.length >= 2 && turns.every((sp) => sp.traceId === traceId));
     const check = await waitFor(() => receiver!.spans.find((sp) => sp.name === 'tools/call check_persona_job'), { timeoutMs: 10_000, message: 'the check_persona_job span arrived' });
@@ -189,8 +190,9 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
       const job = await s.store.create({ persona: 'security', task: `Review ${i} [[demo:tool-use]]`, context: CONTEXT });
       assert.equal((await settledJob(s, job.id, 45_000)).status, 'completed');
     }
-    // Two jobs of four spans each, every export refused.
-    await waitFor(() => tracing!.stats().dropped >= 8, { timeoutMs: 15_000, message: 'the spans of both jobs were dropped and counted' });
+    // Two jobs of four spans each, every export refused (the exporter retries a refused
+    // connection with backoff for about 8 s before it gives a batch up).
+    await waitFor(() => tracing!.stats().dropped >= 8, { timeoutMs: 35_000, message: 'the spans of both jobs were dropped and counted' });
     const warnings = logs.filter((l) => /could not be sent/.test(l));
     assert.equal(warnings.length, 1, logs.join('\n'));
     assert.match(warnings[0]!, /jobs are not affected/);
@@ -252,6 +254,7 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     const agent = receiver.spans.find((sp) => sp.name === 'invoke_agent security');
     assert.ok(agent, `received: ${receiver.spans.map((sp) => sp.name).join(', ')}`);
     assert.equal(agent.attributes['agent_os.job.status'], 'completed');
+    assert.equal(agent.attributes['agent_os.job.source'], 'cli');
     assert.ok(receiver.spans.some((sp) => sp.parentSpanId === agent.spanId && sp.name.startsWith('chat ')));
     assertNoSecrets();
   });
