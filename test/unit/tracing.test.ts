@@ -243,6 +243,12 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     };
     const isTelemetry = (path: string): boolean => /opentelemetry|dist[\\/]telemetry\.js$/.test(path);
 
+    // Nor is the SDK bundled into the entry points: it lives in dist/telemetry.js alone.
+    for (const entry of ['cli.js', 'extension.js', 'worker.js']) {
+      const text = readFileSync(join(REPO_ROOT, 'dist', entry), 'utf8');
+      assert.ok(!/OTLPTraceExporter|BatchSpanProcessor/.test(text), `dist/${entry} carries the OpenTelemetry SDK`);
+    }
+    assert.match(readFileSync(join(REPO_ROOT, 'dist', 'telemetry.js'), 'utf8'), /OTLPTraceExporter/);
     const off = await run('off', {});
     assert.ok(off.some((p) => p.endsWith(join('dist', 'cli.js'))), 'the probe ran in the CLI');
     assert.deepEqual(off.filter(isTelemetry), []);
