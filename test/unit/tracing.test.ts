@@ -180,6 +180,22 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     assertNoSecrets([endpoint.token]);
   });
 
+  it("a panel: its children's job spans hang under the panel's own span, in one trace", async () => {
+    receiver = await OtlpReceiver.start();
+    const s = await startTraced(receiver.url);
+    const panel = await s.jobs.askPanel({ personas: ['security', 'engineer'], task: 'Review the payment config', context: { text: CONTEXT }, source: 'palette' });
+    assert.equal((await settledJob(s, panel.parent.id, 45_000)).status, 'completed');
+    const parent = await agentSpanOf(panel.parent.id);
+    assert.equal(parent.name, `invoke_agent ${panel.parent.persona}`);
+    for (const child of panel.children) {
+      const span = await agentSpanOf(child.id);
+      assert.equal(span.traceId, parent.traceId);
+      assert.equal(span.parentSpanId, parent.spanId, `${child.persona} hangs under the panel`);
+      assert.ok(span.startNs >= parent.startNs && span.endNs <= parent.endNs);
+    }
+    assertNoSecrets();
+  });
+
   it('an unreachable endpoint: the job completes, one warning, the dropped spans counted and reported', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
