@@ -48,16 +48,24 @@ export function enableTracing(services: TracedServices, options: EnableTracingOp
     options.log('Tracing stays off: dist/telemetry.js is missing from this installation (run "npm run build" in a checkout).');
     return null;
   }
-  // A runtime path, not a static import: bundlers must not pull the SDK into the main bundles.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
-  const telemetry = require(bundle) as TelemetryModule;
-  const tracing = telemetry.startTracing({
-    config: decision.config,
-    log: options.log,
-    serviceVersion: options.serviceVersion,
-    scheduledDelayMillis: options.scheduledDelayMillis,
-    maxQueueSize: options.maxQueueSize,
-  });
+  let tracing: JobTracing;
+  try {
+    // A runtime path, not a static import: bundlers must not pull the SDK into the main bundles.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+    const telemetry = require(bundle) as TelemetryModule;
+    tracing = telemetry.startTracing({
+      config: decision.config,
+      log: options.log,
+      serviceVersion: options.serviceVersion,
+      scheduledDelayMillis: options.scheduledDelayMillis,
+      maxQueueSize: options.maxQueueSize,
+    });
+  } catch (err) {
+    // Tracing is an extra: whatever goes wrong starting it, the services run without it.
+    const message = (err instanceof Error ? err.message : String(err)).split(options.extensionRoot).join('<extension>');
+    options.log(`Tracing stays off: it could not start (${message}).`);
+    return null;
+  }
   tracing.attach(services.store, services.pool);
   // Outermost: the span covers the other hooks (metrics) too.
   services.toolCallHooks.unshift(tracing.toolCallHook);
