@@ -1,4 +1,4 @@
-// Bundles the extension host entry, the worker and the CLI as CommonJS for Node.
+// Bundles the extension host entry, the worker, the CLI and the tracing SDK as CommonJS for Node.
 // `vscode` stays external (the host provides it); type checking is `tsc`, not esbuild.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
@@ -31,6 +31,9 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { worker: 'src/personas/personaWorker.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, entryPoints: { compactor: 'src/jobs/compactWorker.ts' }, outdir: 'dist' }),
+  // The OpenTelemetry SDK in a bundle of its own: required (src/telemetry/loadTracing.ts) only
+  // when tracing is on, so the other bundles never carry or load it.
+  esbuild.build({ ...common, entryPoints: { telemetry: 'src/telemetry/otelTracing.ts' }, outdir: 'dist' }),
   esbuild.build({
     ...common,
     entryPoints: { cli: 'src/cli.ts' },

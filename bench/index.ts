@@ -1,10 +1,11 @@
 // `npm run bench`: prints figures (not pass/fail). Activation in the real VS Code, the standards
 // search (bench/standards.ts), the job engine (create latency and throughput, polls, replay,
 // stalls, ETA: bench/jobEngine.ts), MCP tool calls over HTTP and stdio (bench/mcp.ts), then
-// complete_phase on a 50-field evidence object (bench/workflows.ts), then the input tokens two
-// reviews by one persona pay with and without prompt caching (bench/promptCaching.ts). Skip parts with
-// --no-vscode, --no-standards, --no-engine, --no-mcp, --no-workflows, --no-caching; --only-standards,
-// --only-mcp, --only-workflows and --only-caching run one part alone. --store-against=<checkout> compares this build's job store
+// complete_phase on a 50-field evidence object (bench/workflows.ts), the input tokens two reviews
+// by one persona pay with and without prompt caching (bench/promptCaching.ts), then job create with
+// tracing off vs on (bench/tracing.ts). Skip parts with --no-vscode, --no-standards, --no-engine,
+// --no-mcp, --no-workflows, --no-caching, --no-tracing; --only-standards, --only-mcp,
+// --only-workflows, --only-caching and --only-tracing run one part alone. --store-against=<checkout> compares this build's job store
 // with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
@@ -15,6 +16,7 @@ import { jobEngineBench } from './jobEngine';
 import { mcpBench, mcpOptionsFrom } from './mcp';
 import { promptCachingBench } from './promptCaching';
 import { standardsBench } from './standards';
+import { tracingBench } from './tracing';
 import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench } from './storeAgainst';
 import { workflowOptionsFrom, workflowsBench } from './workflows';
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   const onlyStandards = has('--only-standards');
   const onlyWorkflows = has('--only-workflows');
   const onlyCaching = has('--only-caching');
-  const only = onlyMcp || onlyStandards || onlyWorkflows || onlyCaching;
+  const onlyTracing = has('--only-tracing');
+  const only = onlyMcp || onlyStandards || onlyWorkflows || onlyCaching || onlyTracing;
   if (!only && !has('--no-vscode')) await activation();
   // Before the job engine: its sql.js use would hide the FTS4 comparison's memory growth.
   if ((!only || onlyStandards) && !has('--no-standards')) await standardsBench();
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
   if ((!only || onlyMcp) && !has('--no-mcp')) await mcpBench(mcpOptionsFrom(argv));
   if ((!only || onlyWorkflows) && !has('--no-workflows')) await workflowsBench(workflowOptionsFrom(argv));
   if ((!only || onlyCaching) && !has('--no-caching')) await promptCachingBench();
+  if ((!only || onlyTracing) && !has('--no-tracing')) await tracingBench();
 }
 
 main().catch((err: unknown) => {

@@ -23,6 +23,7 @@ import { completedReviewExit, EXIT, EXIT_HELP } from './cli/exitCodes';
 import { reviewThroughOwner } from './cli/ownerReview';
 import { parseMetricsArgs, runMetrics } from './cli/metrics';
 import { terminalHint } from './cli/terminalHints';
+import { enableTracing } from './telemetry/loadTracing';
 
 const USAGE = `Usage: agent-os-personas <command>
        agent-os-personas --version
@@ -51,6 +52,8 @@ Commands:
 
 Environment: ANTHROPIC_API_KEY (without it the offline demo model answers),
 AGENT_OS_PROVIDER=auto|anthropic|demo, AGENT_OS_MODEL, ANTHROPIC_BASE_URL.
+Tracing (off unless set): OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+(OTLP/HTTP), OTEL_EXPORTER_OTLP_HEADERS for its credentials.
 (vscode-lm, VS Code's own chat models, works only inside VS Code.)
 ${EXIT_HELP}`;
 
@@ -96,6 +99,8 @@ async function openServices(ownerKind: string, options: { watchStandards?: boole
     apiKey: () => Promise.resolve(process.env['ANTHROPIC_API_KEY'] || undefined),
     log,
   });
+  // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set; then flushed as the services stop.
+  enableTracing(services, { extensionRoot: join(__dirname, '..'), settings: {}, env: process.env, log, serviceVersion: packageVersion() });
   // After the store opened (so this folder is ours to write in), off the path to the first answer.
   setImmediate(() => {
     const line = guideMessage(installShippedGuide(join(__dirname, '..'), process.cwd()));

@@ -5,7 +5,7 @@ import { TypedEmitter } from '../core/typedEmitter';
 import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
 import type { JobSummary } from './types';
-import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { HostToWorker, RunTrace, SpanRecord, WorkerToHost } from './workerProtocol';
 
 /** What a worker needs to run a job: an opaque payload for the runner, and the label shown on the job. */
 export interface RunPlan {
@@ -51,6 +51,20 @@ export interface WorkerPoolOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Tracing as the pool sees it (src/telemetry attaches it when tracing is on): the trace a run
+ * starts under, and where the spans its worker timed go. Absent, runs carry no trace and
+ * workers time nothing.
+ */
+export interface PoolTracing {
+  /** The job's trace for its worker, or null (not traced). Asked just before the run is posted. */
+  runTrace(jobId: string): RunTrace | null;
+  /** A span the job's worker timed. */
+  span(jobId: string, span: SpanRecord): void;
+  /** Flush what is buffered; called once, as the pool shuts down. */
+  shutdown(): Promise<void>;
+}
+
 export interface PoolEvents extends Record<string, unknown> {
   'worker:replaced': { reason: string };
 }
@@ -83,6 +97,8 @@ export class WorkerPool implements Disposable {
   private disposed = false;
   readonly eta: EtaEstimator;
   private readonly checkpoints = new Map<string, () => void>();
+  /** Set by src/telemetry when tracing is on; null keeps the pool free of any tracing work. */
+  tracing: PoolTracing | null = null;
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.eta = new EtaEstimator(options.store);
@@ -164,7 +180,7 @@ export class WorkerPool implements Disposable {
         continue;
       }
       this.armJobTimer(slot, job.id);
-      this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload });
+      this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload, trace: this.tracing?.runTrace(job.id) ?? null });
     }
   }
 
@@ -213,6 +229,9 @@ export class WorkerPool implements Disposable {
         return;
       case 'deadline':
         this.armDeadline(slot, jobId, message.what, message.ms);
+        return;
+      case 'span':
+        this.tracing?.span(jobId, message.span);
         return;
       case 'completed':
         this.release(slot);
@@ -350,6 +369,10 @@ export class WorkerPool implements Disposable {
       }
     }
     await this.terminateAll();
+    // After the re-queues, so the spans of the runs they ended are in the last export.
+    const tracing = this.tracing;
+    this.tracing = null;
+    await tracing?.shutdown().catch((err: unknown) => this.options.log?.(`tracing: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   async dispose(): Promise<void> {

@@ -7,7 +7,8 @@ import type { JobOutcome, JobProgress } from './types';
  * whoever plugs a runner into the pool (src/personas/personaWorker.ts for persona reviews).
  */
 export type HostToWorker =
-  | { type: 'run'; jobId: string; payload: unknown }
+  /** `trace`: present only when tracing is on; the worker then times its steps as spans under it. */
+  | { type: 'run'; jobId: string; payload: unknown; trace?: RunTrace | null }
   | { type: 'cancel'; jobId: string }
   /** Report the latest progress now: the host is about to stop this worker. */
   | { type: 'checkpoint'; jobId: string }
@@ -34,4 +35,33 @@ export type WorkerToHost =
    * (ms: null) by then, the host terminates the worker, as a step that overruns may be pinning
    * the thread where no signal can reach it.
    */
-  | { type: 'deadline'; jobId: string; what: string; ms: number | null };
+  | { type: 'deadline'; jobId: string; what: string; ms: number | null }
+  /** A step the worker timed (a model turn, a tool call), for the host's tracer: only sent when the run had a `trace`. */
+  | { type: 'span'; jobId: string; span: SpanRecord };
+
+/** What a traced run needs: the job span to hang its steps under, and whether prompt and answer text may go in spans. */
+export interface RunTrace {
+  /** W3C traceparent of the job's span (`invoke_agent <persona>`), created by the host. */
+  parent: string;
+  /** The user opted in to prompt, answer and tool text in spans (agentOsPersonas.telemetry.captureContent). */
+  captureContent: boolean;
+}
+
+export type SpanAttributeValue = string | number | boolean | string[];
+
+/**
+ * A finished span as plain data. A worker loads no tracing library: it posts what it timed and
+ * the host's tracer creates the span with these times and this parent.
+ */
+export interface SpanRecord {
+  name: string;
+  kind: 'internal' | 'client';
+  /** W3C traceparent of the parent span (the RunTrace's `parent`). */
+  parent: string;
+  /** Epoch milliseconds, fractional (performance.timeOrigin + performance.now()). */
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, SpanAttributeValue>;
+  /** `error.type` when the step failed, else null. */
+  error: string | null;
+}

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { JobOutcome, JobProgress } from './types';
-import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { HostToWorker, RunTrace, SpanRecord, WorkerToHost } from './workerProtocol';
 
 export interface JobRunContext {
   jobId: string;
@@ -16,6 +16,8 @@ export interface JobRunContext {
   hostCall: (method: string, args: unknown) => Promise<unknown>;
   /** Arms (ms) or clears (null) the host's watchdog on a bounded step, named by `what` in the error. */
   deadline: (what: string, ms: number | null) => void;
+  /** Null unless tracing is on: then `span` posts a timed step to the host's tracer, under `trace.parent`. */
+  trace: { captureContent: boolean; span: (span: Omit<SpanRecord, 'parent'>) => void } | null;
 }
 
 export type JobRunner = (payload: unknown, context: JobRunContext) => Promise<JobOutcome>;
@@ -45,7 +47,7 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
   let nextCallId = 1;
   let channelHandler: (message: unknown) => void = () => undefined;
 
-  const start = (jobId: string, payload: unknown): void => {
+  const start = (jobId: string, payload: unknown, trace: RunTrace | null): void => {
     const controller = new AbortController();
     running.set(jobId, controller);
     let lastSent = 0;
@@ -68,6 +70,7 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
           post({ type: 'hostCall', jobId, callId, method, args });
         }),
       deadline: (what, ms) => post({ type: 'deadline', jobId, what, ms }),
+      trace: trace && { captureContent: trace.captureContent, span: (span) => post({ type: 'span', jobId, span: { ...span, parent: trace.parent } }) },
     };
     run(payload, context)
       .then(
@@ -86,7 +89,7 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
   port.on('message', (message: HostToWorker) => {
     switch (message.type) {
       case 'run':
-        start(message.jobId, message.payload);
+        start(message.jobId, message.payload, message.trace ?? null);
         return;
       case 'cancel':
         running.get(message.jobId)?.abort(new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.'));

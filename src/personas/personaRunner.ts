@@ -4,6 +4,7 @@ import type { ChatMessage, ChatToolResultBlock, ChatToolUseBlock, ChatTurnStream
 import type { ModelConfig } from './modelConfig';
 import { mapModelError } from './modelErrors';
 import { turnModelFor } from './modelTurns';
+import { tracedTool, tracedTurn, type RunTracer } from './runSpans';
 import { hostTool, runTool, toolDefinitions, toolsFor } from './tools';
 import type { HostToolDefinition, PersonaTool, ToolHost } from './tools/types';
 
@@ -49,6 +50,8 @@ export interface RunServices {
   chat?: ChatTurnStreamer;
   /** Arms (ms) or clears (null) the host's watchdog around a tool call. */
   deadline?: (what: string, ms: number | null) => void;
+  /** Present only when tracing is on: each model turn and tool call becomes a span (runSpans.ts). */
+  trace?: RunTracer | null;
 }
 
 /**
@@ -99,19 +102,21 @@ export async function runPersona(
     // A model cannot write more than max_tokens; an answer far past it is a runaway stream,
     // stopped before it can exhaust the worker's memory.
     const maxChars = Math.max(64_000, config.maxTokens * 16);
+    const tracer = services.trace ? { ...services.trace, secrets: [config.apiKey] } : null;
     for (let turn = 0; ; turn++) {
       report({ phase: 'analyzing', percent: 8, message: staged(turn === 0 ? `Waiting for ${config.label}` : `${config.label} is analysing what the tools found`) });
       const lastTurn = turn >= maxTurns - 1 || toolCalls >= maxToolCalls;
       idle.reset();
       let turnText = '';
-      const final = await model.turn(
-        {
-          system: `Persona: ${input.personaId}\n\n${input.systemPrompt}`,
-          messages,
-          // After the budget, tools stay defined (earlier turns used them) but may not be called.
-          tools: definitions,
-          toolChoice: lastTurn ? 'none' : 'auto',
-        },
+      const turnRequest = {
+        system: `Persona: ${input.personaId}\n\n${input.systemPrompt}`,
+        messages,
+        // After the budget, tools stay defined (earlier turns used them) but may not be called.
+        tools: definitions,
+        toolChoice: lastTurn ? ('none' as const) : ('auto' as const),
+      };
+      const final = await tracedTurn(tracer, config, input.personaModel, turnRequest, () => model.turn(
+        turnRequest,
         {
           onActivity: () => idle.reset(),
           onText: (delta) => {
@@ -127,7 +132,7 @@ export async function runPersona(
           },
         },
         request.signal,
-      );
+      ));
       tokensIn += final.usage.inputTokens;
       tokensOut += final.usage.outputTokens;
       cacheReadTokens += final.usage.cacheReadTokens;
@@ -150,7 +155,7 @@ export async function runPersona(
         report({ phase: tool?.phase ?? 'searching', percent: Math.min(30, 8 + toolCalls * 2), message: staged(`${input.personaId}: ${describeCall(use)}`) });
         const toolTimeoutMs = input.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
         services.deadline?.(`The tool call ${use.name}`, toolTimeoutMs + TOOL_DEADLINE_GRACE_MS);
-        const outcome = await runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal }, toolTimeoutMs).finally(() => services.deadline?.(use.name, null));
+        const outcome = await tracedTool(tracer, use, () => runTool(tools, use.name, use.input, { root: input.workspaceRoot ?? '', persona: input.personaId, jobId: input.jobId ?? '', host: host ?? NO_HOST, signal: request.signal }, toolTimeoutMs)).finally(() => services.deadline?.(use.name, null));
         if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new PersonaError('CANCELLED', 'The job was cancelled.', 'Nothing to do.');
         if (outcome.status) {
           const milestone = outcome.status !== stage;

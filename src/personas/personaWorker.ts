@@ -7,7 +7,7 @@ import { toolHostOver, type PersonaRunPayload } from './personaRunPlan';
 
 const runtime = serveJobs((payload, job) => {
   const { input, model } = payload as PersonaRunPayload;
-  return runPersona(input, model, job.signal, (p) => job.progress(p), { toolHost: toolHostOver(job.hostCall), chat, deadline: job.deadline });
+  return runPersona(input, model, job.signal, (p) => job.progress(p), { toolHost: toolHostOver(job.hostCall), chat, deadline: job.deadline, trace: job.trace });
 });
 const chat = new ChatChannelClient((message) => runtime.postChannel(message.jobId, message));
 runtime.onChannel((message) => chat.handle(message as ChatHostMessage));

@@ -20,7 +20,8 @@ import { PersonaFileSync } from './personaFileSync';
 import { installGuideLater } from './personaGuide';
 import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { gitChanges } from './gitChanges';
-import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readWorkerCount, readJobTimeoutMs } from './settings';
+import { onModelSettingsChanged, readContextMaxChars, readMaxStoreMegabytes, readModelSettings, readRetention, readTelemetrySettings, readWorkerCount, readJobTimeoutMs } from './settings';
+import { enableTracing } from '../telemetry/loadTracing';
 import { StandardsViewProvider, type StandardsViewApi } from './standardsView';
 import { PersonasStatusBar, PICK_PROVIDER_COMMAND, pickModelProvider, showStatusActions, STATUS_ACTIONS_COMMAND } from './statusBar';
 import { watchStandards } from './standardsWatcher';
@@ -153,7 +154,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   private async startServices(context: vscode.ExtensionContext): Promise<PersonaServices | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
-    return PersonaServices.create({
+    const services = await PersonaServices.create({
       workspaceRoot: folder.uri.fsPath,
       extensionRoot: context.extensionPath,
       ownerKind: 'VS Code',
@@ -169,6 +170,9 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       chatBridge: new LanguageModelBridge(),
       log: (line) => this.log.info(line),
     });
+    // Off (nothing loaded) unless an OTLP endpoint is set; its lines go to the output channel.
+    enableTracing(services, { extensionRoot: context.extensionPath, settings: readTelemetrySettings(), env: process.env, log: (line) => this.log.warn(line), serviceVersion: (context.extension.packageJSON as { version?: string }).version ?? 'unknown' });
+    return services;
   }
 
   private registerUi(): { follow(services: PersonaServices): void } {

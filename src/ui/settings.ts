@@ -3,6 +3,7 @@ import { DEFAULT_CONTEXT_MAX_CHARS } from '../personas/context';
 import type { ModelSettings, ProviderSetting } from '../personas/modelResolver';
 import type { Retention } from '../jobs/types';
 import { DEFAULT_ANTHROPIC_MODEL } from '../personas/modelNames';
+import type { TelemetrySettings } from '../telemetry/tracingConfig';
 
 const SECTION = 'agentOsPersonas';
 
@@ -20,6 +21,12 @@ export function readModelSettings(): ModelSettings {
     requestTimeoutSeconds: c.get<number>('model.requestTimeoutSeconds', 600),
     vscodeLmSelector: c.get<string>('model.vscodeLmSelector', '').trim(),
   };
+}
+
+/** Read at start: tracing follows a change after the window reloads. */
+export function readTelemetrySettings(): TelemetrySettings {
+  const c = config();
+  return { otlpEndpoint: c.get<string>('telemetry.otlpEndpoint', '').trim(), captureContent: c.get<boolean>('telemetry.captureContent', false) };
 }
 
 export function readRetention(): Retention {
