@@ -94,8 +94,10 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     assert.equal(agent.serviceName, 'agent-os-personas');
     assert.deepEqual(
       pick(agent.attributes, ['gen_ai.operation.name', 'gen_ai.agent.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'agent_os.job.id', 'agent_os.job.source', 'agent_os.job.status', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'agent_os.job.tool_calls']),
-      { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'security', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': DEFAULT_ANTHROPIC_MODEL, 'agent_os.job.id': job.id, 'agent_os.job.source': 'palette', 'agent_os.job.status': 'completed', 'gen_ai.usage.input_tokens': done.tokensIn, 'gen_ai.usage.output_tokens': done.tokensOut, 'agent_os.job.tool_calls': 1 },
+      { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'security', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': DEFAULT_ANTHROPIC_MODEL, 'agent_os.job.id': job.id, 'agent_os.job.source': 'palette', 'agent_os.job.status': 'completed', 'gen_ai.usage.input_tokens': done.tokensIn + done.cacheReadTokens + done.cacheWriteTokens, 'gen_ai.usage.output_tokens': done.tokensOut, 'agent_os.job.tool_calls': 1 },
     );
+    assert.ok(done.cacheWriteTokens > 0, 'the first review wrote the persona\'s prefix to the prompt cache');
+    assert.deepEqual([agent.attributes['gen_ai.usage.cache_creation.input_tokens'], agent.attributes['gen_ai.usage.cache_read.input_tokens']], [done.cacheWriteTokens, done.cacheReadTokens]);
     assert.equal(BigInt(done.startedAt!) * 1_000_000n, agent.startNs, 'the job span starts when the job started');
 
     const children = receiver.spans.filter((c) => c.parentSpanId === agent.spanId);
