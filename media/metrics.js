@@ -159,7 +159,10 @@
       type: 'bar',
       data: {
         labels: spec.labels,
-        datasets: spec.series.map((s) => ({ label: s.label, data: s.data, backgroundColor: t.color(s.color), borderColor: t.color(s.color), borderWidth: 0, maxBarThickness: 36 })),
+        datasets: spec.series.map((s) => {
+          const fill = s.barColors ? s.barColors.map(t.color) : t.color(s.color);
+          return { label: s.label, data: s.data, backgroundColor: fill, borderColor: fill, borderWidth: 0, maxBarThickness: 36 };
+        }),
       },
       options: {
         animation: false,

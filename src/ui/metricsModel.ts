@@ -13,6 +13,8 @@ export interface ChartSeries {
   label: string;
   data: number[];
   color: ChartColor;
+  /** One colour per bar instead (the standards funnel: approved green, rejected red). */
+  barColors?: ChartColor[];
 }
 
 export interface ChartTable {
@@ -245,7 +247,7 @@ function standardsChart(report: MetricsReport): ChartView {
     horizontal: false,
     stacked: false,
     labels: ['Proposed', 'Approved', 'Rejected', 'Not decided'],
-    series: [{ label: 'Standards', color: 'blue', data: [s.proposed, s.approved, s.rejected, waiting] }],
+    series: [{ label: 'Standards', color: 'blue', barColors: ['blue', 'green', 'red', 'yellow'], data: [s.proposed, s.approved, s.rejected, waiting] }],
     valueLabel: 'standards',
     summary: `Standards funnel: ${formatCount(s.proposed)} proposed, ${formatCount(s.approved)} approved, ${formatCount(s.rejected)} rejected, ${formatCount(waiting)} not decided.${decision}`,
     table: {
