@@ -21,6 +21,7 @@ import { gitDiffHead } from './personas/jobContext';
 import { guideMessage, installShippedGuide } from './guides/guideInstaller';
 import { completedReviewExit, EXIT, EXIT_HELP } from './cli/exitCodes';
 import { reviewThroughOwner } from './cli/ownerReview';
+import { parseMetricsArgs, runMetrics } from './cli/metrics';
 import { terminalHint } from './cli/terminalHints';
 
 const USAGE = `Usage: agent-os-personas <command>
@@ -35,6 +36,12 @@ Commands:
                                                     job store, the review runs there
   personas [--watch]                                list the personas (id, format, description);
                                                     --watch: list again whenever a persona file changes
+  metrics [--since 7d|30d|all] [--persona <id>] [--format json|table]
+                                                    what the personas did and cost: runs, failures,
+                                                    durations, tokens, estimated cost, standards,
+                                                    searches, MCP calls, workflows. JSON by default
+                                                    (docs/metrics.schema.json); asks the store's
+                                                    owner when VS Code has the folder open
   mcp [--http]                                      the MCP server for agents, over stdio (for
                                                     Claude Code, Cursor); shares the store with
                                                     VS Code when it has the folder open. --http:
@@ -61,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'personas') return listPersonas(rest.includes('--watch'));
   if (command === 'mcp') return rest.includes('--http') ? serveHttp() : serveStdio({ workspaceRoot: process.cwd(), openServices: () => openServices('MCP server (stdio)', { watchStandards: true }), log }).then(() => 0);
   if (command === 'review') return review(parseReviewArgs(rest));
+  if (command === 'metrics') return runMetrics(parseMetricsArgs(rest), { workspaceRoot: process.cwd(), log, print: (text) => void process.stdout.write(`${text}\n`) });
   process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
   return EXIT.COULD_NOT_RUN;
 }

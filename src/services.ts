@@ -7,6 +7,8 @@ import { JobWatch } from './jobs/jobWatch';
 import { JournaledDatabase } from './jobs/journaledDatabase';
 import { MaintenanceScheduler, type Clock } from './jobs/maintenance';
 import { JOBS_SCHEMA } from './jobs/migrations';
+import { METRICS_SCHEMA } from './metrics/migrations';
+import { MetricsService } from './metrics/metricsService';
 import { StoreLock } from './jobs/storeLock';
 import { WorkerPool } from './jobs/workerPool';
 import type { JobSummary, Retention } from './jobs/types';
@@ -34,7 +36,7 @@ export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30,
 export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
 
 /** Every module's tables in the one store, in migration order (the standards' refer to the jobs'). */
-export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA, WORKFLOWS_SCHEMA] as const;
+export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA, WORKFLOWS_SCHEMA, METRICS_SCHEMA] as const;
 
 /** A job's wall-clock limit unless the setting says otherwise: a review takes a minute or two. */
 export const DEFAULT_JOB_TIMEOUT_MS = 15 * 60_000;
@@ -63,6 +65,8 @@ export interface ServicesOptions {
   retention?: () => Retention;
   maxStoreBytes?: () => number;
   clock?: Clock;
+  /** The raw "agentOsPersonas.metrics.prices" setting (model id -> USD per million tokens); absent: the built-in prices. */
+  prices?: () => unknown;
   log: (line: string) => void;
 }
 
@@ -84,6 +88,7 @@ interface ServiceParts {
   recovered: { requeued: JobSummary[]; failed: JobSummary[] };
   workflowRegistry: WorkflowRegistry;
   sessions: WorkflowSessions;
+  metrics: MetricsService;
 }
 
 /** The core services for one workspace, shared by the VS Code extension and the CLI: the composition root. */
@@ -110,6 +115,8 @@ export class PersonaServices implements Disposable {
   readonly workflowRegistry: WorkflowRegistry;
   /** Durable phase-gated sessions; the workflow tools (MCP and in-loop) run on them. */
   readonly sessions: WorkflowSessions;
+  /** Counters and histograms that outlive the jobs; `report` for the CLI, the tool and the view, `jobCost` for one job. */
+  readonly metrics: MetricsService;
   /** Run around every MCP tools/call of every server on these services, outermost first (metrics, tracing). */
   readonly toolCallHooks: ToolCallHook[] = [];
   private readonly database: JournaledDatabase;
@@ -133,6 +140,9 @@ export class PersonaServices implements Disposable {
     this.recovered = parts.recovered;
     this.workflowRegistry = parts.workflowRegistry;
     this.sessions = parts.sessions;
+    this.metrics = parts.metrics;
+    // Outermost: the metrics time the whole call, hooks added later (tracing) included.
+    this.toolCallHooks.push(parts.metrics.toolCallHook);
   }
 
   /** Starts a workflow session and the workflow executor's job that drives it. */
@@ -153,11 +163,13 @@ export class PersonaServices implements Disposable {
     const standards = new StandardsIndex({ workspaceRoot, log });
     void standards.start();
     let database: JournaledDatabase | undefined;
+    let metrics: MetricsService | undefined;
     // One set of compiled gates: the registry compiles each workflow's as it loads, sessions reuse them.
     const gates = new EvidenceGates();
     const workflowRegistry = new WorkflowRegistry({ shippedFolder: join(options.extensionRoot, 'workflows'), workspaceRoot, gates });
     try {
       database = await JournaledDatabase.open({ dir: dataDir, schema: STORE_SCHEMA, now, log });
+      metrics = new MetricsService({ database, now, prices: options.prices, log });
       const store = new JobStore(database, dataDir, { now });
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
@@ -165,6 +177,7 @@ export class PersonaServices implements Disposable {
       const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
       const proposals = new ProposalStore(database, now);
       const sessions = new WorkflowSessions(database, workflowRegistry, gates, now);
+      metrics.attach({ standards, proposals, sessions });
       const hostTools = workflowHostTools({ registry: workflowRegistry, sessions });
       const pool = new WorkerPool({
         store,
@@ -191,13 +204,14 @@ export class PersonaServices implements Disposable {
         log,
       });
       const watch = new JobWatch(store);
-      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered, workflowRegistry, sessions });
+      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered, workflowRegistry, sessions, metrics });
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();
       void maintenance.start().catch((err: unknown) => log(`maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
       return services;
     } catch (err) {
+      await metrics?.dispose().catch(() => undefined);
       standards.dispose();
       workflowRegistry.dispose();
       await database?.close().catch(() => undefined);
@@ -219,6 +233,8 @@ export class PersonaServices implements Disposable {
     await this.pool.shutdown(graceMs);
     this.watch.dispose();
     await this.models.dispose();
+    // Its buffered counts are written while the database is still open.
+    await this.metrics.dispose();
     await this.store.close();
     await this.database.close();
     await this.lock.dispose();

@@ -16,6 +16,7 @@ import { registerInvokePersonas } from './tools/invokePersona';
 import { registerListPersonaJobs } from './tools/listPersonaJobs';
 import { registerListPersonas } from './tools/listPersonas';
 import { registerPersonaDatabaseStats } from './tools/personaDatabaseStats';
+import { registerPersonaMetrics } from './tools/personaMetrics';
 import { registerProposeStandard } from './tools/proposeStandard';
 import { registerResetPersonaJobs } from './tools/resetPersonaJobs';
 import { registerRetryPersonaJob } from './tools/retryPersonaJob';
@@ -136,6 +137,7 @@ export function createPersonaServer(services: PersonaServices, options: { now?: 
   registerCancelPersonaJob(server, deps);
   registerRetryPersonaJob(server, deps);
   registerPersonaDatabaseStats(server, deps);
+  registerPersonaMetrics(server, deps);
   registerResetPersonaJobs(server, deps);
   registerProposeStandard(server, deps);
   registerListPersonas(server, deps);

@@ -29,6 +29,8 @@ export interface StandardsIndexEvents extends Record<string, unknown> {
   'standards:changed': StandardsChange;
   /** The first full read of the folder is done. */
   'standards:ready': { files: number; sections: number; ms: number };
+  /** A search answered (by any caller): the metrics count it, and the ones that found nothing. */
+  'standards:searched': { query: string; hits: number; ms: number };
 }
 
 export interface StandardsQuery {
@@ -168,6 +170,7 @@ export class StandardsIndex implements Disposable {
   }
 
   async search(query: StandardsQuery): Promise<StandardHit[]> {
+    const t0 = performance.now();
     await this.start();
     const domain = query.domain?.trim().toLowerCase();
     const tags = (query.tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean);
@@ -187,6 +190,7 @@ export class StandardsIndex implements Disposable {
       if (!s) continue;
       hits.push({ path: s.path, heading: s.heading, snippet: snippetOf(s.text, query.query), domain: s.domain, tags: s.tags, title: s.standardTitle, line: s.line, score: Math.round(r.score * 1000) / 1000 });
     }
+    this.events.emit('standards:searched', { query: query.query, hits: hits.length, ms: performance.now() - t0 });
     return hits;
   }
 

@@ -177,6 +177,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       modelSettings: readModelSettings,
       contextMaxChars: readContextMaxChars,
       diffSource: gitChanges,
+      prices: () => vscode.workspace.getConfiguration('agentOsPersonas.metrics').get<unknown>('prices'),
       apiKey: () => this.apiKeys.get(),
       chatBridge: new LanguageModelBridge(),
       log: (line) => this.log.info(line),

@@ -46,6 +46,8 @@ export type CompleteOutcome =
 export interface WorkflowSessionEvents extends Record<string, unknown> {
   /** A session started, a phase was accepted or refused, or the session ended. */
   'session:changed': WorkflowSession;
+  /** What a change was, for the metrics: a start, a phase accepted or refused (by number), the session's end. */
+  'session:step': { kind: 'started' | 'accepted' | 'refused' | 'completed' | 'abandoned'; session: WorkflowSession; phase: number | null };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -88,7 +90,9 @@ export class WorkflowSessions {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?)`,
       [id, workflow.id, workflow.title, workflow.source, JSON.stringify(workflow), target, optionsText, JSON.stringify(phases.map(toStored)), request.jobId ?? null, at, at],
     );
-    return this.changed(id);
+    const session = this.changed(id);
+    this.events.emit('session:step', { kind: 'started', session, phase: null });
+    return session;
   }
 
   /**
@@ -180,6 +184,8 @@ export class WorkflowSessions {
       throw new PersonaError('WORKFLOW_PHASE_MISMATCH', `Phase ${phase.number} of session ${session.id} changed while this evidence was checked.`, 'Call get_current_phase and work on the phase it shows.');
     }
     const after = this.changed(id);
+    this.events.emit('session:step', { kind: failures.length > 0 ? 'refused' : 'accepted', session: after, phase: phase.number });
+    if (after.status === 'completed') this.events.emit('session:step', { kind: 'completed', session: after, phase: null });
     if (failures.length > 0) return { accepted: false, session: after, phase, failures };
     return { accepted: true, session: after, phase, next: after.currentIndex === null ? null : after.definition.phases[after.currentIndex]! };
   }
@@ -190,7 +196,9 @@ export class WorkflowSessions {
     if (session.status !== 'active') return session;
     const at = this.now();
     await this.db.write(`UPDATE workflow_sessions SET status = 'abandoned', current_index = NULL, updated_at = ?, finished_at = ? WHERE id = ? AND status = 'active'`, [at, at, id]);
-    return this.changed(id);
+    const after = this.changed(id);
+    this.events.emit('session:step', { kind: 'abandoned', session: after, phase: null });
+    return after;
   }
 
   /** Records the job that drives a session (the workflow executor's). */
