@@ -23,7 +23,11 @@ export function jobIcon(job: JobSummary): vscode.ThemeIcon {
 
 /** Prices a job's tokens (`services.metrics`). */
 export interface JobCostSource {
-  jobCost(job: JobSummary): Cost;
+  jobCost(job: { tokensIn: number; tokensOut: number; cacheReadTokens: number; cacheWriteTokens: number; modelId: string | null }): Cost;
+}
+
+function costOfJob(costs: JobCostSource, job: JobUsage): Cost {
+  return costs.jobCost({ tokensIn: job.tokensIn, tokensOut: job.tokensOut, cacheReadTokens: job.cacheReadTokens ?? 0, cacheWriteTokens: job.cacheWriteTokens ?? 0, modelId: job.modelId ?? null });
 }
 
 /**
@@ -31,7 +35,7 @@ export interface JobCostSource {
  * tokens (its personas do, each counted once), so a panel's lines add up its personas'.
  */
 export function jobUsage(job: JobSummary, children: JobSummary[], costs: JobCostSource | undefined): string[] {
-  if (children.length === 0) return jobUsageLines(job, costs?.jobCost(job));
+  if (children.length === 0) return jobUsageLines(job, costs && costOfJob(costs, job));
   const sum = (pick: (c: JobUsage) => number | undefined): number => children.reduce((n, c) => n + (pick(c) ?? 0), 0);
   const total: JobUsage = {
     ...job,
@@ -41,7 +45,7 @@ export function jobUsage(job: JobSummary, children: JobSummary[], costs: JobCost
     cacheWriteTokens: sum((c) => c.cacheWriteTokens),
     modelId: undefined,
   };
-  return jobUsageLines(total, costs ? sumCosts(children.map((c) => costs.jobCost(c))) : undefined);
+  return jobUsageLines(total, costs ? sumCosts(children.map((c) => costOfJob(costs, c))) : undefined);
 }
 
 export function jobTooltip(job: JobSummary, usage: string[] = []): vscode.MarkdownString {

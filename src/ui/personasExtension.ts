@@ -10,12 +10,11 @@ import { askPersona, type AskArgs } from './askPersona';
 import { registerChatParticipant } from './chatParticipant';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
-import type { JobCostSource } from './jobPresentation';
 import { FollowedJobs, followJob, rememberFollowedJobs } from './jobProgress';
 import { JobTreeProvider, JOBS_VIEW_ID, OPEN_PHASE_COMMAND, type JobTreeElement, type PhaseRef } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { LanguageModelBridge } from './lmBridge';
-import { MetricsPanel, SHOW_METRICS_COMMAND, type MetricsSource, type MetricsViewApi } from './metricsView';
+import { MetricsPanel, SHOW_METRICS_COMMAND, type MetricsViewApi } from './metricsView';
 import { newStandard, type NewStandardArgs } from './newStandard';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
@@ -63,12 +62,6 @@ export interface PersonasApi {
   followedJobs(): string[];
 }
 
-/** The services' metrics once issue 15's metrics data lands on this branch. */
-function metricsOf(services: PersonaServices | undefined): (MetricsSource & JobCostSource) | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- a bridge until PersonaServices has `metrics` (issue 15, part A)
-  return (services as (PersonaServices & { metrics?: MetricsSource & JobCostSource }) | undefined)?.metrics;
-}
-
 /** A job to act on; `interactive: false` (e.g. from a chat reply that shows progress itself) skips the notification. */
 type JobArg = JobSummary | { jobId: string; interactive?: boolean } | string | undefined;
 /** From the palette: arguments; from a workflow job's context menu: the job's row. */
@@ -114,11 +107,11 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.workflowFiles = new WorkflowFileSync(log);
     this.onDidChangeWorkflows = this.workflowFiles.onDidChange;
     this.disposables.push(this.workflowFiles);
-    this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions, () => metricsOf(this.services));
+    this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions, () => this.services?.metrics);
     this.followed = new FollowedJobs(context.workspaceState);
     this.standards = new StandardsViewProvider(context.extensionUri, log);
     this.disposables.push(this.standards);
-    this.metrics = new MetricsPanel(context.extensionUri, log, () => metricsOf(this.services));
+    this.metrics = new MetricsPanel(context.extensionUri, log, () => this.services?.metrics);
     this.disposables.push(this.metrics);
     const ui = this.registerUi();
     // The store and the workers start after activate() returns: opening the store compiles
@@ -187,7 +180,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   private registerUi(): { follow(services: PersonaServices): void } {
     const store = (): PersonaServices['store'] | undefined => this.services?.store;
     const tree = this.jobTree;
-    const documents = new JobDocumentProvider(store, () => metricsOf(this.services));
+    const documents = new JobDocumentProvider(store, () => this.services?.metrics);
     const workflowDocuments = new WorkflowDocumentProvider(() => this.services?.sessions);
     const statusBar = new PersonasStatusBar();
     const treeView = vscode.window.createTreeView<JobTreeElement>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
