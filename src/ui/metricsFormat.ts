@@ -30,17 +30,24 @@ export function formatMs(ms: number): string {
 /**
  * A cost as a person should read it. The demo model is free and says so; a model with no price
  * is unknown, never "$0.00" (an editor chat model's price is not ours to know); a mix says both.
- * `modelId` (one job's) names an unpriced model that is not an editor model.
+ * `modelId` is one job's model (null: not recorded, as for jobs that ended before it was);
+ * without it the cost is a sum over runs of whatever models they used.
  */
 export function costText(cost: Cost, modelId?: string | null): string {
-  const unknown = modelId && !modelId.startsWith(EDITOR_MODEL_PREFIX) ? `cost unknown (no price for ${modelId})` : 'cost unknown (editor model)';
   if (cost.usd === null) {
-    if (cost.unpricedTokens > 0) return modelId === undefined && cost.demoTokens > 0 ? `${unknown}; demo model: free` : unknown;
+    if (cost.unpricedTokens > 0) return unknownCost(modelId) + (modelId === undefined && cost.demoTokens > 0 ? '; demo model: free' : '');
     if (cost.demoTokens > 0) return 'demo model: free';
     return 'no tokens used';
   }
   if (cost.unpricedTokens > 0) return `${formatUsd(cost.usd)} + unknown for ${formatCount(cost.unpricedTokens)} unpriced tokens`;
   return formatUsd(cost.usd);
+}
+
+function unknownCost(modelId: string | null | undefined): string {
+  if (modelId === undefined) return 'cost unknown (unpriced model)';
+  if (modelId === null || modelId === '') return 'cost unknown (model not recorded)';
+  if (modelId.startsWith(EDITOR_MODEL_PREFIX)) return 'cost unknown (editor model)';
+  return `cost unknown (no price for ${modelId})`;
 }
 
 /** "Cost: $0.0123", "Demo model: free", "Cost unknown (editor model)". */

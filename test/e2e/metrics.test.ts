@@ -47,7 +47,7 @@ describe('the Metrics view in the workbench', function () {
       await connecting.connect(transport);
       client = connecting;
     }
-    const result = (await client.callTool({ name: 'invoke_persona', arguments: { persona, task: `Review the order module (${persona})`, wait_seconds: 60 } })) as CallToolResult;
+    const result = (await client.callTool({ name: 'invoke_persona', arguments: { persona, task: `Review the order module (${persona})`, wait_seconds: 45 } })) as CallToolResult;
     const text = (result.content[0] as { text: string }).text;
     assert.ok(!result.isError, text);
     assert.match(text, /"status": ?"completed"/, text.slice(0, 300));

@@ -102,7 +102,7 @@ describe('Metrics view model', () => {
     const cost = (name: string): string | undefined => t.table.rows.find((r) => r[0] === name)?.[7];
     assert.equal(cost('security'), '$0.0321');
     assert.equal(cost('architect'), 'demo model: free');
-    assert.equal(cost('reviewer'), 'cost unknown (editor model)');
+    assert.equal(cost('reviewer'), 'cost unknown (unpriced model)');
     const c = chart(view, 'cost');
     assert.deepEqual(c.labels, ['security'], 'only priced personas are drawn in dollars');
     assert.match(c.summary, /security \$0\.0321; architect: demo model, free; reviewer: cost unknown for 700 tokens/);
@@ -137,6 +137,8 @@ describe('Metrics wording', () => {
     assert.equal(costText(demo(900)), 'demo model: free');
     assert.equal(costText(unpriced(10), 'vscode-lm:copilot/gpt-4o'), 'cost unknown (editor model)');
     assert.equal(costText(unpriced(10), 'claude-future-9'), 'cost unknown (no price for claude-future-9)');
+    assert.equal(costText(unpriced(10), null), 'cost unknown (model not recorded)');
+    assert.equal(costText({ ...unpriced(10), demoTokens: 5 }), 'cost unknown (unpriced model); demo model: free');
     assert.equal(costText({ usd: null, demoTokens: 0, unpricedTokens: 0 }), 'no tokens used');
     assert.equal(costLine(demo(5)), 'Demo model: free');
     assert.equal(costLine(priced(0.5)), 'Cost: $0.500');
