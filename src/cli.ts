@@ -243,7 +243,7 @@ async function review(args: ReviewArgs): Promise<number> {
 /** The review as this process's own job: asked, watched to its end, printed. */
 async function reviewHere(services: PersonaServices, args: ReviewArgs, signal: AbortSignal): Promise<number> {
   // A refusal here (unknown persona, a path outside the folder) means nothing ran: thrown, exit 3.
-  const job = await services.jobs.ask({ persona: args.persona, task: args.task, context: { files: args.files, diff: args.diff } });
+  const job = await services.jobs.ask({ persona: args.persona, task: args.task, context: { files: args.files, diff: args.diff }, source: 'cli' });
   if (job.contextNote) process.stderr.write(`note: ${job.contextNote}\n`);
   process.stderr.write(`job ${job.id} queued\n`);
   let shown = '';

@@ -32,8 +32,17 @@ export const MAX_RESULT_CHARS = 200_000;
 export const MAX_PARTIAL_CHARS = 8_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/** Statements written in the same durable write as a job's terminal transition. */
+export type JobMeter = (job: JobSummary) => { sql: string; params: JournalParam[] }[];
+
 export interface JobStoreOptions {
   now?: () => number;
+  /**
+   * Called with a job's summary as it will read once it has ended (completed, failed or
+   * cancelled); the statements it returns go into the same journal record as that transition,
+   * so after a crash either both are there or neither (the metrics count every end exactly once).
+   */
+  meter?: JobMeter;
   /** Runs of one job before an interrupted job is failed instead of re-queued. */
   maxAttempts?: number;
 }
@@ -106,9 +115,9 @@ export class JobStore extends JobReads implements Disposable {
     const v = validateNewJob(input);
     const job = newJobSummary({ id: randomUUID(), ...v, createdAt: this.now() });
     await this.write(
-      `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, percent, created_at, parent_id)
-       VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)`,
-      [job.id, job.persona, job.task, v.context, job.contextNote, job.priority, job.createdAt, job.parentId],
+      `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, percent, created_at, parent_id, source)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
+      [job.id, job.persona, job.task, v.context, job.contextNote, job.priority, job.createdAt, job.parentId, job.source],
     );
     // The summary is exactly what was inserted: no need to read it back (a read costs as much as the insert).
     this.events.emit('job:created', job);
@@ -155,25 +164,43 @@ export class JobStore extends JobReads implements Disposable {
   }
 
   async complete(id: string, outcome: JobOutcome): Promise<JobSummary> {
-    this.transition(id, ['running'], 'completed');
+    const job = this.transition(id, ['running'], 'completed');
     const result = outcome.result.length > MAX_RESULT_CHARS
       ? `${outcome.result.slice(0, MAX_RESULT_CHARS)}\n\n_(Result cut at ${MAX_RESULT_CHARS} characters.)_`
       : outcome.result;
-    await this.write(
-      `UPDATE jobs SET status = 'completed', phase = NULL, percent = 100, message = 'Completed', eta_ms = 0, partial_output = NULL, result = ?, tokens_in = ?, tokens_out = ?, tool_calls = ?, model_label = COALESCE(?, model_label), finished_at = ? WHERE id = ?`,
-      [result, outcome.tokensIn, outcome.tokensOut, outcome.toolCalls ?? 0, outcome.modelLabel ?? null, this.now(), id],
-    );
+    const ended: JobSummary = {
+      ...job,
+      status: 'completed',
+      phase: null,
+      percent: 100,
+      message: 'Completed',
+      etaMs: 0,
+      tokensIn: outcome.tokensIn,
+      tokensOut: outcome.tokensOut,
+      toolCalls: outcome.toolCalls ?? 0,
+      cacheReadTokens: outcome.cacheReadTokens ?? 0,
+      cacheWriteTokens: outcome.cacheWriteTokens ?? 0,
+      modelId: outcome.modelId ?? job.modelId,
+      modelLabel: outcome.modelLabel ?? job.modelLabel,
+      finishedAt: this.now(),
+    };
+    await this.writeEnd(ended, {
+      sql: `UPDATE jobs SET status = 'completed', phase = NULL, percent = 100, message = 'Completed', eta_ms = 0, partial_output = NULL, result = ?, tokens_in = ?, tokens_out = ?, tool_calls = ?, cache_read_tokens = ?, cache_write_tokens = ?, model_id = ?, model_label = ?, finished_at = ? WHERE id = ?`,
+      params: [result, ended.tokensIn, ended.tokensOut, ended.toolCalls, ended.cacheReadTokens, ended.cacheWriteTokens, ended.modelId, ended.modelLabel, ended.finishedAt, id],
+    });
     return this.emitChange('job:completed', id);
   }
 
   /** Whatever the error quotes is redacted again before it is stored: the row outlives the run and is read by every surface. */
   async fail(id: string, error: SerializedError): Promise<JobSummary> {
-    this.transition(id, ['queued', 'running'], 'failed');
+    const job = this.transition(id, ['queued', 'running'], 'failed');
     const message = redactSecrets(error.message);
-    await this.write(
-      `UPDATE jobs SET status = 'failed', phase = NULL, message = ?, eta_ms = NULL, error_code = ?, error_message = ?, error_hint = ?, finished_at = ? WHERE id = ?`,
-      [message, error.code, message, redactSecrets(error.hint), this.now(), id],
-    );
+    const hint = redactSecrets(error.hint);
+    const ended: JobSummary = { ...job, status: 'failed', phase: null, message, etaMs: null, error: { code: error.code, message, hint }, finishedAt: this.now() };
+    await this.writeEnd(ended, {
+      sql: `UPDATE jobs SET status = 'failed', phase = NULL, message = ?, eta_ms = NULL, error_code = ?, error_message = ?, error_hint = ?, finished_at = ? WHERE id = ?`,
+      params: [message, error.code, message, hint, ended.finishedAt, id],
+    });
     return this.emitChange('job:failed', id);
   }
 
@@ -182,11 +209,12 @@ export class JobStore extends JobReads implements Disposable {
    * `job:cancelled` and stops a running job's worker, and a parent's coordinator its children.
    */
   async cancel(id: string, reason = 'Cancelled'): Promise<JobSummary> {
-    this.transition(id, ['queued', 'running'], 'cancelled');
-    await this.write(
-      `UPDATE jobs SET status = 'cancelled', phase = NULL, message = ?, eta_ms = NULL, finished_at = ? WHERE id = ?`,
-      [reason, this.now(), id],
-    );
+    const job = this.transition(id, ['queued', 'running'], 'cancelled');
+    const ended: JobSummary = { ...job, status: 'cancelled', phase: null, message: reason, etaMs: null, finishedAt: this.now() };
+    await this.writeEnd(ended, {
+      sql: `UPDATE jobs SET status = 'cancelled', phase = NULL, message = ?, eta_ms = NULL, finished_at = ? WHERE id = ?`,
+      params: [reason, ended.finishedAt, id],
+    });
     return this.emitChange('job:cancelled', id);
   }
 
@@ -300,6 +328,14 @@ export class JobStore extends JobReads implements Disposable {
   private write(sql: string, params: JournalParam[]): Promise<void> {
     this.assertOpen();
     return this.database.write(sql, params);
+  }
+
+  /** A terminal transition, with the meter's statements in the same journal record. */
+  private writeEnd(ended: JobSummary, change: { sql: string; params: JournalParam[] }): Promise<void> {
+    const metered = this.options.meter?.(ended) ?? [];
+    if (metered.length === 0) return this.write(change.sql, change.params);
+    this.assertOpen();
+    return this.database.writeAll([change, ...metered]);
   }
 
   private assertAccepting(): void {

@@ -26,15 +26,16 @@ export async function createWithChildren(ctx: StoreContext, parent: NewJob & { m
   parentRow.message = parent.message;
   parentRow.startedAt = t;
   parentRow.heartbeatAt = t;
-  const childInputs = children.map((c) => validateNewJob(c));
+  // A panel's children were asked from where the panel was.
+  const childInputs = children.map((c) => validateNewJob({ ...c, source: p.source }));
   const childRows = childInputs.map((c) => newJobSummary({ id: randomUUID(), ...c, parentId: parentRow.id, createdAt: t }));
   const rows = [parentRow, ...childRows];
   const contexts = [p.context, ...childInputs.map((c) => c.context)];
   // The parent comes first in the statement; SQLite checks the foreign key at the statement's end.
   await ctx.database.write(
-    `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, phase, percent, message, created_at, started_at, heartbeat_at, parent_id)
-     VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)').join(', ')}`,
-    rows.flatMap((r, i) => [r.id, r.persona, r.task, contexts[i]!, r.contextNote, r.priority, r.status, r.phase, r.message, r.createdAt, r.startedAt, r.heartbeatAt, r.parentId]),
+    `INSERT INTO jobs (id, persona, task, context, context_note, priority, status, phase, percent, message, created_at, started_at, heartbeat_at, parent_id, source)
+     VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    rows.flatMap((r, i) => [r.id, r.persona, r.task, contexts[i]!, r.contextNote, r.priority, r.status, r.phase, r.message, r.createdAt, r.startedAt, r.heartbeatAt, r.parentId, r.source]),
   );
   for (const row of rows) ctx.events.emit('job:created', row);
   return { parent: parentRow, children: childRows };

@@ -34,6 +34,12 @@ export interface JobSummary {
   tokensIn: number;
   tokensOut: number;
   toolCalls: number;
+  /** Input tokens read from and written to the model's prompt cache (tokensIn is the uncached rest). */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** The model id that answered, when known: what cost is priced by. */
+  modelId: string | null;
+  source: JobSource;
   attempt: number;
   createdAt: number;
   startedAt: number | null;
@@ -57,6 +63,8 @@ export interface NewJob {
   contextNote?: string | null;
   priority?: number;
   parentId?: string | null;
+  /** Where it was asked from (default 'api'); a panel's children take their parent's. */
+  source?: JobSource;
 }
 
 export interface JobProgress {

@@ -1,7 +1,7 @@
 import { PersonaError, type SerializedError } from '../core/errors';
 import type { Disposable } from '../core/disposable';
 import type { JobStore } from '../jobs/jobStore';
-import { JOB_PHASES, TERMINAL_STATUSES, type Job, type JobPhase, type JobSummary } from '../jobs/types';
+import { JOB_PHASES, TERMINAL_STATUSES, type Job, type JobPhase, type JobSource, type JobSummary } from '../jobs/types';
 import { mergePanelReport } from './reportMerge';
 
 /** The persona id of a panel's parent job. It is a coordinator, never a persona a worker runs. */
@@ -15,6 +15,8 @@ export interface PanelRequest {
   context?: string;
   contextNote?: string | null;
   priority?: number;
+  /** Where it was asked from; its children share it. */
+  source?: JobSource;
 }
 
 export interface Panel {
@@ -69,7 +71,7 @@ export class PanelCoordinator implements Disposable {
     const common = { task: request.task, context: request.context ?? '', contextNote: request.contextNote ?? null, priority: request.priority ?? 0 };
     // The context goes to each child, which is what a worker sends; the parent keeps only the note.
     const { parent, children } = await this.options.store.createWithChildren(
-      { ...common, persona: PANEL_PERSONA, context: '', message },
+      { ...common, persona: PANEL_PERSONA, context: '', message, source: request.source },
       personas.map((persona) => ({ ...common, persona })),
     );
     return { parent, children };

@@ -1,6 +1,6 @@
 import { validTask } from '../jobs/jobInput';
 import type { JobStore } from '../jobs/jobStore';
-import type { JobSummary } from '../jobs/types';
+import type { JobSource, JobSummary } from '../jobs/types';
 import type { FormattedContext } from './context';
 import { gitDiffHead, resolveContext, type ContextRequest, type DiffSource } from './jobContext';
 import type { Panel, PanelCoordinator } from './panelCoordinator';
@@ -11,6 +11,8 @@ export interface AskRequest {
   task: string;
   context?: ContextRequest;
   priority?: number;
+  /** Where it was asked from (the metrics count by it); default 'api'. */
+  source?: JobSource;
 }
 
 export interface PanelAskRequest {
@@ -18,6 +20,7 @@ export interface PanelAskRequest {
   task: string;
   context?: ContextRequest;
   priority?: number;
+  source?: JobSource;
 }
 
 export interface PersonaJobsOptions {
@@ -52,14 +55,14 @@ export class PersonaJobs {
     // Checked before the context is read: a bad task should not wait for files or git.
     validTask(request.task);
     const { context, note } = await this.context(request.context);
-    return this.options.store.create({ persona: persona.id, task: request.task, context, contextNote: note, priority: request.priority ?? 0 });
+    return this.options.store.create({ persona: persona.id, task: request.task, context, contextNote: note, priority: request.priority ?? 0, source: request.source });
   }
 
   /** Creates a panel (a parent and one job per persona) in one durable write; throws before writing on a bad list. */
   async askPanel(request: PanelAskRequest): Promise<Panel> {
     validTask(request.task);
     const { context, note } = await this.context(request.context);
-    return this.options.panels.startPanel({ personas: request.personas, task: request.task, context, contextNote: note, priority: request.priority ?? 0 });
+    return this.options.panels.startPanel({ personas: request.personas, task: request.task, context, contextNote: note, priority: request.priority ?? 0, source: request.source });
   }
 
   /** Cancels a queued or running job (a panel's children too); a running job's model request is aborted at once. */

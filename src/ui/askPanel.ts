@@ -49,7 +49,7 @@ export async function askPanel(services: PersonaServices | undefined, args: AskP
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_PANEL_TASK_MESSAGE, 'Run the command again with a task.');
   const context = await contextForCommand(services.workspaceRoot, args, interactive, 'panel');
   if (!context) return undefined;
-  const { parent } = await services.jobs.askPanel({ personas, task, context, priority: args.priority });
+  const { parent } = await services.jobs.askPanel({ personas, task, context, priority: args.priority, source: 'palette' });
   if (interactive) void followJob(services, parent);
   return parent;
 }

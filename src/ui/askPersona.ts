@@ -44,7 +44,7 @@ export async function askPersona(services: PersonaServices | undefined, args: As
   if (task.trim() === '') throw new PersonaError('INVALID_INPUT', EMPTY_TASK_MESSAGE, 'Run the command again with a task.');
   const context = await contextForCommand(services.workspaceRoot, args, interactive);
   if (!context) return undefined;
-  const job = await services.jobs.ask({ persona: persona.id, task, context, priority: args.priority });
+  const job = await services.jobs.ask({ persona: persona.id, task, context, priority: args.priority, source: 'palette' });
   if (interactive) void followJob(services, job);
   return job;
 }

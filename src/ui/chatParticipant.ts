@@ -110,8 +110,8 @@ async function runReview(
   if (token.isCancellationRequested) return { metadata: {} };
   const job =
     intent.kind === 'persona'
-      ? await services.jobs.ask({ persona: intent.persona, task: intent.task, context })
-      : (await services.jobs.askPanel({ personas: intent.personas ?? DEFAULT_PANEL, task: intent.task, context })).parent;
+      ? await services.jobs.ask({ persona: intent.persona, task: intent.task, context, source: 'chat' })
+      : (await services.jobs.askPanel({ personas: intent.personas ?? DEFAULT_PANEL, task: intent.task, context, source: 'chat' })).parent;
   return followInChat(services, job, intent.task, stream, token);
 }
 

@@ -39,6 +39,7 @@ export async function startWorkflowJob(deps: WorkflowToolDeps & { jobs: PersonaJ
     task: taskFor(started.id, started.title, started.target),
     context: request.context,
     priority: request.priority,
+    source: 'workflow',
   });
   const session = await deps.sessions.linkJob(started.id, job.id);
   return { session, job };

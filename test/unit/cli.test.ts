@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { JobStore } from '../../src/jobs/jobStore';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,10 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     const { code, stdout, stderr } = await runCli(tmp.path, ['review', '--persona', 'security', '--task', 'Review my change', '--diff']);
     assert.equal(code, 2, `exit 2: completed with a critical finding (stderr: ${stderr})`);
     assert.match(stdout, /\[CRITICAL\] Hard-coded credential/);
-    assert.match(stdout, /`config\.ts:2`/, 'the finding cites the changed line by its number in the working tree');    assert.match(readFileSync(join(tmp.path, '.agent-os', 'persona-guide.md'), 'utf8'), /^# /m, 'the first review installs the persona guide');
+    assert.match(stdout, /`config\.ts:2`/, 'the finding cites the changed line by its number in the working tree');
+    const store = await JobStore.open({ dir: join(tmp.path, '.agent-os') });
+    assert.deepEqual(store.listSummaries({}).map((j) => j.source), ['cli'], 'the CLI\'s job is counted as asked from the CLI');
+    await store.close();    assert.match(readFileSync(join(tmp.path, '.agent-os', 'persona-guide.md'), 'utf8'), /^# /m, 'the first review installs the persona guide');
   });
 
   it('an unknown persona is refused with the list of known ids: nothing ran, exit 3', async () => {

@@ -86,6 +86,7 @@ describe('the MCP server through the real SDK client (in-memory transport)', fun
     assert.equal(invoked['status'], 'queued');
     assert.match(String(invoked['next']), /check_persona_job/);
     const jobId = String(invoked['job_id']);
+    assert.equal(services!.store.summary(jobId)?.source, 'mcp', 'a job asked over MCP is counted as such');
     const checked = data(await client.callTool({ name: 'check_persona_job', arguments: { job_id: jobId, wait_seconds: 30 } }));
     assert.equal(checked['status'], 'completed');
     assert.match(String(checked['result']), /`src\/pay\.ts:1`/);

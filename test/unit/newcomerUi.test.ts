@@ -15,7 +15,7 @@ import { isReviewableScheme } from '../../src/ui/reviewableDocument';
 import { REPO_ROOT } from './tempDir';
 
 function job(overrides: Partial<JobSummary> = {}): JobSummary {
-  return { ...newJobSummary({ id: 'j1', persona: 'security', task: 'Review payments', contextNote: null, priority: 0, createdAt: 1, parentId: null }), ...overrides };
+  return { ...newJobSummary({ id: 'j1', persona: 'security', task: 'Review payments', contextNote: null, priority: 0, createdAt: 1, parentId: null, source: 'palette' }), ...overrides };
 }
 
 describe('newcomer fixes: the words the editor shows', () => {

@@ -150,6 +150,7 @@ describe('the workflow executor driven by the demo model: real services, worker,
     const { session, job } = await s.startWorkflow({ workflowId: 'demo-gates', target: 'src', task: 'Check the query code.' });
     const done = await settledJob(s, job.id, 45_000);
     assert.equal(done.status, 'completed', done.error?.message);
+    assert.equal(done.source, 'workflow', 'the executor\'s job is counted as started by a workflow');
 
     const ended = s.sessions.require(session.id);
     assert.equal(ended.status, 'completed');

@@ -19,7 +19,7 @@ export function registerInvokePanel(server: PersonaMcpServer, deps: McpDeps): vo
     },
     (input) =>
       guarded(async () => {
-        const { parent, children } = await deps.services.jobs.askPanel({ personas: input.personas, task: input.task, context: contextRequest(input), priority: input.priority });
+        const { parent, children } = await deps.services.jobs.askPanel({ personas: input.personas, task: input.task, context: contextRequest(input), priority: input.priority, source: 'mcp' });
         return ok({ ...jobView(parent), children: children.map((c) => ({ job_id: c.id, persona: c.persona, status: c.status })) });
       }),
   );

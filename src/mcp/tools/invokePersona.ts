@@ -46,7 +46,7 @@ export function registerInvokePersonas(server: PersonaMcpServer, deps: McpDeps):
 
 async function ask(deps: McpDeps, persona: string, raw: unknown): Promise<{ job: JobSummary }> {
   const input = raw as JobInput;
-  return { job: await deps.services.jobs.ask({ persona, task: input.task, context: contextRequest(input), priority: input.priority }) };
+  return { job: await deps.services.jobs.ask({ persona, task: input.task, context: contextRequest(input), priority: input.priority, source: 'mcp' }) };
 }
 
 /**
