@@ -35,6 +35,7 @@ export class MetricsService implements Disposable {
   private readonly now: () => number;
   private readonly unsubscribe: (() => void)[] = [];
   private lastPriceProblem: string | null = null;
+  private priceCache: { key: string; table: PriceTable } | undefined;
 
   constructor(private readonly options: MetricsOptions) {
     this.now = options.now ?? Date.now;
@@ -92,10 +93,15 @@ export class MetricsService implements Disposable {
 
   /** The built-ins, or the setting merged over them; a malformed setting is logged once per distinct problem. */
   prices(): PriceTable {
-    const { table, problem } = PriceTable.fromSetting(this.options.prices?.());
+    const raw = this.options.prices?.();
+    // jobCost runs for every tooltip: the setting is parsed again only when it changed.
+    const key = JSON.stringify(raw) ?? '';
+    if (this.priceCache?.key === key) return this.priceCache.table;
+    const { table, problem } = PriceTable.fromSetting(raw);
     const text = problem ? `${problem.message} ${problem.hint}` : null;
     if (text && text !== this.lastPriceProblem) this.options.log(`${problem!.code}: ${text}`);
     this.lastPriceProblem = text;
+    this.priceCache = { key, table };
     return table;
   }
 
