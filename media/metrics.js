@@ -139,8 +139,21 @@
       fg,
       grid: cssVar('--vscode-charts-lines', 'rgba(128, 128, 128, 0.35)'),
       font: cssVar('--vscode-font-family', 'sans-serif'),
-      color: (name) => cssVar(`--vscode-charts-${name}`, fg),
+      color: (name) => opaque(cssVar(`--vscode-charts-${name}`, fg)),
     };
+  }
+
+  /**
+   * Some themes give a chart colour an alpha (Modern's orange is a translucent minimap colour):
+   * fine for a highlight, washed out (peach on white, brown on black) as a bar. Bars take it solid.
+   */
+  function opaque(color) {
+    const hex = /^#([0-9a-f]{6})[0-9a-f]{2}$/i.exec(color);
+    if (hex) return `#${hex[1]}`;
+    const short = /^#([0-9a-f]{3})[0-9a-f]$/i.exec(color);
+    if (short) return `#${short[1]}`;
+    const rgba = /^rgba\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,[^)]*\)$/i.exec(color);
+    return rgba ? `rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})` : color;
   }
 
   function chartConfig(spec) {

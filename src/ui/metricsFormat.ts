@@ -34,12 +34,13 @@ export function formatMs(ms: number): string {
  * without it the cost is a sum over runs of whatever models they used.
  */
 export function costText(cost: Cost, modelId?: string | null): string {
-  if (cost.usd === null) {
-    if (cost.unpricedTokens > 0) return unknownCost(modelId) + (modelId === undefined && cost.demoTokens > 0 ? '; demo model: free' : '');
-    if (cost.demoTokens > 0) return 'demo model: free';
-    return 'no tokens used';
+  if (cost.unpricedTokens > 0) {
+    if (cost.usd === null) return unknownCost(modelId) + (modelId === undefined && cost.demoTokens > 0 ? '; demo model: free' : '');
+    return `${formatUsd(cost.usd)} + unknown for ${formatCount(cost.unpricedTokens)} unpriced tokens`;
   }
-  if (cost.unpricedTokens > 0) return `${formatUsd(cost.usd)} + unknown for ${formatCount(cost.unpricedTokens)} unpriced tokens`;
+  // Demo tokens add nothing to the dollars: only-demo usage is free, and says so rather than "$0.00".
+  if (cost.demoTokens > 0 && !cost.usd) return 'demo model: free';
+  if (cost.usd === null) return 'no tokens used';
   return formatUsd(cost.usd);
 }
 

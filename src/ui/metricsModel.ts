@@ -2,6 +2,7 @@
 // series, a one-sentence summary (the canvas's aria-label) and the same figures as a table.
 // The webview only draws what it gets, so what a person (or a screen reader) is told is decided
 // and unit-tested here. No `vscode` import.
+import { boundOf, bucketOf } from '../metrics/histogram';
 import type { MetricsRange, MetricsReport, PersonaMetrics } from '../metrics/reportTypes';
 import { costText, formatCount, formatMs, formatUsd } from './metricsFormat';
 
@@ -60,6 +61,7 @@ export interface MetricsViewModel {
 const RANGE_TEXT: Record<MetricsRange, string> = { '7d': 'Last 7 days', '30d': 'Last 30 days', all: 'All history' };
 const DAY_MS = 86_400_000;
 const MAX_DAYS_DRAWN = 400;
+const MAX_DURATION_BARS = 48;
 
 export function metricsViewModel(report: MetricsReport, personas: string[]): MetricsViewModel {
   const t = report.totals;
@@ -140,7 +142,7 @@ function invocationsChart(report: MetricsReport, who: string): ChartView {
 }
 
 function durationChart(report: MetricsReport): ChartView {
-  const bounds = [...new Set(report.personas.flatMap((p) => p.durationBuckets.map((b) => b.le)))].sort((a, b) => a - b);
+  const bounds = histogramAxis(report.personas.flatMap((p) => p.durationBuckets.map((b) => b.le)));
   const withSamples = report.personas.filter((p) => p.durationMs.count > 0);
   const series = withSamples.map((p, i) => ({
     label: p.persona,
@@ -166,6 +168,23 @@ function durationChart(report: MetricsReport): ChartView {
     },
     empty: withSamples.length === 0 ? 'No run has finished in this range.' : null,
   };
+}
+
+/**
+ * The duration axis: every log bucket from the fastest run's to the slowest's, so the bars are
+ * spaced as the times are (an empty bucket is a gap); only the non-empty ones when that is too many.
+ */
+function histogramAxis(bounds: number[]): number[] {
+  const present = [...new Set(bounds)].sort((a, b) => a - b);
+  const first = present[0];
+  const last = present[present.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const from = bucketOf(first);
+  const to = bucketOf(last);
+  if (to - from >= MAX_DURATION_BARS) return present;
+  const all = new Set<number>(present);
+  for (let k = from; k <= to; k++) all.add(boundOf(k));
+  return [...all].sort((a, b) => a - b);
 }
 
 function pct(ms: number | null): string {
@@ -211,7 +230,7 @@ function tokensChart(report: MetricsReport): ChartView {
 function costChart(report: MetricsReport): ChartView {
   const personas = [...report.personas].sort((a, b) => (b.cost.usd ?? -1) - (a.cost.usd ?? -1) || a.persona.localeCompare(b.persona));
   const priced = personas.filter((p) => p.cost.usd !== null && p.cost.usd > 0);
-  const free = personas.filter((p) => p.cost.usd === null && p.cost.demoTokens > 0 && p.cost.unpricedTokens === 0);
+  const free = personas.filter((p) => !p.cost.usd && p.cost.demoTokens > 0 && p.cost.unpricedTokens === 0);
   const unknown = personas.filter((p) => p.cost.unpricedTokens > 0);
   const notes = [
     free.length > 0 ? `${free.map((p) => p.persona).join(', ')}: demo model, free` : '',

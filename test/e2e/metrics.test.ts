@@ -3,13 +3,13 @@
 // chart's data table (Tab to its summary, Enter opens it) and the table has the three personas;
 // the charts take the theme's colours and follow a switch from light to dark.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Frame } from 'playwright-core';
-import { useUiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession } from '../harness/uiSession';
 import { waitFor } from '../harness/waitFor';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -109,9 +109,13 @@ describe('the Metrics view in the workbench', function () {
     const frame = await metricsFrame();
     const light = await legendColor(frame);
     assert.ok(light, 'the runs chart is drawn');
-    const settingsFile = join(current().server.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+    // A person's switch: Preferences: Color Theme, then the dark theme's row.
+    const { page } = current();
+    await current().runCommand('Preferences: Color Theme', 30_000);
+    await page.locator(SELECTORS.quickInputBox).first().fill('Dark Modern');
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'Dark Modern' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached', timeout: 15_000 });
     const dark = await waitFor(async () => {
       const now = await legendColor(frame);
       return now && now !== light ? now : undefined;

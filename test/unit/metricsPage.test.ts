@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobSource } from '../../src/jobs/types';
+import { costOf, PriceTable } from '../../src/metrics/prices';
 import type { Cost, MetricsReport, PersonaMetrics, TokenCounts } from '../../src/metrics/reportTypes';
+import { DEMO_MODEL_ID } from '../../src/personas/demoModel/server';
 import { costLine, costText, formatMs, formatUsd, jobUsageLines, sumCosts } from '../../src/ui/metricsFormat';
 import { parseMetricsMessage } from '../../src/ui/metricsMessages';
 import { metricsViewModel, type ChartView } from '../../src/ui/metricsModel';
@@ -15,8 +17,10 @@ import { REPO_ROOT } from './tempDir';
 const tokens = (input: number, output: number, cacheRead = 0, cacheWrite = 0): TokenCounts => ({ input, output, cacheRead, cacheWrite });
 const sources = (mcp: number, palette = 0): Record<JobSource, number> => ({ palette, chat: 0, mcp, cli: 0, workflow: 0, api: 0 });
 const priced = (usd: number): Cost => ({ usd, demoTokens: 0, unpricedTokens: 0 });
-const demo = (n: number): Cost => ({ usd: null, demoTokens: n, unpricedTokens: 0 });
-const unpriced = (n: number): Cost => ({ usd: null, demoTokens: 0, unpricedTokens: n });
+// Demo and unpriced costs as the metrics compute them (free is usd 0 with demo tokens; unknown is usd null).
+const BUILT_IN = PriceTable.fromSetting(undefined).table;
+const demo = (n: number): Cost => costOf([[DEMO_MODEL_ID, tokens(n, 0)]], BUILT_IN);
+const unpriced = (n: number): Cost => costOf([['vscode-lm:copilot/gpt-4o', tokens(n, 0)]], BUILT_IN);
 
 function persona(name: string, p: Partial<PersonaMetrics>): PersonaMetrics {
   return {
@@ -89,8 +93,11 @@ describe('Metrics view model', () => {
 
   it('durations: the histogram buckets of every persona on one axis, p50/p90 said as bucket bounds', () => {
     const d = chart(view, 'duration');
-    assert.deepEqual(d.labels, ['≤ 1.0 s', '≤ 1.2 s', '≤ 4.1 s', '≤ 8.2 s']);
-    assert.deepEqual(d.series.find((s) => s.label === 'security')?.data, [0, 1, 0, 1]);
+    // Every log bucket (four per doubling) from 1,024 ms to 8,192 ms: the bars are spaced as the times are.
+    assert.equal(d.labels.length, 13);
+    assert.deepEqual([d.labels[0], d.labels[1], d.labels[8], d.labels[12]], ['≤ 1.0 s', '≤ 1.2 s', '≤ 4.1 s', '≤ 8.2 s']);
+    const security = d.series.find((s) => s.label === 'security')?.data ?? [];
+    assert.deepEqual([security[1], security[12], security.reduce((a, b) => a + b, 0)], [1, 1, 2]);
     assert.match(d.summary, /security p50 ≤ 1\.2 s, p90 ≤ 8\.2 s/);
     assert.deepEqual(d.table.rows.find((r) => r[0] === 'reviewer'), ['reviewer', '1', '≤ 4.1 s', '≤ 4.1 s', '≤ 8 ms', '≤ 8 ms']);
   });
@@ -138,12 +145,13 @@ describe('Metrics wording', () => {
     assert.equal(costText(unpriced(10), 'vscode-lm:copilot/gpt-4o'), 'cost unknown (editor model)');
     assert.equal(costText(unpriced(10), 'claude-future-9'), 'cost unknown (no price for claude-future-9)');
     assert.equal(costText(unpriced(10), null), 'cost unknown (model not recorded)');
-    assert.equal(costText({ ...unpriced(10), demoTokens: 5 }), 'cost unknown (unpriced model); demo model: free');
-    assert.equal(costText({ usd: null, demoTokens: 0, unpricedTokens: 0 }), 'no tokens used');
+    assert.equal(costText(costOf([['vscode-lm:x/y', tokens(10, 0)], [DEMO_MODEL_ID, tokens(5, 0)]], BUILT_IN)), 'cost unknown (unpriced model); demo model: free');
+    assert.equal(costText(costOf([['claude-sonnet-4-5', tokens(0, 0)]], BUILT_IN)), '$0.00', 'no tokens: nothing to pay');
     assert.equal(costLine(demo(5)), 'Demo model: free');
     assert.equal(costLine(priced(0.5)), 'Cost: $0.500');
     assert.deepEqual(sumCosts([priced(0.25), demo(10), unpriced(5), priced(0.5)]), { usd: 0.75, demoTokens: 10, unpricedTokens: 5 });
-    assert.deepEqual(sumCosts([demo(10)]), { usd: null, demoTokens: 10, unpricedTokens: 0 }, 'free stays free, not $0');
+    assert.equal(costText(sumCosts([demo(10), demo(5)])), 'demo model: free', 'free stays free, not $0');
+    assert.equal(costText(sumCosts([demo(10), priced(0.25)])), '$0.250');
     assert.equal(formatUsd(0), '$0.00');
     assert.equal(formatMs(125_000), '2 min 5 s');
   });
