@@ -170,7 +170,8 @@ export class PersonaServices implements Disposable {
     try {
       database = await JournaledDatabase.open({ dir: dataDir, schema: STORE_SCHEMA, now, log });
       metrics = new MetricsService({ database, now, prices: options.prices, log });
-      const store = new JobStore(database, dataDir, { now });
+      // Every job's end is counted in the same durable write as the end itself.
+      const store = new JobStore(database, dataDir, { now, meter: metrics.meter });
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, workspaceRoot));

@@ -12,6 +12,10 @@ export const FLUSH_INTERVAL_MS = 5_000;
 /** Zero-hit rows kept (a row is one query on one day); the rarest go first. */
 export const MAX_ZERO_HIT_ROWS = 500;
 export const MAX_ZERO_HIT_CHARS = 200;
+/** Distinct MCP tool names one process counts on their own; the rest are OTHER_TOOL. */
+export const MAX_TOOL_NAMES = 64;
+export const OTHER_TOOL = '(other)';
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export const COUNTERS = {
   proposed: 'standards.proposed',
@@ -40,6 +44,7 @@ export class MetricsRecorder implements Disposable {
   private counters = new Map<string, { day: string; name: string; key: string; detail: string; count: number }>();
   private histograms = new Map<string, { day: string; series: string; key: string; bucket: number; count: number }>();
   private zeroHits = new Map<string, { day: string; query: string; count: number }>();
+  private readonly toolNames = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -88,7 +93,7 @@ export class MetricsRecorder implements Disposable {
   /** Counts and times every MCP tools/call, and its error results. */
   readonly toolCallHook: ToolCallHook = async (info, run) => {
     const started = performance.now();
-    const tool = info.tool.slice(0, 100);
+    const tool = this.toolKey(info.tool);
     try {
       const result = await run();
       if (toolCallOutcome(result).isError) this.count(COUNTERS.mcpErrors, tool);
@@ -101,6 +106,18 @@ export class MetricsRecorder implements Disposable {
       this.sample(SERIES.mcp, tool, performance.now() - started);
     }
   };
+
+  /**
+   * A client may call any name: names that are not tool-like, and names past the first
+   * MAX_TOOL_NAMES a process has seen, are counted together as OTHER_TOOL, so a client
+   * inventing names cannot grow the table without bound.
+   */
+  private toolKey(name: string): string {
+    if (this.toolNames.has(name)) return name;
+    if (!TOOL_NAME.test(name) || this.toolNames.size >= MAX_TOOL_NAMES) return OTHER_TOOL;
+    this.toolNames.add(name);
+    return name;
+  }
 
   /**
    * Writes what is buffered (applied in memory at once, durable when the promise resolves).

@@ -252,6 +252,10 @@ export const fuzzParams: fc.Arbitrary<FuzzParams> = fc.oneof(
   call('current_date', noInput),
   call('list_personas', noInput),
   call('persona_database_stats', noInput),
+  call('persona_metrics', args({
+    since: optional(field(fc.constantFrom('7d', '30d', 'all'), fc.oneof(hostileText, fc.constantFrom('2d', 'ALL', 7, null, ['7d'])))),
+    persona: optional(persona),
+  })),
   // Random JSON at a tool's door, a name that is not a tool, params that are not a tools/call.
   { weight: 25, arbitrary: fc.record({ name: fc.constantFrom(...ALL_TOOLS), arguments: randomArgs }) },
   { weight: 10, arbitrary: fc.record({ name: fc.oneof(fc.constantFrom(...UNKNOWN_NAMES), fc.string().filter((s) => !ALL_TOOLS.includes(s))), arguments: opt(randomArgs) }) },

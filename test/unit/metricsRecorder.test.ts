@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Clock } from '../../src/jobs/maintenance';
 import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
-import { MAX_ZERO_HIT_ROWS } from '../../src/metrics/recorder';
+import { MAX_TOOL_NAMES, MAX_ZERO_HIT_ROWS, OTHER_TOOL } from '../../src/metrics/recorder';
 import type { PersonaServices } from '../../src/services';
 import { approveProposal, rejectProposal } from '../../src/standards/approval';
 import { startDemoServices } from './demoServices';
@@ -99,6 +99,12 @@ describe('metrics of searches, MCP calls, standards and workflow sessions', func
       search_standards: { calls: 1, errors: 0, samples: 1 },
     });
     assert.equal(mcp[0]!.tool, 'current_date', 'most called first');
+    await client.callTool({ name: 'no such tool; DROP TABLE', arguments: {} });
+    for (let i = 0; i < MAX_TOOL_NAMES; i++) await client.callTool({ name: `invented_${i}`, arguments: {} });
+    const after = s.metrics.report({ range: '7d' }).mcp;
+    assert.ok(after.length <= MAX_TOOL_NAMES + 1, `bounded: ${after.length} rows`);
+    assert.equal(after.find((m) => m.tool === OTHER_TOOL)?.calls, 4, 'the name that is no tool name, and the three past the limit');
+    assert.equal(after.find((m) => m.tool === OTHER_TOOL)?.errors, 4);
     assert.equal(search.queries, 1, 'the MCP search went through the index and was counted there too');
   });
 
