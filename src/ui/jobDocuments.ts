@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
 import type { JobSummary } from '../jobs/types';
-import { jobDocument, jobUsage, type JobCostSource } from './jobPresentation';
+import { jobDocument } from './jobPresentation';
+import { jobUsage, type JobCostSource } from './metricsFormat';
 
 export const JOB_SCHEME = 'agent-os-job';
 

@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
 import type { Job, JobSummary } from '../jobs/types';
-import type { Cost } from '../metrics/reportTypes';
-import { DEMO_MODEL_ID, DEMO_MODEL_LABEL } from '../personas/demoModel/server';
-import { jobUsageLines, sumCosts, type JobUsage } from './metricsFormat';
 import { jobDescription, jobTitle, readableTask } from './jobText';
 
 export { jobDescription, jobTask, jobTitle } from './jobText';
@@ -20,42 +17,6 @@ export function jobIcon(job: JobSummary): vscode.ThemeIcon {
     case 'cancelled':
       return new vscode.ThemeIcon('circle-slash');
   }
-}
-
-/** Prices a job's tokens (`services.metrics`). */
-export interface JobCostSource {
-  jobCost(job: { tokensIn: number; tokensOut: number; cacheReadTokens: number; cacheWriteTokens: number; modelId: string | null }): Cost;
-}
-
-function costOfJob(costs: JobCostSource, job: JobUsage & Pick<JobSummary, 'modelLabel'>): Cost {
-  return costs.jobCost({ tokensIn: job.tokensIn, tokensOut: job.tokensOut, cacheReadTokens: job.cacheReadTokens ?? 0, cacheWriteTokens: job.cacheWriteTokens ?? 0, modelId: modelIdOf(job) });
-}
-
-/**
- * The model a job was priced by. A row written before model ids were recorded has none, but
- * its label still says when the demo model answered, and that one is known to be free.
- */
-function modelIdOf(job: Pick<JobSummary, 'modelLabel'> & { modelId?: string | null }): string | null {
-  if (job.modelId) return job.modelId;
-  return job.modelLabel === DEMO_MODEL_LABEL ? DEMO_MODEL_ID : null;
-}
-
-/**
- * What a job used, one fact per line (duration, tokens, cost). A panel's own row carries no
- * tokens (its personas do, each counted once), so a panel's lines add up its personas'.
- */
-export function jobUsage(job: JobSummary, children: JobSummary[], costs: JobCostSource | undefined): string[] {
-  if (children.length === 0) return jobUsageLines({ ...job, modelId: modelIdOf(job) }, costs && costOfJob(costs, job));
-  const sum = (pick: (c: JobUsage) => number | undefined): number => children.reduce((n, c) => n + (pick(c) ?? 0), 0);
-  const total: JobUsage = {
-    ...job,
-    tokensIn: sum((c) => c.tokensIn),
-    tokensOut: sum((c) => c.tokensOut),
-    cacheReadTokens: sum((c) => c.cacheReadTokens),
-    cacheWriteTokens: sum((c) => c.cacheWriteTokens),
-    modelId: undefined,
-  };
-  return jobUsageLines(total, costs ? sumCosts(children.map((c) => costOfJob(costs, c))) : undefined);
 }
 
 export function jobTooltip(job: JobSummary, usage: string[] = []): vscode.MarkdownString {

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobSource } from '../../src/jobs/types';
+import type { JobSource, JobSummary } from '../../src/jobs/types';
 import { costOf, PriceTable } from '../../src/metrics/prices';
 import type { Cost, MetricsReport, PersonaMetrics, TokenCounts } from '../../src/metrics/reportTypes';
 import { DEMO_MODEL_ID } from '../../src/personas/demoModel/server';
-import { costLine, costText, formatMs, formatUsd, jobUsageLines, sumCosts } from '../../src/ui/metricsFormat';
+import { costLine, costText, formatMs, formatUsd, jobUsage, jobUsageLines, sumCosts, type JobCostSource } from '../../src/ui/metricsFormat';
 import { parseMetricsMessage } from '../../src/ui/metricsMessages';
 import { metricsViewModel, type ChartView } from '../../src/ui/metricsModel';
 import { metricsPageHtml } from '../../src/ui/metricsPage';
@@ -163,6 +163,34 @@ describe('Metrics wording', () => {
     assert.deepEqual(jobUsageLines({ ...job, modelId: 'vscode-lm:copilot/gpt-4o' }, unpriced(3001)).at(-1), 'Cost unknown (editor model)');
     assert.deepEqual(jobUsageLines({ ...job, status: 'queued', startedAt: null, finishedAt: null, tokensIn: 0, tokensOut: 0 }, priced(0)), [], 'nothing used yet, nothing said');
     assert.deepEqual(jobUsageLines(job, undefined).length, 2, 'no cost line when the metrics are not available');
+  });
+});
+
+describe("a job's usage in its tooltip and footer", () => {
+  /** Prices as services.metrics.jobCost does: the job's tokens under its model id, by the built-in table. */
+  const costs: JobCostSource = { jobCost: (j) => costOf([[j.modelId ?? '', tokens(j.tokensIn, j.tokensOut, j.cacheReadTokens, j.cacheWriteTokens)]], BUILT_IN) };
+  const job = (p: Partial<JobSummary>): JobSummary => ({
+    id: 'j', persona: 'security', task: 't', contextNote: null, priority: 0, status: 'completed', phase: null, percent: 100, message: null, etaMs: null, error: null,
+    modelLabel: null, tokensIn: 0, tokensOut: 0, toolCalls: 0, cacheReadTokens: 0, cacheWriteTokens: 0, modelId: null, source: 'palette', attempt: 1,
+    createdAt: 0, startedAt: 100, finishedAt: 2100, heartbeatAt: null, expiresAt: null, parentId: null, ...p,
+  });
+
+  it('prices a Claude job from its usage: 1M in, 100k out, 1M cache read at Sonnet 4.5 prices', () => {
+    const lines = jobUsage(job({ tokensIn: 1_000_000, tokensOut: 100_000, cacheReadTokens: 1_000_000, modelId: 'claude-sonnet-4-5-20250929' }), [], costs);
+    // $3 input + $1.50 output + $0.30 cache read, per million tokens.
+    assert.deepEqual(lines, ['Ran 2.0 s (after 100 ms in the queue)', 'Tokens: 1,000,000 in / 100,000 out (+ cache: 1,000,000 read, 0 written)', 'Cost: $4.80']);
+  });
+
+  it("a panel's lines add up its personas' (its own row has no tokens), each priced by its own model", () => {
+    const parent = job({ persona: 'panel', modelLabel: 'demo model, claude-sonnet-4-5' });
+    const children = [job({ id: 'a', parentId: 'j', tokensIn: 1000, tokensOut: 100, modelId: DEMO_MODEL_ID }), job({ id: 'b', parentId: 'j', tokensIn: 1_000_000, tokensOut: 0, modelId: 'claude-sonnet-4-5' })];
+    assert.deepEqual(jobUsage(parent, children, costs).slice(1), ['Tokens: 1,001,000 in / 100 out', 'Cost: $3.00']);
+  });
+
+  it('a row written before model ids were recorded: the demo label still says free; another model is not recorded', () => {
+    assert.equal(jobUsage(job({ tokensIn: 10, modelLabel: 'demo model' }), [], costs).at(-1), 'Demo model: free');
+    assert.equal(jobUsage(job({ tokensIn: 10, modelLabel: 'Claude Sonnet 4.5' }), [], costs).at(-1), 'Cost unknown (model not recorded)');
+    assert.equal(jobUsage(job({ tokensIn: 10, modelId: 'vscode-lm:copilot/gpt-4o' }), [], costs).at(-1), 'Cost unknown (editor model)');
   });
 });
 
