@@ -43,6 +43,10 @@ await Promise.all([
 ]);
 // sql.js loads its WebAssembly from next to the bundle (see src/jobs/sqlite.ts).
 await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+// The Metrics view's chart library (Chart.js, MIT; its licence header is in the file) ships in
+// media/ beside the page script: the webview loads nothing from the network.
+// (Its package exports map hides dist/ subpaths; the UMD build sits beside the main entry.)
+await copyFile(require.resolve('chart.js').replace(/chart\.cjs$/, 'chart.umd.min.js'), 'media/chart.umd.min.js');
 // The persona guide ships beside the bundles; the extension and the CLI install it into a workspace's .agent-os/.
 await copyFile('docs/persona-guide.md', 'dist/persona-guide.md');
 // The unbundled build in out/ (unit tests run on it) needs the .sql files beside the compiled migrations.

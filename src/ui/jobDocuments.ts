@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
 import type { JobSummary } from '../jobs/types';
 import { jobDocument } from './jobPresentation';
+import { jobUsage, type JobCostSource } from './metricsFormat';
 
 export const JOB_SCHEME = 'agent-os-job';
 
@@ -11,7 +12,10 @@ export class JobDocumentProvider implements vscode.TextDocumentContentProvider, 
   readonly onDidChange = this.changed.event;
   private readonly unsubscribers: (() => void)[] = [];
 
-  constructor(private readonly store: () => JobStore | undefined) {}
+  constructor(
+    private readonly store: () => JobStore | undefined,
+    private readonly costs: () => JobCostSource | undefined = () => undefined,
+  ) {}
 
   static uriFor(jobId: string, persona: string): vscode.Uri {
     return vscode.Uri.from({ scheme: JOB_SCHEME, path: `/${persona}-${jobId.slice(0, 8)}.md`, query: jobId });
@@ -36,7 +40,8 @@ export class JobDocumentProvider implements vscode.TextDocumentContentProvider, 
     const store = this.store();
     const job = store?.get(uri.query);
     if (!store || !job) return `No job with id ${uri.query} (it may have been cleaned up).`;
-    return jobDocument(job, store.list({ parentId: job.id, limit: 500 }).reverse());
+    const children = store.list({ parentId: job.id, limit: 500 }).reverse();
+    return jobDocument(job, children, jobUsage(job, children, this.costs()));
   }
 
   dispose(): void {

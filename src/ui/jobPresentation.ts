@@ -19,7 +19,7 @@ export function jobIcon(job: JobSummary): vscode.ThemeIcon {
   }
 }
 
-export function jobTooltip(job: JobSummary): vscode.MarkdownString {
+export function jobTooltip(job: JobSummary, usage: string[] = []): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${job.persona}** — `);
   md.appendText(`${jobDescription(job)}\n\n`);
@@ -29,13 +29,16 @@ export function jobTooltip(job: JobSummary): vscode.MarkdownString {
   if (job.message && job.status === 'running') md.appendText(`${job.message}\n`);
   if (job.error) md.appendText(`${job.error.message}\n${job.error.hint}\n`);
   if (job.contextNote) md.appendText(`${job.contextNote}\n`);
+  if (usage.length > 0) md.appendText(`\n${usage.join('\n')}\n`);
   md.appendMarkdown(`\nJob \`${job.id}\``);
   return md;
 }
 
 /** The text of a job's result document; a panel's lists its personas until its merged report is there. */
-export function jobDocument(job: Job, children: Job[] = []): string {
-  if (job.status === 'completed') return job.result ?? '';
+export function jobDocument(job: Job, children: Job[] = [], usage: string[] = []): string {
+  // What the run used closes the document, under a rule, in small print.
+  const footer = usage.length > 0 ? `\n\n---\n\n*${usage.map(escapeMarkdown).join(' · ')}*\n` : '';
+  if (job.status === 'completed') return `${job.result ?? ''}${footer}`;
   const lines = [`# ${jobTitle(job)}`, '', `Status: **${job.status}**${job.status === 'running' && job.message ? ` — ${job.message}` : ''}`, ''];
   if (job.error) lines.push(`**${job.error.code}**: ${job.error.message}`, '', `What to do: ${job.error.hint}`, '');
   if (children.length > 0) {
@@ -44,5 +47,9 @@ export function jobDocument(job: Job, children: Job[] = []): string {
     lines.push('');
   }
   if (job.partialOutput) lines.push('## Partial output', '', job.partialOutput);
-  return lines.join('\n');
+  return `${lines.join('\n')}${footer}`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`);
 }

@@ -3,6 +3,7 @@ import type { JobStore } from '../jobs/jobStore';
 import { TERMINAL_STATUSES, type JobSummary } from '../jobs/types';
 import type { WorkflowSession, WorkflowSessions } from '../workflows/workflowSessions';
 import { jobDescription, jobIcon, jobTitle, jobTooltip } from './jobPresentation';
+import { jobUsage, type JobCostSource } from './metricsFormat';
 import { jobRowText } from './jobText';
 import { phaseDescription, phaseIcon, phaseLabel, phaseOf, phaseState, phaseTooltip, sessionProgress, sessionTitle, sessionTooltipLines } from './workflowPresentation';
 
@@ -62,6 +63,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeElement>,
   constructor(
     private readonly store: () => JobStore | undefined,
     private readonly sessions: () => WorkflowSessions | undefined = () => undefined,
+    private readonly costs: () => JobCostSource | undefined = () => undefined,
   ) {}
 
   /** Follows a store's events (called again when the store is replaced). */
@@ -173,7 +175,8 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeElement>,
     item.id = job.id;
     item.description = this.describe(job, session);
     item.iconPath = jobIcon(job);
-    const tooltip = jobTooltip(job);
+    const children = isParent && session === undefined ? (this.store()?.listSummaries({ parentId: job.id, limit: 500 }) ?? []) : [];
+    const tooltip = jobTooltip(job, jobUsage(job, children, this.costs()));
     if (session) sessionTooltipLines(session, tooltip);
     item.tooltip = tooltip;
     item.contextValue = session ? `job-${job.status}-workflow` : `job-${job.status}`;

@@ -14,6 +14,7 @@ import { FollowedJobs, followJob, rememberFollowedJobs } from './jobProgress';
 import { JobTreeProvider, JOBS_VIEW_ID, OPEN_PHASE_COMMAND, type JobTreeElement, type PhaseRef } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
 import { LanguageModelBridge } from './lmBridge';
+import { MetricsPanel, SHOW_METRICS_COMMAND, type MetricsViewApi } from './metricsView';
 import { newStandard, type NewStandardArgs } from './newStandard';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
@@ -54,6 +55,8 @@ export interface PersonasApi {
   workflows(): Workflow[];
   /** Fires when workflow files change on disk and the workflow registry reloads. */
   readonly onDidChangeWorkflows: vscode.Event<WorkflowRegistryChange>;
+  /** The Metrics view: the report it shows, and the host path its range picker and filter take. */
+  readonly metrics: MetricsViewApi;
   /** The Persona Jobs tree's data: its rows as VS Code gets them (jobs, and a workflow job's phases). */
   readonly jobTree: vscode.TreeDataProvider<JobTreeElement>;
   /** The jobs this window follows with a progress notification (and follows again after a reload). */
@@ -83,6 +86,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   readonly mcp: McpEndpointHost;
   readonly onDidChangePersonas: vscode.Event<PersonaRegistryChange>;
   readonly standards: StandardsViewProvider;
+  readonly metrics: MetricsPanel;
   readonly onDidChangeWorkflows: vscode.Event<WorkflowRegistryChange>;
   readonly jobTree: JobTreeProvider;
   private readonly personaFiles: PersonaFileSync;
@@ -104,10 +108,12 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.workflowFiles = new WorkflowFileSync(log);
     this.onDidChangeWorkflows = this.workflowFiles.onDidChange;
     this.disposables.push(this.workflowFiles);
-    this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions);
+    this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions, () => this.services?.metrics);
     this.followed = new FollowedJobs(context.workspaceState);
     this.standards = new StandardsViewProvider(context.extensionUri, log);
     this.disposables.push(this.standards);
+    this.metrics = new MetricsPanel(context.extensionUri, log, () => this.services?.metrics);
+    this.disposables.push(this.metrics);
     const ui = this.registerUi();
     // The store and the workers start after activate() returns: opening the store compiles
     // sql.js's WebAssembly, and no other extension should wait for that.
@@ -178,7 +184,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   private registerUi(): { follow(services: PersonaServices): void } {
     const store = (): PersonaServices['store'] | undefined => this.services?.store;
     const tree = this.jobTree;
-    const documents = new JobDocumentProvider(store);
+    const documents = new JobDocumentProvider(store, () => this.services?.metrics);
     const workflowDocuments = new WorkflowDocumentProvider(() => this.services?.sessions);
     const statusBar = new PersonasStatusBar();
     const treeView = vscode.window.createTreeView<JobTreeElement>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
@@ -217,6 +223,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       this.personaFiles.follow(services.registry);
       this.disposables.push(watchStandards(services.standards, this.log));
       this.standards.follow(services);
+      this.metrics.follow(services.store, services.proposals);
       void updateModelLabel();
     };
     const updateModelLabel = async (): Promise<void> => {
@@ -269,6 +276,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
         return id;
       }),
       'agentOsPersonas.showStandards': () => this.guard('Show Standards', () => this.standards.reveal()),
+      [SHOW_METRICS_COMMAND]: () => this.guard('Show Metrics', async () => this.metrics.show()),
       'agentOsPersonas.cancelJob': (arg?: JobArg) => this.guard('Cancel Job', async () => {
         const job = await this.jobFrom(arg);
         return (await (await this.requireServices()).jobs.cancel(job.id)).status;

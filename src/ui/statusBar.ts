@@ -3,6 +3,7 @@ import type { JobStore } from '../jobs/jobStore';
 import { PersonaError } from '../core/errors';
 import { countOf } from '../core/plural';
 import { JOBS_VIEW_ID } from './jobTree';
+import { SHOW_METRICS_COMMAND } from './metricsView';
 
 /** What a click on the status bar item runs: the model and job actions in one quick pick. */
 export const STATUS_ACTIONS_COMMAND = 'agentOsPersonas.showStatusActions';
@@ -85,6 +86,7 @@ const PROVIDERS: { value: string; label: string; detail: string }[] = [
 export async function showStatusActions(state: { modelLabel: string; hasStoredKey: boolean; running: number }): Promise<string | undefined> {
   const actions: StatusAction[] = [
     { label: '$(list-tree) Show Persona Jobs', description: state.running > 0 ? `${countOf(state.running, 'job')} running` : '', command: `${JOBS_VIEW_ID}.focus` },
+    { label: '$(graph) Show Metrics', description: 'runs, tokens and cost per persona', command: SHOW_METRICS_COMMAND },
     { label: '$(key) Set Anthropic API Key', description: state.hasStoredKey ? 'replace the stored key' : '', command: 'agentOsPersonas.setApiKey' },
   ];
   if (state.hasStoredKey) actions.push({ label: '$(trash) Clear Anthropic API Key', description: 'remove it from SecretStorage', command: 'agentOsPersonas.clearApiKey' });
