@@ -1,4 +1,5 @@
-import type { Cost, MetricsReport, Percentiles } from '../metrics/reportTypes';
+import type { MetricsReport, Percentiles } from '../metrics/reportTypes';
+import { costText, formatCount, formatMs } from '../metrics/wording';
 
 /** `metrics --format table`: the report as fixed-width text for a terminal (the JSON is the contract; this is for eyes). */
 export function metricsTable(report: MetricsReport): string {
@@ -8,7 +9,7 @@ export function metricsTable(report: MetricsReport): string {
   out.push('');
   const t = report.totals;
   out.push(`Runs ${t.invocations}: ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled; ${t.toolCalls} tool calls`);
-  out.push(`Tokens: ${t.tokens.input} in, ${t.tokens.output} out, ${t.tokens.cacheRead} cache read, ${t.tokens.cacheWrite} cache write; cost ${costText(t.cost)}`);
+  out.push(`Tokens: ${formatCount(t.tokens.input)} in, ${formatCount(t.tokens.output)} out, ${formatCount(t.tokens.cacheRead)} cache read, ${formatCount(t.tokens.cacheWrite)} cache write; cost: ${costText(t.cost)}`);
   out.push('');
   if (report.personas.length === 0) {
     out.push('No runs in this range. Ask a persona (agent-os-personas review --persona security <file>), then look again.');
@@ -39,18 +40,8 @@ export function metricsTable(report: MetricsReport): string {
   return out.join('\n');
 }
 
-function costText(cost: Cost): string {
-  const parts: string[] = [];
-  if (cost.usd !== null) parts.push(`$${cost.usd.toFixed(cost.usd > 0 && cost.usd < 0.01 ? 4 : 2)}`);
-  else parts.push('unknown');
-  if (cost.unpricedTokens > 0 && cost.usd !== null) parts[0] = `≥ ${parts[0]!}`;
-  if (cost.demoTokens > 0) parts.push('(demo model: free)');
-  return parts.join(' ');
-}
-
 function ms(value: number | null): string {
-  if (value === null) return '-';
-  return value < 1000 ? `${value} ms` : value < 120_000 ? `${(value / 1000).toFixed(1)} s` : `${(value / 60_000).toFixed(1)} min`;
+  return value === null ? '-' : formatMs(value);
 }
 
 function percent(p: Percentiles): string {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../jobs/jobStore';
 import type { JobSummary } from '../jobs/types';
 import { jobDocument } from './jobPresentation';
-import { jobUsage, type JobCostSource } from './metricsFormat';
+import { jobUsage, type JobCostSource } from '../metrics/wording';
 
 export const JOB_SCHEME = 'agent-os-job';
 

@@ -3,7 +3,7 @@ import type { JobStore } from '../jobs/jobStore';
 import { TERMINAL_STATUSES, type JobSummary } from '../jobs/types';
 import type { WorkflowSession, WorkflowSessions } from '../workflows/workflowSessions';
 import { jobDescription, jobIcon, jobTitle, jobTooltip } from './jobPresentation';
-import { jobUsage, type JobCostSource } from './metricsFormat';
+import { jobUsage, type JobCostSource } from '../metrics/wording';
 import { jobRowText } from './jobText';
 import { phaseDescription, phaseIcon, phaseLabel, phaseOf, phaseState, phaseTooltip, sessionProgress, sessionTitle, sessionTooltipLines } from './workflowPresentation';
 

@@ -4,7 +4,7 @@
 // and unit-tested here. No `vscode` import.
 import { boundOf, bucketOf } from '../metrics/histogram';
 import type { MetricsRange, MetricsReport, PersonaMetrics } from '../metrics/reportTypes';
-import { costText, formatCount, formatMs, formatUsd } from './metricsFormat';
+import { costText, formatCount, formatMs, formatUsd } from '../metrics/wording';
 
 /** Named theme colours; the webview reads each from `--vscode-charts-<name>`. */
 export const CHART_COLORS = ['blue', 'orange', 'green', 'purple', 'yellow', 'red'] as const;

@@ -8,7 +8,7 @@ import type { JobSource, JobSummary } from '../../src/jobs/types';
 import { costOf, PriceTable } from '../../src/metrics/prices';
 import type { Cost, MetricsReport, PersonaMetrics, TokenCounts } from '../../src/metrics/reportTypes';
 import { DEMO_MODEL_ID } from '../../src/personas/demoModel/server';
-import { costLine, costText, formatMs, formatUsd, jobUsage, jobUsageLines, sumCosts, type JobCostSource } from '../../src/ui/metricsFormat';
+import { costLine, costText, formatMs, formatUsd, jobUsage, jobUsageLines, sumCosts, type JobCostSource } from '../../src/metrics/wording';
 import { parseMetricsMessage } from '../../src/ui/metricsMessages';
 import { metricsViewModel, type ChartView } from '../../src/ui/metricsModel';
 import { metricsPageHtml } from '../../src/ui/metricsPage';

@@ -1,8 +1,8 @@
-// Metrics in words: costs, durations and token counts as the Metrics view, a job's tooltip and
-// its result footer say them. Plain functions (no `vscode`), so unit tests check the wording.
+// Metrics in words: costs, durations and token counts as the Metrics view, a job's tooltip, its
+// result footer and `metrics --format table` say them, so every surface says them alike.
 import type { JobSummary } from '../jobs/types';
-import type { Cost } from '../metrics/reportTypes';
 import { DEMO_MODEL_ID, DEMO_MODEL_LABEL } from '../personas/demoModel/server';
+import type { Cost } from './reportTypes';
 
 const EDITOR_MODEL_PREFIX = 'vscode-lm:';
 
@@ -71,10 +71,8 @@ export function sumCosts(costs: Cost[]): Cost {
   return { usd, demoTokens, unpricedTokens };
 }
 
-/** The usage fields of a job the tooltip and footer read (cache and model fields come with store migration 003). */
-export type JobUsage = Pick<JobSummary, 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'tokensIn' | 'tokensOut'> & {
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
+/** The usage fields of a job the tooltip and footer read; `modelId` undefined: a sum over several models. */
+export type JobUsage = Pick<JobSummary, 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'tokensIn' | 'tokensOut' | 'cacheReadTokens' | 'cacheWriteTokens'> & {
   modelId?: string | null;
 };
 
@@ -87,8 +85,8 @@ export function jobDurationText(job: JobUsage): string | null {
 
 /** "Tokens: 1,234 in / 567 out (+ cache: 1,000 read, 200 written)". Input excludes cached tokens, as the Messages API counts them. */
 export function jobTokensText(job: JobUsage): string {
-  const read = job.cacheReadTokens ?? 0;
-  const written = job.cacheWriteTokens ?? 0;
+  const read = job.cacheReadTokens;
+  const written = job.cacheWriteTokens;
   const cache = read + written > 0 ? ` (+ cache: ${formatCount(read)} read, ${formatCount(written)} written)` : '';
   return `Tokens: ${formatCount(job.tokensIn)} in / ${formatCount(job.tokensOut)} out${cache}`;
 }
@@ -114,7 +112,7 @@ export interface JobCostSource {
 }
 
 function costOfJob(costs: JobCostSource, job: JobUsage & Pick<JobSummary, 'modelLabel'>): Cost {
-  return costs.jobCost({ tokensIn: job.tokensIn, tokensOut: job.tokensOut, cacheReadTokens: job.cacheReadTokens ?? 0, cacheWriteTokens: job.cacheWriteTokens ?? 0, modelId: modelIdOf(job) });
+  return costs.jobCost({ tokensIn: job.tokensIn, tokensOut: job.tokensOut, cacheReadTokens: job.cacheReadTokens, cacheWriteTokens: job.cacheWriteTokens, modelId: modelIdOf(job) });
 }
 
 /**
@@ -132,7 +130,7 @@ function modelIdOf(job: Pick<JobSummary, 'modelLabel'> & { modelId?: string | nu
  */
 export function jobUsage(job: JobSummary, children: JobSummary[], costs: JobCostSource | undefined): string[] {
   if (children.length === 0) return jobUsageLines({ ...job, modelId: modelIdOf(job) }, costs && costOfJob(costs, job));
-  const sum = (pick: (c: JobUsage) => number | undefined): number => children.reduce((n, c) => n + (pick(c) ?? 0), 0);
+  const sum = (pick: (c: JobUsage) => number): number => children.reduce((n, c) => n + pick(c), 0);
   const total: JobUsage = {
     ...job,
     tokensIn: sum((c) => c.tokensIn),
