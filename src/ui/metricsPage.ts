@@ -1,7 +1,7 @@
-// The Metrics webview's HTML shell: the charts and tables are built by media/metrics.js (with
-// the Chart.js copy esbuild.mjs puts in media/) from the host's messages. No `vscode` import:
-// unit tests check the CSP.
-import { randomBytes } from 'node:crypto';
+// The Metrics webview's markup: the charts and tables are built by media/metrics.js (with the
+// Chart.js copy esbuild.mjs puts in media/) from the host's messages; the shell and its CSP are
+// webviewPage.ts's (no image source at all: the charts are canvas drawing).
+import { webviewPageHtml } from './webviewPage';
 
 export interface MetricsPageOptions {
   /** `webview.cspSource`. */
@@ -13,26 +13,11 @@ export interface MetricsPageOptions {
   nonce?: string;
 }
 
-/**
- * Strict CSP, as the Standards view's: nothing loads unless named, scripts only with this load's
- * nonce (Chart.js and our page script), styles from the extension's media folder. Chart.js sizes
- * its canvas through the CSSOM (element.style), which a style-src policy does not govern, so no
- * 'unsafe-inline' is needed; images are not allowed at all (the charts are canvas drawing).
- */
 export function metricsPageHtml(options: MetricsPageOptions): string {
-  const nonce = options.nonce ?? randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; style-src ${options.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${escapeAttribute(options.styleUri)}">
-<title>Metrics</title>
-</head>
-<body>
-<main id="app" aria-busy="true">
+  return webviewPageHtml({ title: 'Metrics', cspSource: options.cspSource, styleUri: options.styleUri, scriptUris: [options.chartUri, options.scriptUri], body: BODY, nonce: options.nonce });
+}
+
+const BODY = `<main id="app" aria-busy="true">
   <header class="toolbar">
     <h1>Persona metrics</h1>
     <div class="filters">
@@ -52,13 +37,4 @@ export function metricsPageHtml(options: MetricsPageOptions): string {
   <p id="empty" class="empty" hidden></p>
   <div id="charts" class="charts"></div>
   <p id="prices" class="meta prices"></p>
-</main>
-<script nonce="${nonce}" src="${escapeAttribute(options.chartUri)}"></script>
-<script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
-</body>
-</html>`;
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+</main>`;

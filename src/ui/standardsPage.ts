@@ -1,6 +1,6 @@
-// The Standards webview's HTML shell. The content is built by media/standards.js from the
-// host's messages; this page only loads it. No `vscode` import: unit tests check the CSP.
-import { randomBytes } from 'node:crypto';
+// The Standards webview's markup. The content is built by media/standards.js from the host's
+// messages; the shell and its CSP are webviewPage.ts's.
+import { webviewPageHtml } from './webviewPage';
 
 export interface StandardsPageOptions {
   /** `webview.cspSource`. */
@@ -11,25 +11,11 @@ export interface StandardsPageOptions {
   nonce?: string;
 }
 
-/**
- * Strict CSP: nothing loads unless named; styles from the extension's media folder (and the
- * nonce'd link), scripts only with this load's nonce. So neither an inline `<script>` nor an
- * `onerror=` attribute that slipped past the sanitiser could run.
- */
 export function standardsPageHtml(options: StandardsPageOptions): string {
-  const nonce = options.nonce ?? randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; style-src ${options.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${escapeAttribute(options.styleUri)}">
-<title>Standards</title>
-</head>
-<body>
-<main id="app" aria-busy="true">
+  return webviewPageHtml({ title: 'Standards', cspSource: options.cspSource, styleUri: options.styleUri, scriptUris: [options.scriptUri], body: BODY, nonce: options.nonce });
+}
+
+const BODY = `<main id="app" aria-busy="true">
   <p id="status" class="status" role="status" aria-live="polite" tabindex="-1"></p>
   <section aria-labelledby="pending-heading">
     <h2 id="pending-heading">Waiting for approval <span id="pending-count" class="count"></span></h2>
@@ -40,12 +26,4 @@ export function standardsPageHtml(options: StandardsPageOptions): string {
     <h2 id="recent-heading">Recent decisions</h2>
     <ul id="recent" class="recent"></ul>
   </section>
-</main>
-<script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
-</body>
-</html>`;
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+</main>`;
