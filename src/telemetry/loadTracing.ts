@@ -29,6 +29,7 @@ export interface EnableTracingOptions {
   /** Tests and the bench send batches sooner. */
   scheduledDelayMillis?: number;
   maxQueueSize?: number;
+  exportTimeoutMillis?: number;
 }
 
 type TelemetryModule = { startTracing: (options: TracingOptions) => JobTracing };
@@ -59,6 +60,7 @@ export function enableTracing(services: TracedServices, options: EnableTracingOp
       serviceVersion: options.serviceVersion,
       scheduledDelayMillis: options.scheduledDelayMillis,
       maxQueueSize: options.maxQueueSize,
+      exportTimeoutMillis: options.exportTimeoutMillis,
     });
   } catch (err) {
     // Tracing is an extra: whatever goes wrong starting it, the services run without it.

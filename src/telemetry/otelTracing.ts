@@ -37,6 +37,8 @@ export interface TracingOptions {
   scheduledDelayMillis?: number;
   /** Spans held while the endpoint is slow or down; past it new spans are dropped and counted (default 2048). */
   maxQueueSize?: number;
+  /** How long one export may take, its retries of a refused connection included (default 10 s; tests use less). */
+  exportTimeoutMillis?: number;
   now?: () => number;
 }
 
@@ -85,7 +87,7 @@ class OtelJobTracing implements JobTracing {
     this.drops = new DropReporter(config.shownEndpoint, options.log, options.now ?? Date.now);
     const exporter = new CountingExporter(
       // Two exports in flight at most: with the queue bound, memory stays bounded when the endpoint hangs.
-      new OTLPTraceExporter({ url: config.tracesUrl, headers: config.headers, timeoutMillis: EXPORT_TIMEOUT_MS, concurrencyLimit: 2 }),
+      new OTLPTraceExporter({ url: config.tracesUrl, headers: config.headers, timeoutMillis: options.exportTimeoutMillis ?? EXPORT_TIMEOUT_MS, concurrencyLimit: 2 }),
       this.counters,
       this.drops,
     );
@@ -93,7 +95,7 @@ class OtelJobTracing implements JobTracing {
       maxQueueSize,
       maxExportBatchSize: Math.min(512, maxQueueSize),
       scheduledDelayMillis: options.scheduledDelayMillis ?? 2000,
-      exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+      exportTimeoutMillis: options.exportTimeoutMillis ?? EXPORT_TIMEOUT_MS,
     });
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'agent-os-personas', 'service.version': options.serviceVersion }),

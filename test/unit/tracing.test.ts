@@ -203,13 +203,14 @@ describe('tracing: OpenTelemetry spans of jobs, model turns, tool calls and MCP 
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const s = await startTraced(deadUrl);
+    // A short export timeout bounds the exporter's retries of the refused connection (10 s by default).
+    const s = await startTraced(deadUrl, { exportTimeoutMillis: 1_500 });
     for (let i = 0; i < 2; i++) {
       const job = await s.store.create({ persona: 'security', task: `Review ${i} [[demo:tool-use]]`, context: CONTEXT });
       assert.equal((await settledJob(s, job.id, 45_000)).status, 'completed');
     }
     // Two jobs of four spans each, every export refused (the exporter retries a refused
-    // connection with backoff for about 8 s before it gives a batch up).
+    // connection with backoff until the export timeout, then gives the batch up).
     await waitFor(() => tracing!.stats().dropped >= 8, { timeoutMs: 35_000, message: 'the spans of both jobs were dropped and counted' });
     const warnings = logs.filter((l) => /could not be sent/.test(l));
     assert.equal(warnings.length, 1, logs.join('\n'));
