@@ -13,6 +13,7 @@ import { SERVER_VERSION } from '../mcp/server';
 import { STORE_SCHEMA } from '../services';
 import { EXIT } from './exitCodes';
 import { metricsTable } from './metricsTable';
+import { ownerToolAnswer } from './ownerAnswer';
 
 export interface MetricsArgs {
   range: MetricsRange;
@@ -79,18 +80,9 @@ async function readThroughOwner(args: MetricsArgs, workspaceRoot: string): Promi
   await connectToStoreOwner(workspaceRoot, client, fetch);
   try {
     const result = (await client.callTool({ name: 'persona_metrics', arguments: { since: args.range, ...(args.persona ? { persona: args.persona } : {}) } }, CallToolResultSchema)) as CallToolResult;
-    const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new PersonaError('INTERNAL', `The process that owns this folder's store answered persona_metrics with no JSON: ${text.slice(0, 200)}`, 'Update the extension (or the CLI) so both are the same version, then try again.');
-    }
-    if (result.isError) {
-      const error = (parsed as { error?: { code?: string; message?: string; hint?: string } }).error ?? {};
-      throw new PersonaError((error.code ?? 'INTERNAL') as PersonaErrorCode, error.message ?? text, error.hint ?? '');
-    }
-    return parsed as MetricsReport;
+    const out = ownerToolAnswer(result);
+    if ('failure' in out) throw new PersonaError(out.failure.code as PersonaErrorCode, out.failure.message, out.failure.hint);
+    return out.answer as MetricsReport;
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaError } from '../core/errors';
 import { connectToStoreOwner } from '../mcp/endpointTrust';
+import { ownerToolAnswer, type ToolFailure } from './ownerAnswer';
 import { SERVER_VERSION } from '../mcp/server';
 import { completedReviewExit, EXIT } from './exitCodes';
 
@@ -21,13 +22,7 @@ export interface OwnerReviewRequest {
   signal: AbortSignal;
 }
 
-/** The error an owner's tool answered with (results.ts toolError), or a job's error. */
-interface ToolFailure {
-  code: string;
-  message: string;
-  hint: string;
-}
-
+/** A job as check_persona_job shows it; `error` is a failed job's. */
 interface JobAnswer {
   job_id: string;
   status: string;
@@ -106,15 +101,6 @@ async function call(client: Client, name: string, args: Record<string, unknown>,
     resetTimeoutOnProgress: true,
     ...(onProgress ? { onprogress: (p: { message?: string }) => p.message && onProgress(p.message) } : {}),
   })) as CallToolResult;
-  const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // A schema refusal from the SDK is plain text ("Input validation error: …").
-    return { failure: { code: 'INVALID_INPUT', message: text, hint: 'Check the arguments (agent-os-personas help).' } };
-  }
-  // A failed job's view carries `error` too; only isError marks the call itself as refused.
-  if (result.isError) return { failure: (parsed as { error?: ToolFailure }).error ?? { code: 'INTERNAL', message: text, hint: '' } };
-  return { answer: parsed as JobAnswer };
+  const out = ownerToolAnswer(result);
+  return 'failure' in out ? out : { answer: out.answer as JobAnswer };
 }

@@ -32,8 +32,8 @@ export const MAX_RESULT_CHARS = 200_000;
 export const MAX_PARTIAL_CHARS = 8_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
-/** Statements written in the same durable write as a job's terminal transition. */
-export type JobMeter = (job: JobSummary) => { sql: string; params: JournalParam[] }[];
+/** Statements written in the same durable write as a job's terminal transition; `isParent`: the job has children. */
+export type JobMeter = (job: JobSummary, isParent: boolean) => { sql: string; params: JournalParam[] }[];
 
 export interface JobStoreOptions {
   now?: () => number;
@@ -332,7 +332,8 @@ export class JobStore extends JobReads implements Disposable {
 
   /** A terminal transition, with the meter's statements in the same journal record. */
   private writeEnd(ended: JobSummary, change: { sql: string; params: JournalParam[] }): Promise<void> {
-    const metered = this.options.meter?.(ended) ?? [];
+    const meter = this.options.meter;
+    const metered = meter ? meter(ended, this.hasChildren(ended.id)) : [];
     if (metered.length === 0) return this.write(change.sql, change.params);
     this.assertOpen();
     return this.database.writeAll([change, ...metered]);

@@ -43,7 +43,7 @@ export class MetricsService implements Disposable {
   }
 
   /** For the JobStore's `meter` option: the statements that count a job's end. */
-  readonly meter = (job: MeteredJob & { id: string }): MetricsStatement[] => jobMeterStatements(job, this.hasChildren(job.id), this.now());
+  readonly meter = (job: MeteredJob, isParent: boolean): MetricsStatement[] => jobMeterStatements(job, isParent, this.now());
 
   /** Counts and times every MCP tools/call (push it into PersonaServices.toolCallHooks). */
   get toolCallHook(): MetricsRecorder['toolCallHook'] {
@@ -111,7 +111,4 @@ export class MetricsService implements Disposable {
     await this.recorder.close();
   }
 
-  private hasChildren(id: string): boolean {
-    return this.options.database.query('SELECT 1 FROM jobs WHERE parent_id = ? LIMIT 1', [id]).length > 0;
-  }
 }
