@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Debouncer } from '../core/debouncer';
 import { serializeError } from '../core/errors';
 import type { JobStore } from '../jobs/jobStore';
 import type { MetricsRange, MetricsReport } from '../metrics/reportTypes';
@@ -38,7 +39,9 @@ export interface MetricsViewApi {
 export class MetricsPanel implements vscode.Disposable, MetricsViewApi {
   private panel: vscode.WebviewPanel | undefined;
   private query: { range: MetricsRange; persona: string | null } = { range: '7d', persona: null };
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly refresh = new Debouncer(REFRESH_DEBOUNCE_MS, () => {
+    if (this.panel?.visible) this.postReport();
+  });
   private readonly unsubscribers: (() => void)[] = [];
   private readonly panelDisposables: vscode.Disposable[] = [];
   private readonly posted = new vscode.EventEmitter<MetricsHostMessage>();
@@ -110,11 +113,7 @@ export class MetricsPanel implements vscode.Disposable, MetricsViewApi {
 
   private scheduleRefresh(): void {
     if (!this.panel) return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      if (this.panel?.visible) this.postReport();
-    }, REFRESH_DEBOUNCE_MS);
+    this.refresh.trigger();
   }
 
   private postReport(): MetricsHostMessage {
@@ -147,7 +146,7 @@ export class MetricsPanel implements vscode.Disposable, MetricsViewApi {
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
+    this.refresh.dispose();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.panel?.dispose();
     for (const d of this.panelDisposables.splice(0)) d.dispose();
