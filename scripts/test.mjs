@@ -13,6 +13,8 @@
 // A step or harness failure (install, build, lint, server, browser, missing result) counts as
 // one failed test and makes the exit code non-zero, with the reason printed.
 // AGENT_OS_TEST_EXTENSION_PATH overrides the extension folder used by the VS Code suites.
+// AGENT_OS_TEST_ONLY=<text> runs only the test files whose path contains the text (while working
+// on one feature; the counts then cover those files only).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -267,9 +269,15 @@ function findTests(dir) {
   }
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && onlyMatches(f))
     .sort()
     .map((f) => path.join(dir, f));
+}
+
+/** AGENT_OS_TEST_ONLY: a part of the test files' paths to keep. */
+function onlyMatches(file) {
+  const only = process.env.AGENT_OS_TEST_ONLY;
+  return !only || file.includes(only);
 }
 
 /** Runs mocha in a child Node process (spec reporter to the console, counts to a JSON file). */

@@ -17,7 +17,8 @@ export async function run(): Promise<void> {
     const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
     const files = fs
       .readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.test.js'))
+      // AGENT_OS_TEST_ONLY (scripts/test.mjs): only the files whose path contains it.
+      .filter((f) => f.endsWith('.test.js') && (!process.env['AGENT_OS_TEST_ONLY'] || f.includes(process.env['AGENT_OS_TEST_ONLY'])))
       .sort();
     for (const file of files) {
       mocha.addFile(path.join(__dirname, file));
