@@ -7,6 +7,8 @@ import { JobWatch } from './jobs/jobWatch';
 import { JournaledDatabase } from './jobs/journaledDatabase';
 import { MaintenanceScheduler, type Clock } from './jobs/maintenance';
 import { JOBS_SCHEMA } from './jobs/migrations';
+import { FINDINGS_SCHEMA } from './findings/migrations';
+import { FindingsService } from './findings/findingsService';
 import { METRICS_SCHEMA } from './metrics/migrations';
 import { MetricsService } from './metrics/metricsService';
 import { StoreLock } from './jobs/storeLock';
@@ -36,7 +38,7 @@ export const DEFAULT_RETENTION: Retention = { completedDays: 30, failedDays: 30,
 export const DEFAULT_MAX_STORE_BYTES = 100 * 1024 * 1024;
 
 /** Every module's tables in the one store, in migration order (the standards' refer to the jobs'). */
-export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA, WORKFLOWS_SCHEMA, METRICS_SCHEMA] as const;
+export const STORE_SCHEMA = [JOBS_SCHEMA, STANDARDS_SCHEMA, WORKFLOWS_SCHEMA, METRICS_SCHEMA, FINDINGS_SCHEMA] as const;
 
 /** A job's wall-clock limit unless the setting says otherwise: a review takes a minute or two. */
 export const DEFAULT_JOB_TIMEOUT_MS = 15 * 60_000;
@@ -89,6 +91,7 @@ interface ServiceParts {
   workflowRegistry: WorkflowRegistry;
   sessions: WorkflowSessions;
   metrics: MetricsService;
+  findings: FindingsService;
 }
 
 /** The core services for one workspace, shared by the VS Code extension and the CLI: the composition root. */
@@ -117,6 +120,8 @@ export class PersonaServices implements Disposable {
   readonly sessions: WorkflowSessions;
   /** Counters and histograms that outlive the jobs; `report` for the CLI, the tool and the view, `jobCost` for one job. */
   readonly metrics: MetricsService;
+  /** Findings as data: stored with each completed review, listed, dismissed into `.agent-os/suppressions.json`, presented alike on every surface. */
+  readonly findings: FindingsService;
   /** Run around every MCP tools/call of every server on these services, outermost first (metrics, tracing). */
   readonly toolCallHooks: ToolCallHook[] = [];
   private readonly database: JournaledDatabase;
@@ -141,6 +146,7 @@ export class PersonaServices implements Disposable {
     this.workflowRegistry = parts.workflowRegistry;
     this.sessions = parts.sessions;
     this.metrics = parts.metrics;
+    this.findings = parts.findings;
     // Outermost: the metrics time the whole call, hooks added later (tracing) included.
     this.toolCallHooks.push(parts.metrics.toolCallHook);
   }
@@ -171,7 +177,9 @@ export class PersonaServices implements Disposable {
       database = await JournaledDatabase.open({ dir: dataDir, schema: STORE_SCHEMA, now, log });
       metrics = new MetricsService({ database, now, prices: options.prices, log });
       // Every job's end is counted in the same durable write as the end itself.
-      const store = new JobStore(database, dataDir, { now, meter: metrics.meter });
+      const findings = new FindingsService({ database, workspaceRoot, now, log });
+      // A review's findings are stored in the same durable write as its completion.
+      const store = new JobStore(database, dataDir, { now, meter: metrics.meter, onComplete: findings.onComplete });
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, workspaceRoot));
@@ -205,7 +213,7 @@ export class PersonaServices implements Disposable {
         log,
       });
       const watch = new JobWatch(store);
-      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered, workflowRegistry, sessions, metrics });
+      const services = new PersonaServices({ workspaceRoot, database, store, watch, registry, models, pool, panels, jobs, maintenance, proposals, standards, lock, recovered, workflowRegistry, sessions, metrics, findings });
       // The workers warm up in the background (loading the SDK takes a few hundred ms each);
       // a job picked before then waits for its worker.
       pool.pump();
@@ -236,6 +244,7 @@ export class PersonaServices implements Disposable {
     await this.models.dispose();
     // Its buffered counts are written while the database is still open.
     await this.metrics.dispose();
+    this.findings.dispose();
     await this.store.close();
     await this.database.close();
     await this.lock.dispose();

@@ -14,6 +14,7 @@ import { createWithChildren, retryJob } from './parentJobs';
 import type { StoreContext } from './storeContext';
 import {
   TERMINAL_STATUSES,
+  type Job,
   type JobChangeEvent,
   type JobEvents,
   type JobOutcome,
@@ -43,6 +44,13 @@ export interface JobStoreOptions {
    * so after a crash either both are there or neither (the metrics count every end exactly once).
    */
   meter?: JobMeter;
+  /**
+   * Called as a job completes, with its whole row (the context included) and its outcome;
+   * `isParent`: the job has children. The statements it returns go into the same journal record
+   * as the completion (a review's findings are there exactly when it is). A rejection fails
+   * nothing: the completion is written without them.
+   */
+  onComplete?: (job: Job, outcome: JobOutcome, isParent: boolean) => Promise<{ sql: string; params: JournalParam[] }[]>;
   /** Runs of one job before an interrupted job is failed instead of re-queued. */
   maxAttempts?: number;
 }
@@ -164,6 +172,10 @@ export class JobStore extends JobReads implements Disposable {
   }
 
   async complete(id: string, outcome: JobOutcome): Promise<JobSummary> {
+    // The hook may read files, so it runs first; the transition is checked after it, so a job
+    // cancelled meanwhile is refused as before and nothing is written for it.
+    const running = this.options.onComplete ? this.get(id) : undefined;
+    const extra = running?.status === 'running' ? await this.options.onComplete?.(running, outcome, this.hasChildren(id)).catch(() => []) : [];
     const job = this.transition(id, ['running'], 'completed');
     const result = outcome.result.length > MAX_RESULT_CHARS
       ? `${outcome.result.slice(0, MAX_RESULT_CHARS)}\n\n_(Result cut at ${MAX_RESULT_CHARS} characters.)_`
@@ -187,7 +199,7 @@ export class JobStore extends JobReads implements Disposable {
     await this.writeEnd(ended, {
       sql: `UPDATE jobs SET status = 'completed', phase = NULL, percent = 100, message = 'Completed', eta_ms = 0, partial_output = NULL, result = ?, tokens_in = ?, tokens_out = ?, tool_calls = ?, cache_read_tokens = ?, cache_write_tokens = ?, model_id = ?, model_label = ?, finished_at = ? WHERE id = ?`,
       params: [result, ended.tokensIn, ended.tokensOut, ended.toolCalls, ended.cacheReadTokens, ended.cacheWriteTokens, ended.modelId, ended.modelLabel, ended.finishedAt, id],
-    });
+    }, extra ?? []);
     return this.emitChange('job:completed', id);
   }
 
@@ -330,13 +342,13 @@ export class JobStore extends JobReads implements Disposable {
     return this.database.write(sql, params);
   }
 
-  /** A terminal transition, with the meter's statements in the same journal record. */
-  private writeEnd(ended: JobSummary, change: { sql: string; params: JournalParam[] }): Promise<void> {
+  /** A terminal transition, with the completion's and the meter's statements in the same journal record. */
+  private writeEnd(ended: JobSummary, change: { sql: string; params: JournalParam[] }, extra: { sql: string; params: JournalParam[] }[] = []): Promise<void> {
     const meter = this.options.meter;
     const metered = meter ? meter(ended, this.hasChildren(ended.id)) : [];
-    if (metered.length === 0) return this.write(change.sql, change.params);
+    if (metered.length === 0 && extra.length === 0) return this.write(change.sql, change.params);
     this.assertOpen();
-    return this.database.writeAll([change, ...metered]);
+    return this.database.writeAll([change, ...extra, ...metered]);
   }
 
   private assertAccepting(): void {

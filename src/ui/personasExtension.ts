@@ -10,6 +10,9 @@ import { askPersona, type AskArgs } from './askPersona';
 import { registerChatParticipant } from './chatParticipant';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
+import { FindingsModel } from './findings/findingsModel';
+import { registerFindingDiagnostics } from './findings/findingsDiagnostics';
+import { registerFindingsView } from './findings/findingsView';
 import { FollowedJobs, followJob, rememberFollowedJobs } from './jobProgress';
 import { JobTreeProvider, JOBS_VIEW_ID, OPEN_PHASE_COMMAND, type JobTreeElement, type PhaseRef } from './jobTree';
 import { copyMcpConfiguration, McpEndpointHost } from './mcpEndpoint';
@@ -57,6 +60,8 @@ export interface PersonasApi {
   readonly onDidChangeWorkflows: vscode.Event<WorkflowRegistryChange>;
   /** The Metrics view: the report it shows, and the host path its range picker and filter take. */
   readonly metrics: MetricsViewApi;
+  /** The findings the Problems panel and the Findings view show now. */
+  readonly findings: FindingsModel;
   /** The Persona Jobs tree's data: its rows as VS Code gets them (jobs, and a workflow job's phases). */
   readonly jobTree: vscode.TreeDataProvider<JobTreeElement>;
   /** The jobs this window follows with a progress notification (and follows again after a reload). */
@@ -92,6 +97,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   private readonly personaFiles: PersonaFileSync;
   private readonly workflowFiles: WorkflowFileSync;
   private readonly followed: FollowedJobs;
+  /** The findings the Problems panel and the Findings view show. */
+  readonly findings: FindingsModel;
 
   private constructor(
     readonly log: vscode.LogOutputChannel,
@@ -110,6 +117,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     this.disposables.push(this.workflowFiles);
     this.jobTree = new JobTreeProvider(() => this.services?.store, () => this.services?.sessions, () => this.services?.metrics);
     this.followed = new FollowedJobs(context.workspaceState);
+    this.findings = new FindingsModel(context.workspaceState);
+    this.disposables.push(this.findings);
     this.standards = new StandardsViewProvider(context.extensionUri, log);
     this.disposables.push(this.standards);
     this.metrics = new MetricsPanel(context.extensionUri, log, () => this.services?.metrics);
@@ -224,6 +233,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       this.disposables.push(watchStandards(services.standards, this.log));
       this.standards.follow(services);
       this.metrics.follow(services.store, services.proposals);
+      this.findings.follow(services);
       void updateModelLabel();
     };
     const updateModelLabel = async (): Promise<void> => {
@@ -299,6 +309,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       this.disposables.push(vscode.commands.registerCommand(id, handler));
     }
     this.disposables.push(registerChatParticipant({ ready: () => this.ready, revealJob }));
+    this.disposables.push(...registerFindingDiagnostics(this.findings, () => this.ready, this.log));
+    this.disposables.push(...registerFindingsView(this.findings, () => this.ready, this.log));
     return { follow };
   }
 
