@@ -63,7 +63,7 @@ describe('a store written before each module owned its migrations', function () 
       await whole.close();
     }
     const versions = await versionsIn(dir);
-    assert.deepEqual(versions.modules, { jobs: 3, standards: 1, workflows: 1, metrics: 1 }, 'the legacy versions 1-3 became jobs 1-2 and standards 1; the jobs module\'s later migration and the workflows and metrics modules, newer than the store, were migrated in');
+    assert.deepEqual(versions.modules, { jobs: 3, standards: 1, workflows: 1, metrics: 1, findings: 1 }, 'the legacy versions 1-3 became jobs 1-2 and standards 1; the jobs module\'s later migration and the workflows, metrics and findings modules, newer than the store, were migrated in');
     assert.ok(versions.legacyMax > 3, `a build from before the change reads schema ${versions.legacyMax} and refuses the store as newer`);
 
     // A second open changes nothing more and still finds everything.
