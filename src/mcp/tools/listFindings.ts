@@ -47,11 +47,18 @@ export function registerListFindings(server: PersonaMcpServer, deps: McpDeps): v
           findings: rows.map((f) => findingView(f, input.include_suppressed ? (byFingerprint.get(f.fingerprint) ?? null) : undefined)),
           count: rows.length,
           ...(job ? { job_status: job.status } : {}),
-          ...(job && job.status !== 'completed' ? { note: `Job ${job.id} is ${job.status}: its findings are stored when it completes (check_persona_job with wait_seconds waits for that).` } : {}),
+          ...(job && job.status !== 'completed' ? { note: pendingNote(job.id, job.status) } : {}),
           ...(suppressions.error ? { suppressions_error: suppressions.error.message } : {}),
         });
       }),
   );
+}
+
+/** Why a job has no findings yet (or none at all), and what to do. */
+function pendingNote(id: string, status: string): string {
+  return status === 'queued' || status === 'running'
+    ? `Job ${id} is ${status}: its findings are stored when it completes (check_persona_job with wait_seconds waits for that).`
+    : `Job ${id} is ${status}: only a completed review has findings (retry_persona_job runs it again).`;
 }
 
 /** A finding as the tool answers it: snake_case like every other tool's fields; `suppression` only when asked for. */
