@@ -7,9 +7,11 @@ import { PRIVATE_FOLDER } from '../core/privateFolder';
 import { TypedEmitter } from '../core/typedEmitter';
 import type { JournaledDatabase } from '../jobs/journaledDatabase';
 import type { JournalParam } from '../jobs/journal';
+import { rowToJob } from '../jobs/jobRow';
 import type { Job, JobOutcome } from '../jobs/types';
 import { extractFindings } from './extract';
 import { filterSql, findingStatements, rowToFinding } from './findingRows';
+import { presentReview } from './present';
 import { addSuppression, invalidError, readSuppressions, SUPPRESSIONS_PATH, whoDismisses } from './suppressions';
 import { DISMISS_REASONS, type DismissReason, FindingFilter, PreexistingMode, PresentedReview, StoredFinding, Suppression, SuppressionsRead } from './types';
 
@@ -150,9 +152,16 @@ export class FindingsService implements Disposable {
     this.watcher = undefined;
   }
 
-  /** A job's result as every surface shows it. */
-  present(jobId: string, _mode: PreexistingMode): PresentedReview {
-    return { markdown: '', remaining: this.forJob(jobId), suppressed: [], preexisting: [], unanchored: 0, suppressionsError: null };
+  /**
+   * A job's result as every surface shows it (see present.ts): suppressed findings cut and
+   * listed in an audit footer, findings on unchanged lines of a diff review dropped or listed
+   * apart. A panel's report is merged again from its personas' cut reviews.
+   */
+  present(jobId: string, mode: PreexistingMode): PresentedReview {
+    const [job] = this.options.database.query('SELECT * FROM jobs WHERE id = ?', [jobId]).map(rowToJob);
+    if (!job) throw new PersonaError('JOB_NOT_FOUND', `No job has the id "${jobId.slice(0, 100)}".`, 'Use an id that list_persona_jobs shows; old jobs are removed after the retention period.');
+    const children = this.options.database.query('SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, rowid', [jobId]).map(rowToJob);
+    return presentReview({ job, children, findings: this.forJob(jobId), suppressions: this.suppressions(), mode });
   }
 
   dispose(): void {
