@@ -65,16 +65,26 @@ export class FindingsService implements Disposable {
     }
   };
 
-  /** Newest first; suppressed findings are left out unless the filter asks for them. */
+  /**
+   * Newest first; suppressed findings are left out unless the filter asks for them. They are
+   * left out page by page, so `limit` counts the findings returned, not the rows looked at.
+   */
   list(filter: FindingFilter = {}): StoredFinding[] {
     const { where, params } = filterSql(filter);
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-    const rows = this.options.database
-      .query(`SELECT * FROM findings ${where} ORDER BY created_at DESC, job_id, ordinal LIMIT ${limit}`, params)
-      .map(rowToFinding);
-    if (filter.includeSuppressed) return rows;
+    const page = (offset: number, size: number): StoredFinding[] =>
+      this.options.database
+        .query(`SELECT * FROM findings ${where} ORDER BY created_at DESC, job_id, ordinal LIMIT ${size} OFFSET ${offset}`, params)
+        .map(rowToFinding);
+    if (filter.includeSuppressed) return page(0, limit);
     const suppressed = new Set(this.suppressions().entries.map((s) => s.fingerprint));
-    return rows.filter((f) => !suppressed.has(f.fingerprint));
+    const kept: StoredFinding[] = [];
+    for (let offset = 0; kept.length < limit; offset += limit) {
+      const rows = page(offset, limit);
+      kept.push(...rows.filter((f) => !suppressed.has(f.fingerprint)));
+      if (rows.length < limit) break;
+    }
+    return kept.slice(0, limit);
   }
 
   /** Every finding of a job (a panel's: its personas'), in review order, suppressed ones included. */
