@@ -124,6 +124,8 @@ describe('findings: presentation (a result with suppressed findings cut, the sam
     assert.equal(shown.remaining.length, 2);
     assert.ok(shown.markdown.startsWith(`# Security review\n\n> ⚠ ${message}\n\n`), shown.markdown.slice(0, 300));
     assert.equal(shown.markdown.replace(`> ⚠ ${message}\n\n`, ''), j.result, 'the review itself unchanged');
+    const empty = present(j, [], { entries: [], error: { message, line: 7 } });
+    assert.deepEqual([empty.markdown, empty.suppressionsError], [j.result, null], 'a job without findings is not affected');
   });
 
   it('a finding citing a file or line not in the workspace stays in the text and is counted', () => {
