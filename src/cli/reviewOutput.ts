@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { PersonaError } from '../core/errors';
 import { isInside } from '../core/workspacePath';
 import { findingsToSarif } from '../findings/sarif';
@@ -57,7 +57,8 @@ export function failOnExit(remaining: readonly StoredFinding[], failOn: FindingS
 
 /** Refuses, before anything runs, an --output inside the workspace's .agent-os/ (checked again, through links, when written). */
 export function checkReviewOutput(cwd: string, workspaceRoot: string, output: string): void {
-  if (isInside(join(workspaceRoot, '.agent-os'), resolve(cwd, output))) throw inDataFolder(output);
+  // Any .agent-os on the way: from a package folder, the repository root's store is as much off limits.
+  if (isInside(join(workspaceRoot, '.agent-os'), resolve(cwd, output)) || resolve(cwd, output).split(sep).includes('.agent-os')) throw inDataFolder(output);
 }
 
 const inDataFolder = (output: string): PersonaError =>
@@ -65,9 +66,8 @@ const inDataFolder = (output: string): PersonaError =>
 
 /**
  * `--output FILE`: relative to the current folder, written whole or not at all (a temporary file
- * beside it, flushed, then renamed), so a CI step never uploads half a report. Never inside the
- * workspace's `.agent-os/` (the job store and the team's suppressions live there). Returns the
- * path as given, for the message.
+ * beside it, flushed, then renamed), so a CI step never uploads half a report. Never inside a
+ * `.agent-os/` folder (the job store and the team's suppressions live there), through links too.
  */
 export function writeReviewOutput(cwd: string, workspaceRoot: string, output: string, text: string): void {
   const target = resolve(cwd, output);
@@ -84,7 +84,8 @@ export function writeReviewOutput(cwd: string, workspaceRoot: string, output: st
   } catch {
     // No .agent-os yet: the lexical check above is the whole check.
   }
-  if (isInside(realData, join(realParent, basename(target)))) throw inData();
+  const real = join(realParent, basename(target));
+  if (isInside(realData, real) || real.split(sep).includes('.agent-os')) throw inData();
   const existing = (() => {
     try {
       return statSync(join(realParent, basename(target)));

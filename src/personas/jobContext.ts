@@ -65,12 +65,19 @@ export async function gitDiffSinceBase(root: string, ref: string): Promise<{ dif
   if (!ref.trim() || ref.startsWith('-') || [...ref].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
     throw new PersonaError('INVALID_INPUT', `The base "${shown}" is not a branch, tag or commit name.`, 'Name the branch the changes will merge into, for example main or origin/main.');
   }
+  const commitOf = async (name: string): Promise<string> => (await git(root, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`])).trim();
   let commit: string;
+  let used = shown;
   try {
-    commit = (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    commit = await commitOf(ref);
   } catch (err) {
-    const why = err instanceof Error && /not a git repository/i.test(err.message) ? 'this folder is not in a git repository' : 'this clone has no branch, tag or commit of that name';
-    throw new PersonaError('INVALID_INPUT', `The base "${shown}" cannot be used: ${why}.`, baseHint(ref));
+    if (err instanceof Error && /not a git repository/i.test(err.message)) throw new PersonaError('INVALID_INPUT', `The base "${shown}" cannot be used: this folder is not in a git repository.`, 'Run the review inside the repository\'s clone, or pass files instead of --base.');
+    // A CI checkout has the base branch only as a remote branch (origin/main), not as a local one.
+    const remote = `origin/${ref}`;
+    commit = await commitOf(remote).catch(() => {
+      throw new PersonaError('INVALID_INPUT', `The base "${shown}" cannot be used: this clone has no branch, tag or commit of that name (nor ${remote.slice(0, 110)}).`, baseHint(ref));
+    });
+    used = remote.slice(0, 110);
   }
   let mergeBase: string;
   try {
@@ -80,7 +87,7 @@ export async function gitDiffSinceBase(root: string, ref: string): Promise<{ dif
   }
   try {
     const diff = await git(root, ['diff', '--no-color', '--no-ext-diff', mergeBase]);
-    return { diff, against: `the branch point with ${shown} (${mergeBase.slice(0, 12)})` };
+    return { diff, against: `the branch point with ${used} (${mergeBase.slice(0, 12)})` };
   } catch (err) {
     throw new PersonaError('INVALID_INPUT', `"git diff ${mergeBase.slice(0, 12)}" failed: ${err instanceof Error ? err.message : String(err)}`, 'Review the changes inside a git repository, or pass files instead.');
   }
