@@ -93,6 +93,21 @@ export async function gitDiffSinceBase(root: string, ref: string): Promise<{ dif
   }
 }
 
+/**
+ * The base a branch's changes are usually measured from: the upstream's default branch
+ * (`origin/HEAD`, e.g. origin/main), else a local main or master. Null when none exists (no
+ * remote and neither branch), so a caller can fall back to the changes against HEAD.
+ */
+export async function defaultBaseRef(root: string): Promise<string | null> {
+  const upstream = await git(root, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).then((s) => s.trim(), () => '');
+  if (upstream) return upstream;
+  for (const name of ['main', 'master']) {
+    const found = await git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}`]).then(() => true, () => false);
+    if (found) return name;
+  }
+  return null;
+}
+
 /** The changes since the branch point with `ref`, formatted as context (the CLI formats it itself when another process owns the store). */
 export async function baseDiffContext(root: string, ref: string, maxChars: number): Promise<FormattedContext> {
   const { diff, against } = await gitDiffSinceBase(root, ref);
