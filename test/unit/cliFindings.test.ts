@@ -209,13 +209,14 @@ describe('CLI review of a branch\'s changes: --base, --include-preexisting, --fo
 
 describe('CLI review through the store\'s owner: the same formats, from check_persona_job and list_findings', function () {
   this.timeout(120_000);
-  const tmp = useTempDir();
   let owner: { services: PersonaServices; endpoint: McpHttpEndpoint } | undefined;
+  // Registered before the temporary folder's removal, so the owner closes its store first.
   afterEach(async () => {
     await owner?.endpoint.close();
     await owner?.services.dispose(0);
     owner = undefined;
   });
+  const tmp = useTempDir();
 
   it('--base main --format json|sarif while VS Code owns the store: the owner runs it, the CLI reports only the changed lines', async () => {
     makeBranchFixture(tmp.path);
