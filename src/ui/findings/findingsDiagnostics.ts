@@ -13,12 +13,8 @@ export function registerFindingDiagnostics(model: FindingsModel, ready: () => Pr
   let anchors: FindingAnchors | undefined;
   let disposed = false;
   const disposables: vscode.Disposable[] = [];
-  const services = async (): Promise<PersonaServices> => {
-    const s = await ready();
-    if (!s) throw new PersonaError('NO_WORKSPACE', 'No folder is open.', 'Open a folder: findings are kept with their jobs in its .agent-os folder.');
-    return s;
-  };
-  const started = ready().then((s) => {
+  // Called while the extension is still being built: its `ready` is there from the next tick.
+  const started = Promise.resolve().then(ready).then((s) => {
     if (!s || disposed) return undefined;
     const live = new FindingAnchors(s.workspaceRoot, log);
     anchors = live;
@@ -31,9 +27,9 @@ export function registerFindingDiagnostics(model: FindingsModel, ready: () => Pr
     return live;
   }, () => undefined);
   const deps = async (): Promise<FindingCommandDeps> => {
-    const s = await services();
+    const s = await ready();
     const live = anchors ?? (await started);
-    if (!live) throw new PersonaError('NO_WORKSPACE', 'No folder is open.', 'Open a folder: findings are kept with their jobs in its .agent-os folder.');
+    if (!s || !live) throw new PersonaError('NO_WORKSPACE', 'No folder is open.', 'Open a folder: findings are kept with their jobs in its .agent-os folder.');
     return { services: () => Promise.resolve(s), model, anchors: live };
   };
   const commands: Record<string, (...args: never[]) => Promise<unknown>> = {
