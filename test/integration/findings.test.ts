@@ -44,19 +44,14 @@ function titled(list: vscode.Diagnostic[], title: string): vscode.Diagnostic | u
   return list.find((d) => d.message.includes(`] ${title}`));
 }
 
-/** Waits until the file's diagnostics pass `check` (which returns a description of what is wrong, or undefined). */
-function diagnosticsWhen(uri: vscode.Uri, what: string, check: (list: vscode.Diagnostic[]) => string | undefined): Promise<boolean> {
-  let last = '';
-  return waitFor(
-    () => {
-      const wrong = check(ours(uri));
-      last = wrong ?? '';
-      return wrong === undefined;
-    },
-    { timeoutMs: WAIT_MS, message: `${what}: never so; last: ${last || '(nothing)'}`, intervalMs: 50 },
-  ).catch((err: unknown) => {
-    throw new Error(`${String(err)}; diagnostics now: ${JSON.stringify(ours(uri).map((d) => [d.range.start.line, d.message.slice(0, 60)]))}`);
-  });
+/** Waits until the file's diagnostics pass `check` (which returns what is wrong, or undefined). */
+async function diagnosticsWhen(uri: vscode.Uri, what: string, check: (list: vscode.Diagnostic[]) => string | undefined): Promise<void> {
+  let wrong: string | undefined;
+  try {
+    await waitFor(() => (wrong = check(ours(uri))) === undefined, { timeoutMs: WAIT_MS, message: `${what}: never so`, intervalMs: 50 });
+  } catch (err) {
+    throw new Error(`${String(err)}; last: ${wrong ?? ''}; diagnostics now: ${JSON.stringify(ours(uri).map((d) => [d.range.start.line, d.message.slice(0, 60)]))}`);
+  }
 }
 
 async function review(services: PersonaServices, persona: string, context: { files?: string[]; text?: string }): Promise<string> {
