@@ -117,12 +117,24 @@ export class Journal {
   }
 
   append(record: JournalRecord): Promise<void> {
+    return this.push(Journal.encode(record), record.seq);
+  }
+
+  /**
+   * Several records in one write, never split across two: a process killed between writes keeps
+   * all of them or none (a completion and the rows that ride with it). Resolves once on disk.
+   */
+  appendAll(records: JournalRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return this.push(Buffer.concat(records.map((r) => Journal.encode(r))), Math.max(...records.map((r) => r.seq)));
+  }
+
+  private push(bytes: Buffer, seq: number): Promise<void> {
     if (this.closed) {
       return Promise.reject(new Error('journal is closed'));
     }
-    const bytes = Journal.encode(record);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ bytes, seq: record.seq, resolve, reject });
+      this.pending.push({ bytes, seq, resolve, reject });
       if (!this.flushQueued) {
         this.flushQueued = true;
         // When the file is idle the write starts right here, synchronously, so the caller's

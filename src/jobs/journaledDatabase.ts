@@ -136,7 +136,7 @@ export class JournaledDatabase {
     return done;
   }
 
-  /** Several changes that must land together: one transaction in memory, one journal record each, one fdatasync. */
+  /** Several changes that must land together: one transaction in memory, one journal record each, all in one write. */
   writeAll(changes: { sql: string; params: JournalParam[] }[]): Promise<void> {
     this.assertOpen();
     this.db.run('BEGIN');
@@ -147,12 +147,11 @@ export class JournaledDatabase {
       this.db.run('ROLLBACK');
       throw err;
     }
-    const appends = changes.map((c) => {
-      this.seq += 1;
-      return this.journal.append({ seq: this.seq, sql: c.sql, params: c.params });
-    });
+    // One write for all of them: appended one by one, the first went to disk alone when the
+    // journal was idle, and a kill before the next write kept it without the rest.
+    const appended = this.journal.appendAll(changes.map((c) => ({ seq: ++this.seq, sql: c.sql, params: c.params })));
     this.maybeCompact();
-    return Promise.all(appends).then(() => undefined);
+    return appended;
   }
 
   query(sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {

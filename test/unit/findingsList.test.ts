@@ -163,6 +163,7 @@ describe('list_findings through the real MCP client', function () {
     await services.findings.dismiss(credential, 'false-positive', 'a test key');
     try {
       assert.deepEqual((await list({ job_id: security })).findings.map((r) => r.title), ['SQL built by string concatenation']);
+      assert.deepEqual((await list({ job_id: security, limit: 1 })).findings.map((r) => r.title), ['SQL built by string concatenation'], 'the limit counts what is returned, not the suppressed rows looked at');
       const all = await list({ job_id: security, include_suppressed: true });
       assert.deepEqual(all.findings.map((r) => [r.title, r.suppressed, r.suppression?.reason ?? null, r.suppression?.note ?? null]), [
         ['Hard-coded credential', true, 'false-positive', 'a test key'],
