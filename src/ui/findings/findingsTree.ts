@@ -45,6 +45,11 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsTre
     this.changed.fire(undefined);
   }
 
+  /** Rows again (the workspace folder became known: rows gain their file's place). */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
   getChildren(element?: FindingsTreeElement): FindingsTreeElement[] {
     if (!element) return groupFindings(this.model.current(), this.grouping);
     return isGroup(element) ? element.findings : [];

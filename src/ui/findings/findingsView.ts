@@ -21,11 +21,17 @@ export interface FindingsViewSnapshot {
 /** The Findings view (by file or by severity) and its commands: Show Findings, Clear Findings, Export Findings as SARIF…. */
 export function registerFindingsView(model: FindingsModel, ready: () => Promise<PersonaServices | undefined>, log: vscode.LogOutputChannel): vscode.Disposable[] {
   let root: string | undefined;
-  void ready().then(
-    (services) => (root = services?.workspaceRoot),
-    () => undefined,
-  );
   const provider = new FindingsTreeProvider(model, () => root);
+  // `ready` is the extension's promise, assigned only after the UI registers: ask for it a turn later.
+  void Promise.resolve()
+    .then(() => ready())
+    .then(
+      (services) => {
+        root = services?.workspaceRoot;
+        provider.refresh();
+      },
+      () => undefined,
+    );
   const view = vscode.window.createTreeView<FindingsTreeElement>(FINDINGS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const showCounts = (): void => {
     const shown = model.current();
