@@ -17,7 +17,7 @@ export const LAYERS = {
   telemetry: ['core', 'jobs', 'personas'],
   metrics: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'telemetry'],
   // The guides: the generated tables (every domain's error codes) and installing the persona guide.
-  guides: ['core', 'jobs', 'personas', 'workflows', 'standards'],
+  guides: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings'],
   mcp: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'services'],
   services: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry'],
   cli: ['core', 'jobs', 'personas', 'workflows', 'standards', 'findings', 'metrics', 'telemetry', 'guides', 'mcp', 'services'],

@@ -5,6 +5,7 @@
 //   node scripts/test.mjs [--suite unit|integration|package|e2e] [--no-install] [--no-build] [--no-lint]
 //
 // --suite runs only that suite (after the install it needs and the build; lint is skipped).
+// The unit suite runs beside the integration suite, its output printed when both have ended.
 // Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
 // a production build into dist/); the UI suite installs the extension from it.
 // When the Node running this script does not satisfy package.json's engines.node, it runs
@@ -108,7 +109,42 @@ async function main(argv) {
 
   let vsixProblem;
   let packaged = false;
+  // The unit suite runs beside the integration suite (most of either is waiting: on workers,
+  // child processes, code-server), its output held back and printed when both have ended. The
+  // packaging step comes after both: it rebuilds dist/, which both use.
+  let unitBeside;
+  if (suites.includes('unit') && suites.includes('integration') && !vsCodeProblem) {
+    const output = { text: '' };
+    const started = Date.now();
+    unitBeside = {
+      output,
+      started,
+      done: runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), output).then(
+        (outcome) => ({ outcome, seconds: ((Date.now() - started) / 1000).toFixed(1) }),
+        (err) => ({ outcome: { passed: 0, failed: 1, note: `harness error: ${err instanceof Error ? err.message : String(err)}` }, seconds: ((Date.now() - started) / 1000).toFixed(1) }),
+      ),
+    };
+    console.log('\n[test] the unit suite runs beside the integration suite; its output follows the integration suite\'s');
+  }
+  const record = (suite, outcome, seconds) => {
+    if (outcome.harnessError) {
+      problems.push(`${suite}: ${outcome.harnessError}`);
+    }
+    totals.passed += outcome.passed;
+    totals.failed += outcome.failed;
+    report.push(`${suite}: ${outcome.note || `${outcome.passed} passed, ${outcome.failed} failed`} (${seconds} s)`);
+  };
   for (const suite of suites) {
+    if (suite === 'unit' && unitBeside) {
+      continue;
+    }
+    if ((suite === 'package' || suite === 'e2e') && unitBeside) {
+      header('unit suite (mocha, Node), run beside the integration suite');
+      const { outcome, seconds } = await unitBeside.done;
+      process.stdout.write(unitBeside.output.text);
+      record('unit', outcome, seconds);
+      unitBeside = undefined;
+    }
     if ((suite === 'package' || suite === 'e2e') && !packaged) {
       packaged = true;
       // After the integration suite: it runs the development build, which this step replaces.
@@ -148,12 +184,13 @@ async function main(argv) {
     if (!r.ok) {
       outcome = { passed: outcome.passed, failed: outcome.failed + 1, note: `harness error: ${r.error}` };
     }
-    if (outcome.harnessError) {
-      problems.push(`${suite}: ${outcome.harnessError}`);
-    }
-    totals.passed += outcome.passed;
-    totals.failed += outcome.failed;
-    report.push(`${suite}: ${outcome.note || `${outcome.passed} passed, ${outcome.failed} failed`} (${r.seconds} s)`);
+    record(suite, outcome, r.seconds);
+  }
+  if (unitBeside) {
+    header('unit suite (mocha, Node), run beside the integration suite');
+    const { outcome, seconds } = await unitBeside.done;
+    process.stdout.write(unitBeside.output.text);
+    record('unit', outcome, seconds);
   }
   return finish(totals, report, problems);
 }
@@ -236,28 +273,33 @@ async function step(title, fn) {
   }
 }
 
-// The step running now; a signal to this script is passed on to it, so that a CI timeout
-// (SIGTERM to this process only) still lets the child stop its code-server and chromium.
-let currentChild;
+// The steps running now; a signal to this script is passed on to them, so that a CI timeout
+// (SIGTERM to this process only) still lets a child stop its code-server and chromium.
+const children = new Set();
 
 function forwardSignals() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
       console.error(`\n[test] ${signal}: stopping`);
-      currentChild?.kill(signal);
+      for (const child of children) child.kill(signal);
       // An in-process code-server (integration suite) is killed by the harness's exit hook.
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   }
 }
 
-function run(cmd, args, env = process.env) {
+/** Runs a command; its output goes to the console, or into `output.text` when `output` is given (a suite running beside another). */
+function run(cmd, args, env = process.env, output) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
-    currentChild = child;
+    const child = spawn(cmd, args, { cwd: root, stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit', env });
+    children.add(child);
+    if (output) {
+      child.stdout.on('data', (d) => (output.text += d.toString()));
+      child.stderr.on('data', (d) => (output.text += d.toString()));
+    }
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      currentChild = undefined;
+      children.delete(child);
       resolve(code ?? (signal ? 128 : 1));
     });
   });
@@ -281,7 +323,7 @@ function onlyMatches(file) {
 }
 
 /** Runs mocha in a child Node process (spec reporter to the console, counts to a JSON file). */
-async function runMochaSuite(name, dir, timeoutMs, setupFile) {
+async function runMochaSuite(name, dir, timeoutMs, setupFile, output) {
   const files = findTests(dir);
   if (files.length === 0) {
     console.log('no tests');
@@ -299,7 +341,7 @@ async function runMochaSuite(name, dir, timeoutMs, setupFile) {
   const code = await run(process.execPath, [fileURLToPath(import.meta.url), '--mocha-child'], {
     ...process.env,
     AGENT_OS_MOCHA_CHILD: JSON.stringify(config),
-  });
+  }, output);
   let result;
   try {
     result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
@@ -308,7 +350,7 @@ async function runMochaSuite(name, dir, timeoutMs, setupFile) {
     console.error(`[test] ${name}: HARNESS FAILURE: ${why}`);
     return { passed: 0, failed: 1, note: `harness failure: ${why}`, harnessError: why };
   }
-  printFailures(name, result.failures);
+  printFailures(name, result.failures, output);
   if (code !== 0 && result.failed === 0) {
     const why = `mocha exited with ${code} but reported no failure`;
     return { passed: result.passed, failed: 1, note: `harness failure: ${why}`, harnessError: why };
@@ -349,14 +391,17 @@ async function runIntegration() {
   }
 }
 
-function printFailures(suite, failures) {
+/** Prints a suite's failures, or adds them to `output.text` when its output is held back. */
+function printFailures(suite, failures, output) {
   if (!failures || failures.length === 0) {
     return;
   }
-  console.log(`\n[test] ${suite}: ${failures.length} failure(s):`);
+  const lines = [`\n[test] ${suite}: ${failures.length} failure(s):`];
   failures.forEach((f, i) => {
-    console.log(`  ${i + 1}) ${f.title}\n     ${String(f.error).split('\n').slice(0, 6).join('\n     ')}`);
+    lines.push(`  ${i + 1}) ${f.title}\n     ${String(f.error).split('\n').slice(0, 6).join('\n     ')}`);
   });
+  if (output) output.text += `${lines.join('\n')}\n`;
+  else console.log(lines.join('\n'));
 }
 
 // ---- child mode: one mocha run, counts written to config.resultFile ----

@@ -1,11 +1,19 @@
+import { watch as watchFolder, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { Debouncer } from '../core/debouncer';
 import type { Disposable } from '../core/disposable';
+import { PersonaError } from '../core/errors';
+import { PRIVATE_FOLDER } from '../core/privateFolder';
 import { TypedEmitter } from '../core/typedEmitter';
 import type { JournaledDatabase } from '../jobs/journaledDatabase';
 import type { JournalParam } from '../jobs/journal';
+import { rowToJob } from '../jobs/jobRow';
 import type { Job, JobOutcome } from '../jobs/types';
 import { extractFindings } from './extract';
 import { filterSql, findingStatements, rowToFinding } from './findingRows';
-import type { DismissReason, FindingFilter, PreexistingMode, PresentedReview, StoredFinding, Suppression, SuppressionsRead } from './types';
+import { presentReview } from './present';
+import { addSuppression, invalidError, readSuppressions, SUPPRESSIONS_PATH, whoDismisses } from './suppressions';
+import { DISMISS_REASONS, type DismissReason, FindingFilter, PreexistingMode, PresentedReview, StoredFinding, Suppression, SuppressionsRead } from './types';
 
 export interface FindingsEvents extends Record<string, unknown> {
   /** `.agent-os/suppressions.json` changed (a dismissal here, or a hand edit seen by `watch`). */
@@ -21,6 +29,10 @@ export interface FindingsOptions {
 
 const DEFAULT_LIMIT = 200;
 const MAX_LIMIT = 1000;
+/** A dismissal's note is a sentence or a paragraph, kept in a committed file. */
+const MAX_NOTE = 2000;
+/** One save in an editor, or git checkout, fires several events; one read is enough for them. */
+const WATCH_DEBOUNCE_MS = 150;
 
 /**
  * Findings as data: stored with their job (JobStore's `onComplete`), listed with filters,
@@ -30,6 +42,7 @@ const MAX_LIMIT = 1000;
 export class FindingsService implements Disposable {
   readonly events = new TypedEmitter<FindingsEvents>();
   private readonly now: () => number;
+  private watcher: { fs: FSWatcher; debouncer: Debouncer } | undefined;
 
   constructor(private readonly options: FindingsOptions) {
     this.now = options.now ?? Date.now;
@@ -52,16 +65,26 @@ export class FindingsService implements Disposable {
     }
   };
 
-  /** Newest first; suppressed findings are left out unless the filter asks for them. */
+  /**
+   * Newest first; suppressed findings are left out unless the filter asks for them. They are
+   * left out page by page, so `limit` counts the findings returned, not the rows looked at.
+   */
   list(filter: FindingFilter = {}): StoredFinding[] {
     const { where, params } = filterSql(filter);
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-    const rows = this.options.database
-      .query(`SELECT * FROM findings ${where} ORDER BY created_at DESC, job_id, ordinal LIMIT ${limit}`, params)
-      .map(rowToFinding);
-    if (filter.includeSuppressed) return rows;
+    const page = (offset: number, size: number): StoredFinding[] =>
+      this.options.database
+        .query(`SELECT * FROM findings ${where} ORDER BY created_at DESC, job_id, ordinal LIMIT ${size} OFFSET ${offset}`, params)
+        .map(rowToFinding);
+    if (filter.includeSuppressed) return page(0, limit);
     const suppressed = new Set(this.suppressions().entries.map((s) => s.fingerprint));
-    return rows.filter((f) => !suppressed.has(f.fingerprint));
+    const kept: StoredFinding[] = [];
+    for (let offset = 0; kept.length < limit; offset += limit) {
+      const rows = page(offset, limit);
+      kept.push(...rows.filter((f) => !suppressed.has(f.fingerprint)));
+      if (rows.length < limit) break;
+    }
+    return kept.slice(0, limit);
   }
 
   /** Every finding of a job (a panel's: its personas'), in review order, suppressed ones included. */
@@ -71,22 +94,88 @@ export class FindingsService implements Disposable {
       .map(rowToFinding);
   }
 
-  /** `.agent-os/suppressions.json` as it reads now (owned by the suppressions module). */
+  /** `.agent-os/suppressions.json` as it reads now: a file that does not validate gives an error and no entries. */
   suppressions(): SuppressionsRead {
-    return { entries: [], error: null };
+    return readSuppressions(this.options.workspaceRoot);
   }
 
-  /** Writes a suppression for the finding (reason required) and emits `suppressions:changed`. */
-  dismiss(_finding: StoredFinding, _reason: DismissReason, _note: string): Promise<Suppression> {
-    throw new Error('not yet built');
+  /**
+   * Writes a suppression for the finding (reason required; the note may be empty) and emits
+   * `suppressions:changed`. `by` is the person at this machine as git knows them, never a
+   * caller's words. Refused with SUPPRESSIONS_INVALID while the file does not validate.
+   */
+  async dismiss(finding: StoredFinding, reason: DismissReason, note: string): Promise<Suppression> {
+    if (!DISMISS_REASONS.includes(reason)) {
+      throw new PersonaError('INVALID_INPUT', `The reason "${String(reason).slice(0, 50)}" is not one a dismissal takes.`, `Give one of: ${DISMISS_REASONS.join(', ')}.`);
+    }
+    if (typeof note !== 'string' || note.length > MAX_NOTE) {
+      throw new PersonaError('INVALID_INPUT', `The note of a dismissal must be text of at most ${MAX_NOTE} characters.`, 'Say in a sentence or two why the finding is dismissed; it is kept in ' + SUPPRESSIONS_PATH + ' and reviewed with it.');
+    }
+    // Checked before asking git, so a broken file is refused at once with the same message as under the lock.
+    const before = this.suppressions();
+    if (before.error) throw invalidError(before.error.message);
+    const suppression: Suppression = {
+      fingerprint: finding.fingerprint,
+      persona: finding.persona,
+      title: finding.title,
+      file: finding.file,
+      reason,
+      note: note.trim(),
+      by: await whoDismisses(this.options.workspaceRoot),
+      at: new Date(this.now()).toISOString(),
+    };
+    const after = await addSuppression(this.options.workspaceRoot, suppression);
+    this.events.emit('suppressions:changed', after);
+    return suppression;
   }
 
-  /** A job's result as every surface shows it. */
-  present(jobId: string, _mode: PreexistingMode): PresentedReview {
-    return { markdown: '', remaining: this.forJob(jobId), suppressed: [], preexisting: [], unanchored: 0, suppressionsError: null };
+  /**
+   * Follows hand edits of `.agent-os/suppressions.json` (a pull, a checkout, an editor): emits
+   * `suppressions:changed` with the file as it then reads. The folder is watched, not the file,
+   * since a write replaces the file (a rename) and git may delete and recreate it. Calling it
+   * again returns the same watch; it never keeps a process alive.
+   */
+  watch(): Disposable {
+    if (!this.watcher) {
+      const debouncer = new Debouncer(WATCH_DEBOUNCE_MS, () => this.events.emit('suppressions:changed', this.suppressions()));
+      let fs: FSWatcher;
+      try {
+        fs = watchFolder(join(this.options.workspaceRoot, PRIVATE_FOLDER), (_event, name) => {
+          // Some platforms do not say which file changed: then read it anyway.
+          if (name === null || String(name) === 'suppressions.json') debouncer.trigger();
+        });
+      } catch (err) {
+        this.options.log(`${SUPPRESSIONS_PATH} is not followed for hand edits: ${err instanceof Error ? err.message : String(err)}`);
+        debouncer.dispose();
+        return { dispose: () => undefined };
+      }
+      fs.on('error', (err) => this.options.log(`${SUPPRESSIONS_PATH} is no longer followed: ${err.message}`));
+      fs.unref();
+      this.watcher = { fs, debouncer };
+    }
+    return { dispose: () => this.unwatch() };
+  }
+
+  private unwatch(): void {
+    this.watcher?.fs.close();
+    this.watcher?.debouncer.dispose();
+    this.watcher = undefined;
+  }
+
+  /**
+   * A job's result as every surface shows it (see present.ts): suppressed findings cut and
+   * listed in an audit footer, findings on unchanged lines of a diff review dropped or listed
+   * apart. A panel's report is merged again from its personas' cut reviews.
+   */
+  present(jobId: string, mode: PreexistingMode): PresentedReview {
+    const [job] = this.options.database.query('SELECT * FROM jobs WHERE id = ?', [jobId]).map(rowToJob);
+    if (!job) throw new PersonaError('JOB_NOT_FOUND', `No job has the id "${jobId.slice(0, 100)}".`, 'Use an id that list_persona_jobs shows; old jobs are removed after the retention period.');
+    const children = this.options.database.query('SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, rowid', [jobId]).map(rowToJob);
+    return presentReview({ job, children, findings: this.forJob(jobId), suppressions: this.suppressions(), mode });
   }
 
   dispose(): void {
+    this.unwatch();
     this.events.removeAll();
   }
 }

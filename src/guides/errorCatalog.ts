@@ -1,4 +1,5 @@
 import { CORE_ERROR_CODES, CORE_ERROR_HINTS, type PersonaErrorCode } from '../core/errors';
+import { FINDING_ERROR_CODES, FINDING_ERROR_HINTS } from '../findings/findingErrors';
 import { JOB_ERROR_CODES, JOB_ERROR_HINTS } from '../jobs/jobErrors';
 import { PERSONA_ERROR_CODES, PERSONA_ERROR_HINTS } from '../personas/personaErrors';
 import { STANDARD_ERROR_CODES, STANDARD_ERROR_HINTS } from '../standards/standardErrors';
@@ -34,5 +35,6 @@ export function errorCatalog(): ErrorCodeEntry[] {
     ...entries({ domain: 'models and personas', codes: PERSONA_ERROR_CODES, hints: PERSONA_ERROR_HINTS }),
     ...entries({ domain: 'standards', codes: STANDARD_ERROR_CODES, hints: STANDARD_ERROR_HINTS }),
     ...entries({ domain: 'workflows', codes: WORKFLOW_ERROR_CODES, hints: WORKFLOW_ERROR_HINTS }),
+    ...entries({ domain: 'findings', codes: FINDING_ERROR_CODES, hints: FINDING_ERROR_HINTS }),
   ];
 }

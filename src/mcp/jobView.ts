@@ -1,3 +1,5 @@
+import type { FindingsService } from '../findings/findingsService';
+import type { PresentedReview } from '../findings/types';
 import type { Job, JobSummary } from '../jobs/types';
 
 /** How an agent sees a job: snake_case fields, seconds, and what to do next. */
@@ -16,15 +18,35 @@ export interface JobView {
   started_at: string | null;
   finished_at: string | null;
   error?: { code: string; message: string; hint: string };
+  /** A completed review as every surface shows it: suppressed findings cut (listed at the end), pre-existing ones apart. */
   result?: string;
+  /** What the presentation did to the review's findings (list_findings has them as rows). */
+  findings?: FindingsCounts;
   partial_output?: string;
   next: string;
 }
 
+export interface FindingsCounts {
+  shown: number;
+  suppressed: number;
+  preexisting: number;
+  /** Cite a file or line not in the workspace: kept in the text. */
+  unanchored: number;
+  /** `.agent-os/suppressions.json` does not validate, so nothing was suppressed. */
+  suppressions_error?: string;
+}
+
 const PARTIAL_LIMIT = 4000;
 
+export interface JobViewOptions {
+  result?: boolean;
+  partial?: boolean;
+  /** With a whole completed job and `result`: the result is presented through it (suppressions applied). */
+  findings?: FindingsService;
+}
+
 /** A summary gives the view without result and partial output; pass the whole job for those. */
-export function jobView(job: JobSummary | Job, options: { result?: boolean; partial?: boolean } = {}): JobView {
+export function jobView(job: JobSummary | Job, options: JobViewOptions = {}): JobView {
   const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   const view: JobView = {
     job_id: job.id,
@@ -44,12 +66,35 @@ export function jobView(job: JobSummary | Job, options: { result?: boolean; part
   };
   if (job.error) view.error = job.error;
   if ('result' in job) {
-    if (options.result && job.result !== null) view.result = job.result;
+    if (options.result && job.result !== null) {
+      const presented = job.status === 'completed' && options.findings ? presentOrNot(options.findings, job.id) : undefined;
+      view.result = presented?.markdown ?? job.result;
+      if (presented) view.findings = counts(presented);
+    }
     if (options.partial && job.partialOutput && job.status === 'running') {
       view.partial_output = job.partialOutput.length > PARTIAL_LIMIT ? `…${job.partialOutput.slice(-PARTIAL_LIMIT)}` : job.partialOutput;
     }
   }
   return view;
+}
+
+/** The presentation, or undefined (the result as stored) if it fails: a view must not fail for it. */
+function presentOrNot(findings: FindingsService, jobId: string): PresentedReview | undefined {
+  try {
+    return findings.present(jobId, 'apart');
+  } catch {
+    return undefined;
+  }
+}
+
+function counts(p: PresentedReview): FindingsCounts {
+  return {
+    shown: p.remaining.length,
+    suppressed: p.suppressed.length,
+    preexisting: p.preexisting.length,
+    unanchored: p.unanchored,
+    ...(p.suppressionsError ? { suppressions_error: p.suppressionsError } : {}),
+  };
 }
 
 function nextStep(job: JobSummary): string {

@@ -13,6 +13,7 @@ import { registerCheckPersonaJob } from './tools/checkPersonaJob';
 import { registerCurrentDate } from './tools/currentDate';
 import { registerInvokePanel } from './tools/invokePanel';
 import { registerInvokePersonas } from './tools/invokePersona';
+import { registerListFindings } from './tools/listFindings';
 import { registerListPersonaJobs } from './tools/listPersonaJobs';
 import { registerListPersonas } from './tools/listPersonas';
 import { registerPersonaDatabaseStats } from './tools/personaDatabaseStats';
@@ -45,7 +46,7 @@ export class PersonaMcpServer extends McpServer {
         capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
         taskStore: new JobTaskStore(services),
         instructions:
-          'Expert reviewer personas (architect, engineer, data, qa, security, sre, workflow executor and specialists). invoke_* tools start a durable review job and return a job_id at once; poll check_persona_job (wait_seconds blocks up to 50 s). search_standards finds the team\'s approved standards; propose_standard suggests one for a human to approve. Phase-gated workflows: list_workflows, start_workflow, get_current_phase, get_task, complete_phase (quantified evidence, checked against the phase\'s gate), get_workflow_state; or invoke_workflow_executor to have a persona run one.',
+          'Expert reviewer personas (architect, engineer, data, qa, security, sre, workflow executor and specialists). invoke_* tools start a durable review job and return a job_id at once; poll check_persona_job (wait_seconds blocks up to 50 s). search_standards finds the team\'s approved standards; propose_standard suggests one for a human to approve. list_findings returns the findings of completed reviews as JSON rows (filter by file, persona, severity, job). Phase-gated workflows: list_workflows, start_workflow, get_current_phase, get_task, complete_phase (quantified evidence, checked against the phase\'s gate), get_workflow_state; or invoke_workflow_executor to have a persona run one.',
       },
     );
     this.server.onclose = () => this.stopFollowing();
@@ -134,6 +135,7 @@ export function createPersonaServer(services: PersonaServices, options: { now?: 
   registerInvokePanel(server, deps);
   registerCheckPersonaJob(server, deps);
   registerListPersonaJobs(server, deps);
+  registerListFindings(server, deps);
   registerCancelPersonaJob(server, deps);
   registerRetryPersonaJob(server, deps);
   registerPersonaDatabaseStats(server, deps);

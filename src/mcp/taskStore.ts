@@ -37,7 +37,7 @@ export class JobTaskStore implements TaskStore {
   getTaskResult(taskId: string): Promise<Result> {
     const job = this.services.store.get(taskId);
     if (!job) return Promise.resolve(toolError(new PersonaError('JOB_NOT_FOUND', `There is no job ${taskId}.`, 'It may have been removed by retention or a reset.')));
-    if (job.status === 'completed') return Promise.resolve(ok(jobView(job, { result: true })));
+    if (job.status === 'completed') return Promise.resolve(ok(jobView(job, { result: true, findings: this.services.findings })));
     return Promise.resolve({ ...ok(jobView(job)), isError: job.status !== 'queued' && job.status !== 'running' });
   }
 

@@ -37,6 +37,12 @@ export interface ReviewFinding {
   recommendation: string | null;
   /** Other bullets of the finding, as written. */
   notes: string[];
+  /**
+   * Where the finding's block is in the answer: 0-based lines [start, end) of the answer split
+   * at line breaks (CRLF read as LF), from its heading to the next heading or the section's end,
+   * so a presentation can cut it (a suppressed finding) and leave the rest as written.
+   */
+  lines?: { start: number; end: number };
 }
 
 export interface ParsedReview {
@@ -138,7 +144,7 @@ function readFindings(tokens: Token[], section: Block, raw: (from: number, to: n
   if (before && blocks.length > 0) review.outside.push(`## Findings\n\n${before}`);
   for (const block of blocks) {
     const finding = readFinding(tokens, block);
-    if (finding) review.findings.push(finding);
+    if (finding) review.findings.push({ ...finding, lines: { start: block.startLine, end: block.endLine } });
     else review.outside.push(raw(block.startLine, block.endLine));
   }
 }

@@ -182,7 +182,7 @@ async function followInChat(services: PersonaServices, job: JobSummary, task: st
   switch (final.status) {
     case 'completed': {
       const result = services.store.get(final.id)?.result ?? '';
-      writeReview(services.workspaceRoot, result, stream);
+      writeReview(services.workspaceRoot, presentedResult(services, final.id, result), stream);
       metadata.specialists = recommendedSpecialists(parseReview(result).specialists, services.registry.list().map((p) => p.id), final.persona);
       break;
     }
@@ -205,6 +205,18 @@ function progressText(job: JobSummary): string {
   if (job.status === 'queued') return `${job.persona}: queued`;
   const model = job.modelLabel ? ` (${job.modelLabel})` : '';
   return `${job.persona}: ${job.phase ?? job.status} ${job.percent}%${model}${job.message ? ` — ${job.message}` : ''}`;
+}
+
+/**
+ * The review as every surface shows it: suppressed findings cut and listed at the end,
+ * pre-existing ones apart (src/findings/present.ts); the stored result if that fails.
+ */
+function presentedResult(services: PersonaServices, jobId: string, stored: string): string {
+  try {
+    return services.findings.present(jobId, 'apart').markdown || stored;
+  } catch {
+    return stored;
+  }
 }
 
 /** The review as markdown, each `path:line` naming a workspace file an anchor that opens it at that line. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_ERROR_CODES } from '../../src/core/errors';
+import { FINDING_ERROR_CODES } from '../../src/findings/findingErrors';
 import { JOB_ERROR_CODES } from '../../src/jobs/jobErrors';
 import { PERSONA_ERROR_CODES } from '../../src/personas/personaErrors';
 import { STANDARD_ERROR_CODES } from '../../src/standards/standardErrors';
@@ -15,9 +16,10 @@ export const EVERY_CODE = [
   'NO_API_KEY', 'BAD_API_KEY', 'MODEL_NOT_FOUND', 'MODEL_BAD_REQUEST', 'MODEL_RATE_LIMITED', 'MODEL_OVERLOADED', 'MODEL_CONTEXT_TOO_LONG', 'MODEL_UNREACHABLE', 'MODEL_TIMEOUT', 'MODEL_ERROR', 'MODEL_UNAVAILABLE', 'NO_CHAT_MODEL', 'MODEL_NO_PERMISSION', 'MODEL_BLOCKED', 'UNKNOWN_PERSONA', 'TOOL_ERROR', 'PANEL_FAILED',
   'STANDARD_EXISTS', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_DECIDED',
   'UNKNOWN_WORKFLOW', 'WORKFLOW_SESSION_NOT_FOUND', 'WORKFLOW_PHASE_MISMATCH', 'WORKFLOW_NOT_ACTIVE', 'WORKFLOW_TASK_NOT_FOUND', 'EVIDENCE_REFUSED', 'EVIDENCE_TOO_LARGE',
+  'SUPPRESSIONS_INVALID',
 ];
 
-const TABLES: Record<string, Record<string, string>> = { core: CORE_ERROR_CODES, jobs: JOB_ERROR_CODES, personas: PERSONA_ERROR_CODES, standards: STANDARD_ERROR_CODES, workflows: WORKFLOW_ERROR_CODES };
+const TABLES: Record<string, Record<string, string>> = { core: CORE_ERROR_CODES, jobs: JOB_ERROR_CODES, personas: PERSONA_ERROR_CODES, standards: STANDARD_ERROR_CODES, workflows: WORKFLOW_ERROR_CODES, findings: FINDING_ERROR_CODES };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

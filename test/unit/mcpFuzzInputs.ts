@@ -226,6 +226,15 @@ export const fuzzParams: fc.Arbitrary<FuzzParams> = fc.oneof(
     limit: optional(field(fc.integer({ min: 1, max: 100 }), numberish)),
     offset: optional(field(fc.integer({ min: 0, max: 1_000_000 }), numberish)),
   })),
+  call('list_findings', args({
+    file: optional(field(fc.constantFrom('src/pay.ts', './src/pay.ts', 'README.md'), path)),
+    persona: optional(persona),
+    severity: optional(field(fc.constantFrom('critical', 'high', 'medium', 'low'), fc.oneof(hostileText, fc.constantFrom('HIGH', 'urgent', 3, null)))),
+    job_id: optional(field(jobRef, fc.oneof(fc.uuid(), hostileText))),
+    include_suppressed: optional(field(fc.boolean())),
+    include_preexisting: optional(field(fc.boolean())),
+    limit: optional(field(fc.integer({ min: 1, max: 1000 }), numberish)),
+  })),
   call('search_standards', args({
     query: field(fc.constantFrom('keys', 'hard-coded credentials', 'sql injection')),
     domain: optional(field(fc.constantFrom('security', 'testing'), fc.oneof(hostileText, fc.constantFrom('../security', '..', 'standards', 'SECURITY')))),

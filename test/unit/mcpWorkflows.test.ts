@@ -23,7 +23,7 @@ const DESIGN_TOOLS = [
   'check_persona_job', 'list_persona_jobs', 'cancel_persona_job', 'persona_database_stats', 'reset_persona_jobs',
 ];
 /** Ours beyond the design's. */
-const OUR_TOOLS = ['list_workflows', 'get_task', 'invoke_persona', 'invoke_panel', 'retry_persona_job', 'propose_standard', 'list_personas', 'persona_metrics'];
+const OUR_TOOLS = ['list_workflows', 'get_task', 'invoke_persona', 'invoke_panel', 'retry_persona_job', 'propose_standard', 'list_personas', 'persona_metrics', 'list_findings'];
 
 interface Answer {
   isError: boolean;

@@ -68,7 +68,11 @@ describe('Panels: several personas, one merged report', function () {
     assert.equal(final.status, 'completed', final.error?.message);
     assert.equal(final.modelLabel, 'demo model');
     assert.equal(final.tokensOut, kids.reduce((n, k) => n + k.tokensOut, 0));
-    assert.ok(parentMessages.includes('1 of 3 personas done') && parentMessages.includes('2 of 3 personas done'), parentMessages.join(' | '));
+    // Children ending within one refresh are counted in one message (the coordinator coalesces
+    // bursts), so under load a count may be skipped; the parent still counts up as they end.
+    const counts = parentMessages.map((m) => Number(/^(\d) of 3 personas done$/.exec(m)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n));
+    assert.ok(counts.some((n) => n === 1 || n === 2), `an intermediate count was shown: ${parentMessages.join(' | ')}`);
+    assert.deepEqual(counts, [...counts].sort(), `the count never goes down: ${parentMessages.join(' | ')}`);
 
     const report = final.result ?? '';
     assert.match(report, /^# Panel review: architect, engineer, security/);

@@ -22,7 +22,7 @@ export function registerCheckPersonaJob(server: PersonaMcpServer, deps: McpDeps)
     (input, extra) =>
       guarded(async () => {
         const job = await waitForJob(deps.services, input.job_id, input.wait_seconds * 1000, extra);
-        return ok(jobView(job, { result: true, partial: input.include_partial }));
+        return ok(jobView(job, { result: true, partial: input.include_partial, findings: deps.services.findings }));
       }),
   );
 }

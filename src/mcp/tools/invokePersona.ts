@@ -92,7 +92,7 @@ async function answer(deps: McpDeps, job: JobSummary, waitSeconds: number, extra
     // The client cancelled the call that started the job: the job goes too.
     return ok({ ...jobView(await deps.services.jobs.cancel(job.id, 'Cancelled by the client (MCP cancellation)')), ...more });
   }
-  return ok({ ...jobView(final, { result: true, partial: true }), ...more });
+  return ok({ ...jobView(final, { result: true, partial: true, findings: deps.services.findings }), ...more });
 }
 
 function invalid(tool: string, error: z.ZodError): CallToolResult {
