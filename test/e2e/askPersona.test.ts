@@ -88,5 +88,9 @@ describe('Ask a Persona in the workbench', function () {
     await page.locator('.tabs-container .tab.active', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('[id="status.editor.selection"]', { hasText: /Ln 4\b/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await current().screenshot('citation-opened');
+    // The finding is in the Findings view too, under its file, with the line and who raised it.
+    await current().runCommand('Personas: Show Findings', 30_000);
+    await page.locator(`${SELECTORS.treeRow}[aria-label="Critical: Hard-coded credential, line 4 · security"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await current().screenshot('findings-view');
   });
 });
