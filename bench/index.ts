@@ -3,9 +3,11 @@
 // stalls, ETA: bench/jobEngine.ts), MCP tool calls over HTTP and stdio (bench/mcp.ts), then
 // complete_phase on a 50-field evidence object (bench/workflows.ts), the input tokens two reviews
 // by one persona pay with and without prompt caching (bench/promptCaching.ts), then job create with
-// tracing off vs on (bench/tracing.ts). Skip parts with --no-vscode, --no-standards, --no-engine,
-// --no-mcp, --no-workflows, --no-caching, --no-tracing; --only-standards, --only-mcp,
-// --only-workflows, --only-caching and --only-tracing run one part alone. --store-against=<checkout> compares this build's job store
+// tracing off vs on (bench/tracing.ts), then a job's completion with and without storing its
+// findings, and reading them (bench/findings.ts). Skip parts with --no-vscode, --no-standards,
+// --no-engine, --no-mcp, --no-workflows, --no-caching, --no-tracing, --no-findings;
+// --only-standards, --only-mcp, --only-workflows, --only-caching, --only-tracing and
+// --only-findings run one part alone. --store-against=<checkout> compares this build's job store
 // with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
@@ -14,6 +16,7 @@ import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
 import { mcpBench, mcpOptionsFrom } from './mcp';
+import { findingsBench } from './findings';
 import { promptCachingBench } from './promptCaching';
 import { standardsBench } from './standards';
 import { tracingBench } from './tracing';
@@ -62,7 +65,8 @@ async function main(): Promise<void> {
   const onlyWorkflows = has('--only-workflows');
   const onlyCaching = has('--only-caching');
   const onlyTracing = has('--only-tracing');
-  const only = onlyMcp || onlyStandards || onlyWorkflows || onlyCaching || onlyTracing;
+  const onlyFindings = has('--only-findings');
+  const only = onlyMcp || onlyStandards || onlyWorkflows || onlyCaching || onlyTracing || onlyFindings;
   if (!only && !has('--no-vscode')) await activation();
   // Before the job engine: its sql.js use would hide the FTS4 comparison's memory growth.
   if ((!only || onlyStandards) && !has('--no-standards')) await standardsBench();
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
   if ((!only || onlyWorkflows) && !has('--no-workflows')) await workflowsBench(workflowOptionsFrom(argv));
   if ((!only || onlyCaching) && !has('--no-caching')) await promptCachingBench();
   if ((!only || onlyTracing) && !has('--no-tracing')) await tracingBench();
+  if ((!only || onlyFindings) && !has('--no-findings')) await findingsBench();
 }
 
 main().catch((err: unknown) => {

@@ -66,7 +66,8 @@ export function presentReview(input: PresentInput): PresentedReview {
   }
 
   const notes: string[] = [];
-  if (suppressions.error) notes.push(`> ⚠ ${suppressions.error.message}`);
+  // Only a review with findings is affected by the file (a workflow's answer, say, is not).
+  if (suppressions.error && input.findings.length > 0) notes.push(`> ⚠ ${suppressions.error.message}`);
   if (suppressed.length > 0) notes.push(`${countOf(suppressed.length, 'finding')} suppressed by ${SUPPRESSIONS_PATH} (listed at the end).`);
   if (preexisting.length > 0) {
     notes.push(
@@ -86,7 +87,7 @@ export function presentReview(input: PresentInput): PresentedReview {
     footers.push(`## Suppressed findings\n\n${suppressed.map(({ finding, suppression }) => `- ${auditLine(finding, suppression)}`).join('\n')}`);
   }
   const markdown = notes.length === 0 && footers.length === 0 ? result : assemble(body, notes, footers);
-  return { markdown, remaining, suppressed, preexisting, unanchored, suppressionsError: suppressions.error?.message ?? null };
+  return { markdown, remaining, suppressed, preexisting, unanchored, suppressionsError: input.findings.length > 0 ? (suppressions.error?.message ?? null) : null };
 }
 
 // The persona runner's footer (decorate() in personaRunner.ts): a thematic break, then only `_…_` lines.

@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { presentReview } from '../../src/findings/present';
+import { SUPPRESSIONS_PATH } from '../../src/findings/suppressions';
 import type { FindingScope, PreexistingMode, StoredFinding, Suppression, SuppressionsRead } from '../../src/findings/types';
 import type { Job } from '../../src/jobs/types';
 import { writeReview } from '../../src/personas/demoModel/reviews';
 import { mergePanelReport } from '../../src/personas/reportMerge';
 import { parseReview } from '../../src/personas/reviewParse';
+import { createPersonaServer, type PersonaMcpServer } from '../../src/mcp/server';
+import type { PersonaServices } from '../../src/services';
+import { startDemoServices } from './demoServices';
+import { settledJob } from './settledJob';
+import { useTempDir } from './tempDir';
 
 // Each line trips a rule: security (eval, a credential), engineer (`any`, an empty catch).
 const CONTEXT = [
@@ -113,6 +124,8 @@ describe('findings: presentation (a result with suppressed findings cut, the sam
     assert.equal(shown.remaining.length, 2);
     assert.ok(shown.markdown.startsWith(`# Security review\n\n> ⚠ ${message}\n\n`), shown.markdown.slice(0, 300));
     assert.equal(shown.markdown.replace(`> ⚠ ${message}\n\n`, ''), j.result, 'the review itself unchanged');
+    const empty = present(j, [], { entries: [], error: { message, line: 7 } });
+    assert.deepEqual([empty.markdown, empty.suppressionsError], [j.result, null], 'a job without findings is not affected');
   });
 
   it('a finding citing a file or line not in the workspace stays in the text and is counted', () => {
@@ -140,5 +153,90 @@ describe('findings: presentation (a result with suppressed findings cut, the sam
     assert.match(body!, new RegExp(`\\| security \\| completed \\| demo model \\| ${Number(before) - 1} \\|`), 'the persona\'s count drops by one');
     assert.match(footer, /\[CRITICAL\] Hard-coded credential — `src\/run\.ts:2` — security — \*\*false-positive\*\*/);
     assert.equal(shown.remaining.length, rows.length - 1);
+  });
+});
+
+describe('findings: a suppression on the MCP path (the real SDK client)', function () {
+  this.timeout(90_000);
+  let services: PersonaServices | undefined;
+  let server: PersonaMcpServer | undefined;
+  let client: Client | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await server?.close();
+    await services?.dispose(0);
+    services = undefined;
+  });
+  const tmp = useTempDir();
+
+  async function start(): Promise<Client> {
+    mkdirSync(join(tmp.path, 'src'));
+    writeFileSync(join(tmp.path, 'src', 'run.ts'), `${CONTEXT.split('\n').slice(1).map((l) => l.replace(/^\d+\| /, '')).join('\n')}\n`);
+    services = await startDemoServices(tmp.path);
+    server = createPersonaServer(services);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    client = new Client({ name: 'test', version: '1' });
+    await Promise.all([server.connect(a), client.connect(b)]);
+    return client;
+  }
+
+  async function call(c: Client, name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const result = (await c.callTool({ name, arguments: args })) as CallToolResult;
+    const first = result.content[0];
+    assert.ok(first && first.type === 'text', `${name} answers text`);
+    assert.ok(!result.isError, first.text);
+    return JSON.parse(first.text) as Record<string, unknown>;
+  }
+
+  const titles = (listed: Record<string, unknown>): string[] => (listed['findings'] as { title: string }[]).map((f) => f.title).sort();
+
+  it('a dismissed finding leaves check_persona_job\'s result and list_findings, is listed in the audit footer, and comes back when its entry is removed', async () => {
+    const c = await start();
+    const done = await call(c, 'invoke_security', { task: 'Review the runner', files: ['src/run.ts'], wait_seconds: 50 });
+    assert.equal(done['status'], 'completed', JSON.stringify(done));
+    const jobId = String(done['job_id']);
+    const rows = services!.findings.forJob(jobId);
+    const credential = rows.find((r) => r.title === 'Hard-coded credential');
+    assert.ok(credential, `the review's rows: ${rows.map((r) => r.title).join(', ')}`);
+    assert.match(String(done['result']), /Hard-coded credential/);
+
+    await services!.findings.dismiss(credential, 'false-positive', 'a fixture key');
+    const checked = await call(c, 'check_persona_job', { job_id: jobId });
+    const [body, footer] = String(checked['result']).split('## Suppressed findings');
+    assert.ok(footer, String(checked['result']));
+    assert.doesNotMatch(body!, /Hard-coded credential/);
+    assert.match(body!, /1 finding suppressed by \.agent-os\/suppressions\.json \(listed at the end\)\./);
+    assert.match(footer, /\[CRITICAL\] Hard-coded credential — `src\/run\.ts:2` — security — \*\*false-positive\*\*: "a fixture key" — by /);
+    assert.deepEqual(checked['findings'], { shown: rows.length - 1, suppressed: 1, preexisting: 0, unanchored: 0 });
+    assert.ok(!titles(await call(c, 'list_findings', { job_id: jobId })).includes('Hard-coded credential'));
+    assert.ok(titles(await call(c, 'list_findings', { job_id: jobId, include_suppressed: true })).includes('Hard-coded credential'));
+
+    writeFileSync(join(tmp.path, SUPPRESSIONS_PATH), '{ "version": 1, "suppressions": [] }\n');
+    const back = await call(c, 'check_persona_job', { job_id: jobId });
+    assert.equal(back['result'], services!.store.get(jobId)?.result, 'the review as stored again');
+    assert.ok(titles(await call(c, 'list_findings', { job_id: jobId })).includes('Hard-coded credential'));
+  });
+
+  it('a corrupt suppressions file: check_persona_job says so at the top and cuts nothing; a panel\'s merged report is cut like its personas\'', async () => {
+    const c = await start();
+    const panel = await call(c, 'invoke_panel', { personas: ['security', 'engineer'], task: 'Review the runner', files: ['src/run.ts'] });
+    const parentId = String(panel['job_id']);
+    await settledJob(services!, parentId);
+    const credential = services!.findings.forJob(parentId).find((r) => r.title === 'Hard-coded credential');
+    assert.ok(credential, 'the panel\'s rows are its personas\'');
+    await services!.findings.dismiss(credential, 'accepted-risk', '');
+    const cut = await call(c, 'check_persona_job', { job_id: parentId });
+    assert.match(String(cut['result']), /^# Panel review: security, engineer\n\n1 finding suppressed by/);
+    assert.doesNotMatch(String(cut['result']).split('## Suppressed findings')[0]!, /Hard-coded credential/);
+
+    const path = join(tmp.path, SUPPRESSIONS_PATH);
+    const broken = readFileSync(path, 'utf8').replace('"accepted-risk"', '"accepted"');
+    writeFileSync(path, broken);
+    const checked = await call(c, 'check_persona_job', { job_id: parentId });
+    const problem = String((checked['findings'] as Record<string, unknown>)['suppressions_error']);
+    assert.match(problem, /^\.agent-os\/suppressions\.json line \d+: entry 1, "reason": /);
+    assert.match(String(checked['result']), new RegExp(`^# Panel review: security, engineer\\n\\n> ⚠ ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(String(checked['result']), /Hard-coded credential/, 'nothing is cut');
+    assert.equal(readFileSync(path, 'utf8'), broken, 'the file is left as it was');
   });
 });
