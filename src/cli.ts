@@ -1,7 +1,7 @@
 // Headless entry (dist/cli.js, `npx agent-os-personas`): the same services as the extension,
 // on the workspace in the current directory.
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PersonaError } from './core/errors';
 import { redactSecrets } from './core/redact';
@@ -17,9 +17,11 @@ import { startMcpHttp } from './mcp/httpServer';
 import { serveStdio } from './mcp/stdio';
 import { progressMessage } from './mcp/jobProgress';
 import { DEFAULT_CONTEXT_MAX_CHARS, formatDiff } from './personas/context';
-import { gitDiffHead } from './personas/jobContext';
+import { baseDiffContext, gitDiffHead } from './personas/jobContext';
 import { guideMessage, installShippedGuide } from './guides/guideInstaller';
-import { completedReviewExit, EXIT, EXIT_HELP } from './cli/exitCodes';
+import { EXIT, EXIT_HELP } from './cli/exitCodes';
+import { parseReviewArgs, type ReviewArgs } from './cli/reviewArgs';
+import { checkReviewOutput, failOnExit, renderReview, workspaceInRepository, writeReviewOutput, type ReviewReport } from './cli/reviewOutput';
 import { reviewThroughOwner } from './cli/ownerReview';
 import { parseMetricsArgs, runMetrics } from './cli/metrics';
 import { terminalHint } from './cli/terminalHints';
@@ -29,12 +31,24 @@ const USAGE = `Usage: agent-os-personas <command>
        agent-os-personas --version
 
 Commands:
-  review --persona <id> [--task <text>] [--diff] [<file>...]
-                                                    run a persona review on files, or on the
-                                                    working tree's changes (git diff HEAD) with
-                                                    --diff; prints the result. When VS Code
-                                                    (or another process) owns this folder's
-                                                    job store, the review runs there
+  review --persona <id>[,<id>...] [--task <text>] [--diff | --base <ref>]
+         [--include-preexisting] [--format markdown|json|sarif] [--output <file>]
+         [--fail-on low|medium|high|critical] [<file>...]
+                                                    run a persona review (several ids: a panel)
+                                                    on files, on the working tree's changes
+                                                    (git diff HEAD) with --diff, or on what the
+                                                    branch changed since it left <ref> with
+                                                    --base (git merge-base <ref> HEAD); findings
+                                                    on unchanged lines are left out unless
+                                                    --include-preexisting (then listed apart).
+                                                    Suppressions in .agent-os/suppressions.json
+                                                    apply. --format: markdown (default), json
+                                                    (docs/findings.schema.json) or sarif (SARIF
+                                                    2.1.0 for code scanning); --output writes it
+                                                    to a file instead of stdout; --fail-on: exit 2
+                                                    at or above this severity (default high).
+                                                    When VS Code (or another process) owns this
+                                                    folder's job store, the review runs there
   personas [--watch]                                list the personas (id, format, description);
                                                     --watch: list again whenever a persona file changes
   metrics [--since 7d|30d|all] [--persona <id>] [--format json|table]
@@ -70,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   // Listing personas needs no job store, so it never contends with VS Code for the store's lock.
   if (command === 'personas') return listPersonas(rest.includes('--watch'));
   if (command === 'mcp') return rest.includes('--http') ? serveHttp() : serveStdio({ workspaceRoot: process.cwd(), openServices: () => openServices('MCP server (stdio)', { watchStandards: true }), log }).then(() => 0);
-  if (command === 'review') return review(parseReviewArgs(rest));
+  if (command === 'review') return review(parseReviewArgs(rest, process.cwd()));
   if (command === 'metrics') return runMetrics(parseMetricsArgs(rest), { workspaceRoot: process.cwd(), log, print: (text) => void process.stdout.write(`${text}\n`) });
   process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
   return EXIT.COULD_NOT_RUN;
@@ -184,39 +198,13 @@ async function listPersonas(watch: boolean): Promise<number> {
   return 0;
 }
 
-interface ReviewArgs {
-  persona: string;
-  task: string;
-  /** Workspace-relative, as the path validator takes them. */
-  files: string[];
-  diff: boolean;
-}
-
-function parseReviewArgs(args: string[]): ReviewArgs {
-  const parsed: ReviewArgs = { persona: '', task: 'Review these files.', files: [], diff: false };
-  const value = (i: number, flag: string): string => {
-    const v = args[i];
-    if (v === undefined || v.startsWith('--')) throw new PersonaError('INVALID_INPUT', `${flag} needs a value.`, `For example: agent-os-personas review ${flag === '--persona' ? '--persona security' : '--persona security --task "Is the login safe?"'} src/login.ts`);
-    return v;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--persona') parsed.persona = value(++i, arg);
-    else if (arg === '--task') parsed.task = value(++i, arg);
-    else if (arg === '--diff') parsed.diff = true;
-    else if (arg.startsWith('--')) throw new PersonaError('INVALID_INPUT', `review has no option "${arg}".`, 'See agent-os-personas --help.');
-    // Paths are given from the shell; the path validator takes them relative to the workspace (the current folder).
-    else parsed.files.push(relative(process.cwd(), resolve(arg)));
-  }
-  if (!parsed.persona) throw new PersonaError('INVALID_INPUT', 'review needs --persona <id>.', 'List the ids with agent-os-personas personas; for example: agent-os-personas review --persona security src/login.ts');
-  return parsed;
-}
-
 /**
  * `review`: runs the job here when this process can own the folder's store; when another
  * process owns it (VS Code has the folder open), hands the job to that owner.
  */
 async function review(args: ReviewArgs): Promise<number> {
+  // Refused before anything runs: a review's tokens are not spent on a report that cannot be written.
+  if (args.output !== null) checkReviewOutput(process.cwd(), process.cwd(), args.output);
   // Ctrl+C or a SIGTERM cancels the job (its row says so) and the CLI exits, instead of the
   // signal being swallowed by the lock's exit hook while the review runs on.
   const stopped = new AbortController();
@@ -229,9 +217,10 @@ async function review(args: ReviewArgs): Promise<number> {
       services = await openServices('CLI');
     } catch (err) {
       if (!(err instanceof PersonaError && err.code === 'STORE_LOCKED')) throw err;
-      const context = args.diff ? formatDiff(await gitDiffHead(process.cwd()), DEFAULT_CONTEXT_MAX_CHARS) : undefined;
+      // The owner's tools take context as text: the diff is read here, in this folder's git.
+      const context = args.base !== null ? await baseDiffContext(process.cwd(), args.base, DEFAULT_CONTEXT_MAX_CHARS) : args.diff ? formatDiff(await gitDiffHead(process.cwd()), DEFAULT_CONTEXT_MAX_CHARS) : undefined;
       if (context?.note) process.stderr.write(`note: ${context.note}\n`);
-      return await reviewThroughOwner({ workspaceRoot: process.cwd(), persona: args.persona, task: args.task, files: args.files, context: context?.context, log, print: (text) => void process.stdout.write(`${text}\n`), signal: stopped.signal });
+      return await reviewThroughOwner({ workspaceRoot: process.cwd(), args, context: context?.context, toolVersion: packageVersion(), log, emit: (text) => emitReview(args, text), signal: stopped.signal });
     }
     try {
       printProblems(services.registry);
@@ -245,10 +234,14 @@ async function review(args: ReviewArgs): Promise<number> {
   }
 }
 
-/** The review as this process's own job: asked, watched to its end, printed. */
+/** The review as this process's own job (a panel's when several personas are named): asked, watched to its end, reported. */
 async function reviewHere(services: PersonaServices, args: ReviewArgs, signal: AbortSignal): Promise<number> {
-  // A refusal here (unknown persona, a path outside the folder) means nothing ran: thrown, exit 3.
-  const job = await services.jobs.ask({ persona: args.persona, task: args.task, context: { files: args.files, diff: args.diff }, source: 'cli' });
+  // A refusal here (unknown persona, a path outside the folder, an unknown --base) means nothing ran: thrown, exit 3.
+  const context = { files: args.files, diff: args.diff, ...(args.base !== null ? { base: args.base } : {}) };
+  const job =
+    args.personas.length === 1
+      ? await services.jobs.ask({ persona: args.personas[0]!, task: args.task, context, source: 'cli' })
+      : (await services.jobs.askPanel({ personas: args.personas, task: args.task, context, source: 'cli' })).parent;
   if (job.contextNote) process.stderr.write(`note: ${job.contextNote}\n`);
   process.stderr.write(`job ${job.id} queued\n`);
   let shown = '';
@@ -272,8 +265,31 @@ async function reviewHere(services: PersonaServices, args: ReviewArgs, signal: A
     process.stderr.write(redactSecrets(`${final.status}: ${error ? `${error.code}: ${error.message}\n${terminalHint(error.code, error.hint)}` : ''}\n`, envSecrets()));
     return EXIT.JOB_FAILED;
   }
-  process.stdout.write(`${final.result ?? ''}\n`);
-  return completedReviewExit(final.result ?? '');
+  const presented = services.findings.present(job.id, args.includePreexisting ? 'apart' : 'drop');
+  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+  const report: ReviewReport = {
+    job: { id: final.id, personas: args.personas, task: final.task, status: final.status, createdAt: iso(final.createdAt), finishedAt: iso(final.finishedAt) },
+    presented,
+    personas: args.personas.map((id) => {
+      const persona = services.registry.get(id);
+      return { id, name: persona?.name ?? id, description: persona?.description ?? '' };
+    }),
+    toolVersion: packageVersion(),
+    includePreexisting: args.includePreexisting,
+    workspaceInRepository: await workspaceInRepository(process.cwd()),
+  };
+  emitReview(args, renderReview(args.format, report));
+  return failOnExit(presented.remaining, args.failOn);
+}
+
+/** Prints the rendered review, or writes it to --output and says so on stderr. */
+function emitReview(args: ReviewArgs, text: string): void {
+  if (args.output === null) {
+    process.stdout.write(text);
+    return;
+  }
+  writeReviewOutput(process.cwd(), process.cwd(), args.output, text);
+  log(`wrote ${args.output} (${args.format})`);
 }
 
 function settingsFromEnv(): ModelSettings {

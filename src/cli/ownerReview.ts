@@ -4,20 +4,23 @@ import { PersonaError } from '../core/errors';
 import { connectToStoreOwner } from '../mcp/endpointTrust';
 import { ownerToolAnswer, type ToolFailure } from './ownerAnswer';
 import { SERVER_VERSION } from '../mcp/server';
-import { completedReviewExit, EXIT } from './exitCodes';
+import { EXIT } from './exitCodes';
+import type { ReviewArgs } from './reviewArgs';
+import { failOnExit, renderReview, workspaceInRepository } from './reviewOutput';
+import { ownerFindings, ownerPersonas } from './ownerFindings';
 
 /** What `review` asks for, as the MCP tools take it: files by workspace path, anything else as text. */
 export interface OwnerReviewRequest {
   workspaceRoot: string;
-  persona: string;
-  task: string;
-  files: string[];
-  /** Context already formatted here (the working tree's diff): the owner's tools take text, not a diff flag. */
+  args: ReviewArgs;
+  /** Context already formatted here (the working tree's diff, or the changes since --base): the owner's tools take text, not a diff flag. */
   context?: string;
+  /** package.json's version, for SARIF's tool. */
+  toolVersion: string;
   /** One line per event for stderr. */
   log: (line: string) => void;
-  /** The review, for stdout. */
-  print: (text: string) => void;
+  /** The rendered review, for stdout or --output. */
+  emit: (text: string) => void;
   /** Aborted by Ctrl+C or SIGTERM: the owner's job is cancelled. */
   signal: AbortSignal;
 }
@@ -28,6 +31,8 @@ interface JobAnswer {
   status: string;
   result?: string;
   error?: ToolFailure;
+  created_at?: string;
+  finished_at?: string | null;
 }
 
 /** The owner's check_persona_job blocks at most this long per call (MAX_WAIT_SECONDS). */
@@ -47,7 +52,9 @@ export async function reviewThroughOwner(request: OwnerReviewRequest): Promise<n
   const { url } = await connectToStoreOwner(request.workspaceRoot, client, fetch);
   try {
     request.log(`Another process owns this folder's job store; the review runs there (${url}) and shows in its job list.`);
-    const started = await call(client, 'invoke_persona', { persona: request.persona, task: request.task, ...(request.files.length > 0 ? { files: request.files } : {}), ...(request.context ? { context: request.context } : {}) });
+    const { args } = request;
+    const material = { task: args.task, ...(args.files.length > 0 ? { files: args.files } : {}), ...(request.context ? { context: request.context } : {}) };
+    const started = args.personas.length === 1 ? await call(client, 'invoke_persona', { persona: args.personas[0], ...material }) : await call(client, 'invoke_panel', { personas: args.personas, ...material });
     if ('failure' in started) {
       printFailure(request, started.failure);
       return EXIT.COULD_NOT_RUN;
@@ -80,8 +87,19 @@ export async function reviewThroughOwner(request: OwnerReviewRequest): Promise<n
       request.log('The job ran in the process that owns this folder (its settings and key applied); its job list has the details.');
       return EXIT.JOB_FAILED;
     }
-    request.print(last.result ?? '');
-    return completedReviewExit(last.result ?? '');
+    // The owner presents the result (suppressions applied, an audit footer); the rows come from list_findings.
+    const presented = await ownerFindings(client, jobId, last.result ?? '', args.includePreexisting);
+    request.emit(
+      renderReview(args.format, {
+        job: { id: jobId, personas: args.personas, task: args.task, status: last.status, createdAt: last.created_at ?? null, finishedAt: last.finished_at ?? null },
+        presented,
+        personas: await ownerPersonas(client, args.personas),
+        toolVersion: request.toolVersion,
+        includePreexisting: args.includePreexisting,
+        workspaceInRepository: await workspaceInRepository(request.workspaceRoot),
+      }),
+    );
+    return failOnExit(presented.remaining, args.failOn);
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -64,11 +64,13 @@ export function formatSources(sources: ContextSource[], maxChars: number): Forma
 }
 
 /**
- * A unified diff (`git diff HEAD`) as context: per file, the new side's lines numbered as in
- * the working tree (so findings cite real lines), added lines marked `+`, removed lines shown
- * unnumbered with `-`. Cut to `maxChars` with a note.
+ * A unified diff (`git diff HEAD`, or `git diff <merge-base>` for a branch's changes) as context:
+ * per file, the new side's lines numbered as in the working tree (so findings cite real lines),
+ * added lines marked `+`, removed lines shown unnumbered with `-`. Cut to `maxChars` with a note.
+ * `against` names what the diff is taken against in each file's header (default `HEAD`); the
+ * header keeps `git diff` in it, since the demo model and the findings' scope read it.
  */
-export function formatDiff(diff: string, maxChars: number): FormattedContext {
+export function formatDiff(diff: string, maxChars: number, against = 'HEAD'): FormattedContext {
   const out: string[] = [];
   let newLine = 0;
   let files = 0;
@@ -77,7 +79,7 @@ export function formatDiff(diff: string, maxChars: number): FormattedContext {
     if (file) {
       if (file[1] === '/dev/null') continue;
       files += 1;
-      out.push(`${files > 1 ? '\n' : ''}File: ${file[1]} (git diff against HEAD; + added, - removed)`);
+      out.push(`${files > 1 ? '\n' : ''}File: ${file[1]} (git diff against ${against}; + added, - removed)`);
       continue;
     }
     const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$/.exec(line);
@@ -91,7 +93,7 @@ export function formatDiff(diff: string, maxChars: number): FormattedContext {
     else if (line.startsWith('-')) out.push(`    | - ${line.slice(1)}`);
     else if (line.startsWith(' ')) out.push(`${newLine++}|   ${line.slice(1)}`);
   }
-  if (files === 0) return { context: '', note: 'The working tree has no changes against HEAD, so no diff went along.' };
+  if (files === 0) return { context: '', note: `The working tree has no changes against ${against}, so no diff went along.` };
   const full = out.join('\n');
   if (full.length <= maxChars) return { context: full, note: null };
   const cutAt = full.lastIndexOf('\n', maxChars);

@@ -279,7 +279,8 @@ export async function chatContext(root: string, references: readonly vscode.Chat
   return {
     ...(sources.length > 0 ? { sources } : {}),
     ...(files.length > 0 ? await collectContext(root, 'files', files) : {}),
-    ...(diff ? await collectContext(root, 'diff') : {}),
+    // #changes: what the branch changed since its branch point (the changes against HEAD when there is no base to find).
+    ...(diff ? await collectContext(root, 'branch') : {}),
   };
 }
 

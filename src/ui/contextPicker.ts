@@ -1,18 +1,20 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import type { ContextSource } from '../personas/context';
-import type { ContextRequest } from '../personas/jobContext';
+import { defaultBaseRef, type ContextRequest } from '../personas/jobContext';
 import { isReviewableScheme } from './reviewableDocument';
 
-/** Where a review's context comes from. `auto`: the selection, else the active file. */
-export type ContextSourceKind = 'auto' | 'selection' | 'file' | 'files' | 'diff' | 'none';
-export const CONTEXT_SOURCES: readonly ContextSourceKind[] = ['auto', 'selection', 'file', 'files', 'diff', 'none'];
+/** Where a review's context comes from. `auto`: the selection, else the active file. `branch`: the changes since the branch point with a base ref. */
+export type ContextSourceKind = 'auto' | 'selection' | 'file' | 'files' | 'diff' | 'branch' | 'none';
+export const CONTEXT_SOURCES: readonly ContextSourceKind[] = ['auto', 'selection', 'file', 'files', 'diff', 'branch', 'none'];
 
 /** What a command's arguments may say about context (Ask a Persona, Ask the Panel). */
 export interface ContextArgs {
   context?: string;
   contextSource?: ContextSourceKind;
   files?: string[];
+  /** For `branch`: the base ref (default: the upstream's default branch, else main or master). */
+  base?: string;
 }
 
 /**
@@ -30,6 +32,11 @@ export async function contextForCommand(root: string, args: ContextArgs, interac
     source = await pickContextSource(audience);
     if (source === undefined) return undefined;
   }
+  if (source === 'branch') {
+    const suggested = args.base ?? (await defaultBaseRef(root)) ?? 'main';
+    const base = args.base ?? (interactive ? await askBaseRef(suggested) : suggested);
+    return base === undefined ? undefined : { base };
+  }
   return collectContext(root, source ?? 'auto', args.files);
 }
 
@@ -45,6 +52,7 @@ export async function pickContextSource(audience: ContextAudience = 'persona'): 
   items.push(
     { label: '$(files) Pick files…', description: 'one or more files of the workspace', kind2: 'files' },
     { label: '$(git-compare) Git changes', description: 'the working tree against HEAD', kind2: 'diff' },
+    { label: '$(git-pull-request) Changes since branch point', description: 'what this branch changed since it left its base (git merge-base)', kind2: 'branch' },
     { label: '$(circle-slash) No context', description: audience === 'panel' ? 'the personas look around the workspace with their tools' : 'the persona looks around the workspace with its tools', kind2: 'none' },
   );
   const picked = await vscode.window.showQuickPick(items, { title: `What should the ${audience} look at?`, placeHolder: 'Context for the review', ignoreFocusOut: true });
@@ -62,6 +70,11 @@ export async function collectContext(root: string, source: ContextSourceKind, fi
       return {};
     case 'diff':
       return { diff: true };
+    case 'branch': {
+      // Without a base to measure from (no remote, no main or master), the changes against HEAD.
+      const base = await defaultBaseRef(root);
+      return base === null ? { diff: true } : { base };
+    }
     case 'files': {
       const paths = files.length > 0 ? [...files] : await pickFiles(root);
       return { files: paths };
@@ -71,6 +84,18 @@ export async function collectContext(root: string, source: ContextSourceKind, fi
       return editorSource ? { sources: [editorSource] } : {};
     }
   }
+}
+
+/** Asks for the base ref, suggesting the upstream's default branch; undefined when dismissed. */
+async function askBaseRef(suggested: string): Promise<string | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: 'Changes since the branch point with…',
+    prompt: 'The branch, tag or commit this branch will merge into (git merge-base with it, then the diff to the working tree).',
+    value: suggested,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' || v.trim().startsWith('-') ? 'Name a branch, tag or commit, such as main or origin/main.' : undefined),
+  });
+  return value === undefined ? undefined : value.trim();
 }
 
 async function pickFiles(root: string): Promise<string[]> {

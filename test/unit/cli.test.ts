@@ -47,9 +47,9 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     const empty = await runCli(tmp.path, ['review', '--persona']);
     assert.equal(empty.code, 3);
     assert.match(empty.stderr, /--persona needs a value/);
-    const option = await runCli(tmp.path, ['review', '--persona', 'qa', '--fail-on', 'high']);
+    const option = await runCli(tmp.path, ['review', '--persona', 'qa', '--fail-fast']);
     assert.equal(option.code, 3);
-    assert.match(option.stderr, /review has no option "--fail-on"/);
+    assert.match(option.stderr, /review has no option "--fail-fast"/);
     const command = await runCli(tmp.path, ['reveiw']);
     assert.equal(command.code, 3);
     assert.match(command.stderr, /Unknown command "reveiw"/);
@@ -87,7 +87,8 @@ describe('the CLI (dist/cli.js) on a workspace', function () {
     }
     const help = await runCli(tmp.path, ['--help']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /0 the review completed with no high or critical finding,\n2 it completed with a high or critical finding, 1 the job failed or was cancelled, 3 could not\nrun/);
+    assert.match(help.stdout, /0 the review completed with no finding at or above --fail-on\n\(default high\) left after suppressions, 2 it completed with such a finding, 1 the job failed or\nwas cancelled, 3 could not run/);
+    assert.match(help.stdout, /--base <ref>/);
     assert.match(help.stdout, /--version/);
   });
 });
