@@ -1,6 +1,7 @@
 // The Findings view, Clear and Export inside the real VS Code extension host, after real reviews
 // by the demo model; and a result opening rendered, with its path:line citations as links.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -114,7 +115,14 @@ describe('Findings view, Export as SARIF, and results opened rendered', function
     const result = results.find((r) => r.partialFingerprints['agentOsPersonas/v1'] === credential.fingerprint);
     assert.ok(result, 'the credential finding is exported under its fingerprint');
     assert.match(result.ruleId, /^security\//);
-    assert.equal(result.locations?.[0]?.physicalLocation.artifactLocation.uri, 'src/payments.ts');
+    // Repository-relative: the test workspace may sit inside a repository (this one's test-output/).
+    let prefix = '';
+    try {
+      prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: folder.uri.fsPath, encoding: 'utf8' }).trim();
+    } catch {
+      prefix = ''; // Not in a repository: uris are workspace-relative.
+    }
+    assert.equal(result.locations?.[0]?.physicalLocation.artifactLocation.uri, `${prefix}src/payments.ts`);
     assert.equal(result.locations?.[0]?.physicalLocation.region.startLine, 4);
   });
 
