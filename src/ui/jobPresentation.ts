@@ -34,11 +34,15 @@ export function jobTooltip(job: JobSummary, usage: string[] = []): vscode.Markdo
   return md;
 }
 
-/** The text of a job's result document; a panel's lists its personas until its merged report is there. */
-export function jobDocument(job: Job, children: Job[] = [], usage: string[] = []): string {
+/**
+ * The text of a job's result document; a panel's lists its personas until its merged report is
+ * there. `presented` is a completed review as the findings service presents it (suppressed
+ * findings cut), used in place of the raw result when given.
+ */
+export function jobDocument(job: Job, children: Job[] = [], usage: string[] = [], presented?: string): string {
   // What the run used closes the document, under a rule, in small print.
   const footer = usage.length > 0 ? `\n\n---\n\n*${usage.map(escapeMarkdown).join(' · ')}*\n` : '';
-  if (job.status === 'completed') return `${job.result ?? ''}${footer}`;
+  if (job.status === 'completed') return `${presented ?? job.result ?? ''}${footer}`;
   const lines = [`# ${jobTitle(job)}`, '', `Status: **${job.status}**${job.status === 'running' && job.message ? ` — ${job.message}` : ''}`, ''];
   if (job.error) lines.push(`**${job.error.code}**: ${job.error.message}`, '', `What to do: ${job.error.hint}`, '');
   if (children.length > 0) {

@@ -191,9 +191,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   }
 
   private registerUi(): { follow(services: PersonaServices): void } {
-    const store = (): PersonaServices['store'] | undefined => this.services?.store;
     const tree = this.jobTree;
-    const documents = new JobDocumentProvider(store, () => this.services?.metrics);
+    const documents = new JobDocumentProvider(() => this.services && { store: this.services.store, findings: this.services.findings, workspaceRoot: this.services.workspaceRoot, costs: this.services.metrics });
     const workflowDocuments = new WorkflowDocumentProvider(() => this.services?.sessions);
     const statusBar = new PersonasStatusBar();
     const treeView = vscode.window.createTreeView<JobTreeElement>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
@@ -205,6 +204,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       statusBar,
       treeView,
       vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, documents),
+      vscode.languages.registerDocumentLinkProvider({ scheme: JOB_SCHEME }, documents),
       vscode.workspace.registerTextDocumentContentProvider(WORKFLOW_SCHEME, workflowDocuments),
     );
     const revealJob = async (jobId: string): Promise<void> => {
@@ -225,7 +225,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       // What this window's person was watching before a reload pops up again; agents' jobs do not.
       rememberFollowedJobs(services, this.followed);
       void this.followed.resume(services).catch((err: unknown) => this.log.warn(`could not follow jobs again after the reload: ${String(err)}`));
-      documents.follow(services.store);
+      documents.follow(services.store, services.findings);
       workflowDocuments.follow(services.sessions);
       this.workflowFiles.follow(services.workflowRegistry);
       statusBar.follow(services.store);

@@ -3,6 +3,7 @@
 // personas, watch it complete into one merged report; then cancel a second panel from the tree.
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
+import { resultPreview } from '../harness/resultPreview';
 import { SELECTORS, useUiSession } from '../harness/uiSession';
 
 const PERSONAS = ['architect', 'engineer', 'security'];
@@ -77,10 +78,8 @@ describe('Ask the Panel in the workbench', function () {
     for (const p of PERSONAS) await row(`${p}: Review payments before merge`, 'completed').waitFor({ state: 'visible', timeout: 15_000 });
     await current().screenshot('panel-completed');
     // The merged report opens on completion.
-    await page.locator('.tabs-container .tab', { hasText: /^panel-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    const editor = page.locator('.editor-instance .view-lines', { hasText: 'Panel review' }).first();
-    await editor.waitFor({ state: 'visible', timeout: 15_000 });
-    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+    const preview = await resultPreview(page, 'panel', 'Panel review');
+    const text = await preview.locator('.markdown-body').innerText();
     assert.match(text, /Panel review: architect, engineer, security/);
     assert.match(text, /Hard-coded credential — security/);
     await current().screenshot('panel-report');

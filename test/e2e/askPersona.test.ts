@@ -1,6 +1,7 @@
 // A person's path, clicked in Chromium on the real workbench: ask a persona from the Command
 // Palette, watch the job in the Persona Jobs tree, open its result.
 import * as assert from 'node:assert/strict';
+import { resultPreview } from '../harness/resultPreview';
 import { SELECTORS, useUiSession } from '../harness/uiSession';
 
 describe('Ask a Persona in the workbench', function () {
@@ -42,17 +43,14 @@ describe('Ask a Persona in the workbench', function () {
     assert.match((await completedRow.getAttribute('aria-label')) ?? '', /demo model/);
     await current().screenshot('job-completed');
 
+    // The result opens rendered (the markdown preview), not as markdown source.
     await completedRow.click();
-    const tab = page.locator('.tabs-container .tab', { hasText: /^architect-/ }).first();
-    await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    const editorText = page.locator('.editor-instance .view-lines').first();
-    await editorText.waitFor({ state: 'visible', timeout: 15_000 });
-    await page.locator('.editor-instance .view-lines', { hasText: 'Architect review' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    assert.match((await editorText.innerText()).replace(/\u00a0/g, ' '), /demo model/);
+    const preview = await resultPreview(page, 'architect', 'Architect review');
+    assert.match(await preview.locator('.markdown-body').innerText(), /demo model/);
     await current().screenshot('result-open');
   });
 
-  it('asks security about the open payments module; the result cites the planted credential by file and line', async () => {
+  it('asks security about the open payments module; the result cites the planted credential by file and line, a link that opens it there', async () => {
     const { page } = current();
     // Open the file the way a person does: Go to File (Quick Open).
     await current().runCommand('Go to File', 30_000);
@@ -80,12 +78,19 @@ describe('Ask a Persona in the workbench', function () {
     const done = page.locator(`${SELECTORS.treeRow}[aria-label*="security: Is the payment call safe"][aria-label*="completed"]`).first();
     await done.waitFor({ state: 'visible', timeout: 60_000 });
     await done.click();
-    await page.locator('.tabs-container .tab', { hasText: /^security-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    const finding = page.locator('.editor-instance .view-lines', { hasText: 'Hard-coded credential' }).first();
-    await finding.waitFor({ state: 'visible', timeout: 15_000 });
-    const text = (await finding.innerText()).replace(/\u00a0/g, ' ');
-    assert.match(text, /\[CRITICAL\] Hard-coded credential/);
-    assert.match(text, /src\/payments\.ts:4/, 'the finding cites the file and the line of the planted key');
+    const preview = await resultPreview(page, 'security', 'Hard-coded credential');
+    assert.match(await preview.locator('.markdown-body').innerText(), /\[CRITICAL\] Hard-coded credential/);
+    // The citation of the planted key is a link; a click opens the file at that line.
+    const citation = preview.locator('.markdown-body a', { hasText: /^src\/payments\.ts:4$/ }).first();
+    await citation.waitFor({ state: 'visible', timeout: 15_000 });
     await current().screenshot('security-finding');
+    await citation.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'payments.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('[id="status.editor.selection"]', { hasText: /Ln 4\b/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await current().screenshot('citation-opened');
+    // The finding is in the Findings view too, under its file, with the line and who raised it.
+    await current().runCommand('Personas: Show Findings', 30_000);
+    await page.locator(`${SELECTORS.treeRow}[aria-label="Critical: Hard-coded credential, line 4 · security"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await current().screenshot('findings-view');
   });
 });

@@ -3,6 +3,7 @@
 // actions, and "Clear Anthropic API Key" shows only while a key is stored; a job row reads
 // task first at the default side-bar width; a retried job shows its progress and opens its result.
 import * as assert from 'node:assert/strict';
+import { resultPreview } from '../harness/resultPreview';
 import { SELECTORS, useUiSession, type UiSession } from '../harness/uiSession';
 
 describe('A newcomer\'s first steps in the workbench', function () {
@@ -124,13 +125,13 @@ describe('A newcomer\'s first steps in the workbench', function () {
     await askPersona('qa', `${task} [[demo:slow]]`);
     await jobRow(task, 'generating').waitFor({ state: 'visible', timeout: 60_000 });
     await cancelFromTree(task);
-    const resultTab = page.locator('.tabs-container .tab', { hasText: /^qa-/ });
+    const resultTab = page.locator('.tabs-container .tab', { hasText: /Preview qa-/ });
     assert.equal(await resultTab.count(), 0, 'a cancelled job opens nothing');
     await jobRow(task).hover();
     await jobRow(task).locator('.action-label[aria-label^="Retry Job"]').click();
     await jobRow(task, 'completed').waitFor({ state: 'visible', timeout: 60_000 });
     await resultTab.first().waitFor({ state: 'visible', timeout: 30_000 });
-    await page.locator('.editor-instance .view-lines', { hasText: 'review' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await resultPreview(page, 'qa', 'review');
     await current().screenshot('retry-result');
   });
 });

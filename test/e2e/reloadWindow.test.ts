@@ -56,7 +56,7 @@ describe('Reload the window while a job runs', function () {
     await session.screenshot('after-reload');
     // ... and completes, and its result opens as it would have without the reload.
     await row('[aria-label*="completed"]').waitFor({ state: 'visible', timeout: 120_000 });
-    await page.locator('.tabs-container .tab', { hasText: /^engineer-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: /Preview engineer-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator(`${SELECTORS.treeRow}[aria-label*="engineer: Survive a reload"]`).count(), 1, 'one job, not a duplicate');
     await session.screenshot('completed-after-reload');
   });

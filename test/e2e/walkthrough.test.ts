@@ -70,7 +70,7 @@ describe('The getting-started walkthrough', function () {
   it('its second step reveals Persona Jobs, where the security job is listed completed, and completes', async () => {
     const { page } = current();
     // A job started this way opens its result when it completes (as from the palette); then back to the walkthrough.
-    await page.locator('.tabs-container .tab', { hasText: /^security-.*\.md/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.tabs-container .tab', { hasText: /Preview security-.*\.md/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
     await selectStep('watch', 'Watch the job');
     await step('watch').getByRole('button', { name: 'Show Persona Jobs' }).click();

@@ -9,6 +9,7 @@ import type { MetricsViewModel } from '../../src/ui/metricsModel';
 import type { PersonasApi } from '../../src/ui/personasExtension';
 import { deferred, withTimeout } from '../harness/waitFor';
 import { waitForJob } from './jobWaits';
+import { openResultPreview } from './resultPreview';
 
 const EXTENSION_ID = 'agent-os.agent-os-personas';
 
@@ -116,8 +117,7 @@ describe('the Metrics view in VS Code', function () {
     assert.match(tooltip, /Ran \d/);
     assert.match(tooltip, /Tokens: [\d,]+ in \/ [\d,]+ out/);
     assert.match(tooltip, /Demo model: free/);
-    await vscode.commands.executeCommand('agentOsPersonas.openJobResult', id);
-    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    const text = await openResultPreview(id);
     assert.match(text, /\n---\n\n\*Ran [^\n]*Tokens: [\d,]+ in \/ [\d,]+ out[^\n]*Demo model: free\*\n$/);
   });
 });

@@ -8,6 +8,7 @@ import type { PersonasApi } from '../../src/ui/personasExtension';
 import type { JobSummary } from '../../src/jobs/types';
 import { waitFor } from '../harness/waitFor';
 import { waitForJob, waitForPhase } from './jobWaits';
+import { openResultPreview } from './resultPreview';
 
 const EXTENSION_ID = 'agent-os.agent-os-personas';
 const JOB_SCHEME = 'agent-os-job';
@@ -129,9 +130,9 @@ describe('newcomer fixes in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const done = await ask({ persona: 'architect', task: 'A result to have open', context: 'File: src/b.ts (file, lines 1-1)\n1| export const b = 2;' });
     await waitForJob(personas.services, done, ['completed']);
-    // Only the result is open (its own scheme, as the Output channel has `output:`): nothing to review.
-    await vscode.commands.executeCommand('agentOsPersonas.openJobResult', done);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, JOB_SCHEME);
+    // Only the result is open, rendered (its document has its own scheme, as the Output channel has `output:`): nothing to review.
+    await openResultPreview(done);
+    assert.notEqual(vscode.window.activeTextEditor?.document.uri.scheme, 'file');
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('agentOsPersonas.askPersona', { persona: 'qa', task: 'Review the open file', contextSource: 'file', interactive: false })),
       /no file open in an editor/i,

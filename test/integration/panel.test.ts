@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PersonasApi } from '../../src/ui/personasExtension';
 import { waitForJob, waitForPhase } from './jobWaits';
+import { openResultPreview } from './resultPreview';
 
 const EXTENSION_ID = 'agent-os.agent-os-personas';
 const PERSONAS = ['architect', 'engineer', 'security'];
@@ -52,8 +53,7 @@ describe('Ask the Panel in VS Code', function () {
     assert.match(report, /Dynamic code execution; Business logic and I\/O in one module; `any` defeats the type checker — security, architect, engineer/);
     assert.match(report, /Hard-coded credential — security/);
     assert.match(report, /Error swallowed — engineer/);
-    await vscode.commands.executeCommand('agentOsPersonas.openJobResult', id);
-    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    const text = await openResultPreview(id);
     assert.match(text, /# Panel review/);
   });
 

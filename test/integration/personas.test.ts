@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { PersonasApi } from '../../src/ui/personasExtension';
 import type { Job } from '../../src/jobs/types';
 import { waitForJob, waitForPhase } from './jobWaits';
+import { openResultPreview } from './resultPreview';
 
 const EXTENSION_ID = 'agent-os.agent-os-personas';
 
@@ -42,7 +43,7 @@ describe('Agent OS Personas in VS Code', function () {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { views: Record<string, { id: string; name: string }[]> } };
-    assert.deepEqual(manifest.contributes.views['agentOsPersonas']?.map((v) => v.name), ['Persona Jobs', 'Standards']);
+    assert.deepEqual(manifest.contributes.views['agentOsPersonas']?.map((v) => v.name), ['Persona Jobs', 'Standards', 'Findings']);
     // Revealing the container proves the view is registered with the workbench.
     await vscode.commands.executeCommand('workbench.view.extension.agentOsPersonas');
     await vscode.commands.executeCommand('agentOsPersonas.jobs.focus');
@@ -58,10 +59,10 @@ describe('Agent OS Personas in VS Code', function () {
     assert.match(job.result ?? '', /# Architect review/);
     assert.match(job.result ?? '', /demo model/);
     assert.match(job.result ?? '', /src\/orders\.ts:1/);
-    await vscode.commands.executeCommand('agentOsPersonas.openJobResult', id);
-    const editor = vscode.window.activeTextEditor;
-    assert.equal(editor?.document.languageId, 'markdown');
-    assert.match(editor?.document.getText() ?? '', /# Architect review/);
+    // The result opens rendered; its document is markdown, the citation a link to the file's line.
+    const text = await openResultPreview(id);
+    assert.match(text, /# Architect review/);
+    assert.match(text, /\[src\/orders\.ts:1\]\(\/src\/orders\.ts#L1\)/);
   });
 
   it('cancels a job mid-stream, and Retry Job runs it again to completion', async () => {
