@@ -29,7 +29,7 @@ import { ProposalStore } from './standards/proposalStore';
 import { StandardsIndex } from './standards/standardsIndex';
 import { EvidenceGates } from './workflows/evidenceGate';
 import { WORKFLOWS_SCHEMA } from './workflows/migrations';
-import { startWorkflowJob, workflowHostTools, type WorkflowJobRequest } from './workflows/workflowJobs';
+import { startWorkflowJob, WORKFLOW_EXECUTOR, workflowHostTools, type WorkflowJobRequest } from './workflows/workflowJobs';
 import { WorkflowRegistry } from './workflows/workflowRegistry';
 import type { WorkflowSession } from './workflows/workflowSessions';
 import { WorkflowSessions } from './workflows/workflowSessions';
@@ -177,7 +177,7 @@ export class PersonaServices implements Disposable {
       database = await JournaledDatabase.open({ dir: dataDir, schema: STORE_SCHEMA, now, log });
       metrics = new MetricsService({ database, now, prices: options.prices, log });
       // Every job's end is counted in the same durable write as the end itself.
-      const findings = new FindingsService({ database, workspaceRoot, now, log });
+      const findings = new FindingsService({ database, workspaceRoot, now, log, notReviews: [WORKFLOW_EXECUTOR] });
       // A review's findings are stored in the same durable write as its completion.
       const store = new JobStore(database, dataDir, { now, meter: metrics.meter, onComplete: findings.onComplete });
       // This process owns the store now, so any job still marked running was orphaned by a crash.

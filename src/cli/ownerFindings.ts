@@ -40,10 +40,10 @@ async function tool(client: Client, name: string, args: Record<string, unknown>)
  * (check_persona_job applies the suppressions) and its rows from list_findings, sorted into
  * remaining, pre-existing and suppressed the way `present` sorts them here.
  */
-export async function ownerFindings(client: Client, jobId: string, markdown: string, includePreexisting: boolean): Promise<PresentedReview> {
+export async function ownerFindings(client: Client, jobId: string, markdown: string, includePreexisting: boolean, notInTemplate: boolean): Promise<PresentedReview> {
   const answer = (await tool(client, 'list_findings', { job_id: jobId, include_suppressed: true, include_preexisting: true, limit: LIMIT })) as { findings?: FindingRow[]; suppressions_error?: string };
   const rows = [...(answer.findings ?? [])].sort((a, b) => (a.job_id === b.job_id ? a.ordinal - b.ordinal : a.job_id < b.job_id ? -1 : 1));
-  const presented: PresentedReview = { markdown, remaining: [], suppressed: [], preexisting: [], unanchored: 0, suppressionsError: answer.suppressions_error ?? null };
+  const presented: PresentedReview = { markdown, remaining: [], suppressed: [], preexisting: [], unanchored: 0, suppressionsError: answer.suppressions_error ?? null, notInTemplate };
   for (const row of rows) {
     const finding = toFinding(row);
     if (row.suppression) presented.suppressed.push({ finding, suppression: row.suppression });

@@ -30,6 +30,8 @@ interface JobAnswer {
   job_id: string;
   status: string;
   result?: string;
+  /** What the owner's presentation did (src/mcp/jobView.ts FindingsCounts); only the flag is read here. */
+  findings?: { not_in_template?: boolean };
   error?: ToolFailure;
   created_at?: string;
   finished_at?: string | null;
@@ -88,7 +90,7 @@ export async function reviewThroughOwner(request: OwnerReviewRequest): Promise<n
       return EXIT.JOB_FAILED;
     }
     // The owner presents the result (suppressions applied, an audit footer); the rows come from list_findings.
-    const presented = await ownerFindings(client, jobId, last.result ?? '', args.includePreexisting);
+    const presented = await ownerFindings(client, jobId, last.result ?? '', args.includePreexisting, last.findings?.not_in_template === true);
     request.emit(
       renderReview(args.format, {
         job: { id: jobId, personas: args.personas, task: args.task, status: last.status, createdAt: last.created_at ?? null, finishedAt: last.finished_at ?? null },

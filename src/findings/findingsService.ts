@@ -25,6 +25,8 @@ export interface FindingsOptions {
   workspaceRoot: string;
   now?: () => number;
   log: (line: string) => void;
+  /** Personas whose answers are not reviews (the workflow executor's report): never noted as outside the review template. */
+  notReviews?: readonly string[];
 }
 
 const DEFAULT_LIMIT = 200;
@@ -171,7 +173,8 @@ export class FindingsService implements Disposable {
     const [job] = this.options.database.query('SELECT * FROM jobs WHERE id = ?', [jobId]).map(rowToJob);
     if (!job) throw new PersonaError('JOB_NOT_FOUND', `No job has the id "${jobId.slice(0, 100)}".`, 'Use an id that list_persona_jobs shows; old jobs are removed after the retention period.');
     const children = this.options.database.query('SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, rowid', [jobId]).map(rowToJob);
-    return presentReview({ job, children, findings: this.forJob(jobId), suppressions: this.suppressions(), mode });
+    const isReview = !(this.options.notReviews ?? []).includes(job.persona);
+    return presentReview({ job, children, findings: this.forJob(jobId), suppressions: this.suppressions(), mode, isReview });
   }
 
   dispose(): void {

@@ -14,7 +14,13 @@ export interface PresentInput {
   findings: StoredFinding[];
   suppressions: SuppressionsRead;
   mode: PreexistingMode;
+  /** The job's answer is meant as a review (a workflow executor's report is not): one outside the template gets a note. */
+  isReview: boolean;
 }
+
+/** Said above an answer that could not be read as a review: nothing of it reaches the Problems panel, list_findings or SARIF. */
+export const NOT_IN_TEMPLATE_NOTE =
+  '> ⚠ This answer does not follow the review template (`## Findings` with `### N. [SEVERITY] title` entries), so no findings were read from it: none show in the Problems panel, `list_findings` or SARIF. It is shown as written.';
 
 const HEADING_NUMBER = /^(\s{0,3}#{1,6}\s*)\d+\s*[.)]\s*/;
 
@@ -66,6 +72,8 @@ export function presentReview(input: PresentInput): PresentedReview {
   }
 
   const notes: string[] = [];
+  const notInTemplate = input.isReview && input.children.length === 0 && input.job.status === 'completed' && input.findings.length === 0 && result.trim() !== '' && !parseReview(result).inTemplate;
+  if (notInTemplate) notes.push(NOT_IN_TEMPLATE_NOTE);
   // Only a review with findings is affected by the file (a workflow's answer, say, is not).
   if (suppressions.error && input.findings.length > 0) notes.push(`> ⚠ ${suppressions.error.message}`);
   if (suppressed.length > 0) notes.push(`${countOf(suppressed.length, 'finding')} suppressed by ${SUPPRESSIONS_PATH} (listed at the end).`);
@@ -87,7 +95,7 @@ export function presentReview(input: PresentInput): PresentedReview {
     footers.push(`## Suppressed findings\n\n${suppressed.map(({ finding, suppression }) => `- ${auditLine(finding, suppression)}`).join('\n')}`);
   }
   const markdown = notes.length === 0 && footers.length === 0 ? result : assemble(body, notes, footers);
-  return { markdown, remaining, suppressed, preexisting, unanchored, suppressionsError: input.findings.length > 0 ? (suppressions.error?.message ?? null) : null };
+  return { markdown, remaining, suppressed, preexisting, unanchored, suppressionsError: input.findings.length > 0 ? (suppressions.error?.message ?? null) : null, notInTemplate };
 }
 
 // The persona runner's footer (decorate() in personaRunner.ts): a thematic break, then only `_…_` lines.

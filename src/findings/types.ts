@@ -102,4 +102,6 @@ export interface PresentedReview {
   unanchored: number;
   /** The suppressions file did not validate: nothing was suppressed. */
   suppressionsError: string | null;
+  /** A completed review whose answer does not follow the review template: no findings were read from it; it is shown as written, with a note. */
+  notInTemplate: boolean;
 }

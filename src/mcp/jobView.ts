@@ -34,6 +34,8 @@ export interface FindingsCounts {
   unanchored: number;
   /** `.agent-os/suppressions.json` does not validate, so nothing was suppressed. */
   suppressions_error?: string;
+  /** The answer does not follow the review template: no findings were read from it (the result says so above it). */
+  not_in_template?: true;
 }
 
 const PARTIAL_LIMIT = 4000;
@@ -94,6 +96,7 @@ function counts(p: PresentedReview): FindingsCounts {
     preexisting: p.preexisting.length,
     unanchored: p.unanchored,
     ...(p.suppressionsError ? { suppressions_error: p.suppressionsError } : {}),
+    ...(p.notInTemplate ? { not_in_template: true as const } : {}),
   };
 }
 

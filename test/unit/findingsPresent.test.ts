@@ -55,7 +55,7 @@ function suppression(f: StoredFinding, note = 'only in tests'): Suppression {
 
 const none: SuppressionsRead = { entries: [], error: null };
 const present = (j: Job, findings: StoredFinding[], suppressions: SuppressionsRead, mode: PreexistingMode = 'apart', children: Job[] = []) =>
-  presentReview({ job: j, children, findings, suppressions, mode });
+  presentReview({ job: j, children, findings, suppressions, mode, isReview: true });
 
 describe('findings: presentation (a result with suppressed findings cut, the same on every surface)', () => {
   it('nothing to cut: the result exactly as stored', () => {

@@ -104,6 +104,9 @@ describe('findings rows: a completed review is stored as findings with its job',
     assert.equal(done.status, 'completed');
     assert.match(done.result ?? '', /Looks fine to me/);
     assert.deepEqual(services.findings.forJob(job.id), []);
+    const presented = services.findings.present(job.id, 'apart');
+    assert.equal(presented.notInTemplate, true);
+    assert.match(presented.markdown, /does not follow the review template[^]*Looks fine to me/, 'a note above the answer, which is kept as written');
   });
 
   it('a retried job\'s rows are those of its last answer: the statements of a completion replace the job\'s old rows', async () => {
