@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { writeFileAtomically } from '../core/atomicFile';
 import { PersonaError } from '../core/errors';
 import { isInside } from '../core/workspacePath';
 import { findingsToSarif } from '../findings/sarif';
@@ -34,6 +34,7 @@ export function reviewJson(report: ReviewReport): Record<string, unknown> {
     suppressed: p.suppressed,
     unanchored: p.unanchored,
     suppressionsError: p.suppressionsError,
+    notInTemplate: p.notInTemplate,
   };
 }
 
@@ -94,21 +95,7 @@ export function writeReviewOutput(cwd: string, workspaceRoot: string, output: st
     }
   })();
   if (existing?.isDirectory()) throw refuse('it is a folder.', 'Name a file, for example --output review.sarif');
-  const final = join(realParent, basename(target));
-  const tmp = `${final}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, final);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomically(join(realParent, basename(target)), text);
 }
 
 /** `git rev-parse --show-prefix`: the workspace's path inside its repository ('' at its root or outside git). */

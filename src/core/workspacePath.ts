@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { PersonaError } from './errors';
 
@@ -92,4 +92,24 @@ function hasLookAlike(path: string): boolean {
 
 function printable(input: unknown): string {
   return String(input).replace(/\0/g, '\\0').slice(0, 200);
+}
+
+/**
+ * Whether a cited path names a file of the workspace, asked once per path for the life of the
+ * returned function (one document, one chat reply): a review cites the same file many times.
+ */
+export function workspaceFileCheck(root: string): (path: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (path) => {
+    let yes = known.get(path);
+    if (yes === undefined) {
+      try {
+        yes = statSync(resolveInWorkspace(root, path)).isFile();
+      } catch {
+        yes = false;
+      }
+      known.set(path, yes);
+    }
+    return yes;
+  };
 }

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { z } from 'zod';
+import { writeFileAtomically } from '../core/atomicFile';
 import { PersonaError } from '../core/errors';
 import { readOwnFile } from '../core/ownFile';
 import { PRIVATE_FOLDER } from '../core/privateFolder';
@@ -126,7 +126,8 @@ export async function addSuppression(workspaceRoot: string, entry: Suppression):
     const suppressions = [...kept, entry].sort(
       (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.title.localeCompare(b.title) || a.fingerprint.localeCompare(b.fingerprint),
     );
-    writeAtomically(target, `${JSON.stringify({ ...(document ?? {}), version: 1, suppressions }, null, 2)}\n`);
+    // 0644: the file is the team's, committed like any other (unlike the store's private files).
+    writeFileAtomically(target, `${JSON.stringify({ ...(document ?? {}), version: 1, suppressions }, null, 2)}\n`);
     return { entries: suppressions, error: null };
   } finally {
     await release().catch(() => undefined);
@@ -141,23 +142,6 @@ export function invalidError(message: string): PersonaError {
   );
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    // 0644: the file is the team's, committed like any other (unlike the store's private files).
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
 
 /**
  * Who is dismissing: git's `user.name <user.email>` in the workspace (what the team's history

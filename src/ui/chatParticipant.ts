@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
 import { basename, isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
 import { splitPathLines } from '../core/pathLineLinks';
-import { resolveInWorkspace } from '../core/workspacePath';
+import { resolveInWorkspace, workspaceFileCheck } from '../core/workspacePath';
 import { TERMINAL_STATUSES, type JobSummary } from '../jobs/types';
 import type { ContextSource } from '../personas/context';
 import type { ContextRequest } from '../personas/jobContext';
@@ -221,19 +220,7 @@ function presentedResult(services: PersonaServices, jobId: string, stored: strin
 
 /** The review as markdown, each `path:line` naming a workspace file an anchor that opens it at that line. */
 function writeReview(root: string, result: string, stream: vscode.ChatResponseStream): void {
-  const known = new Map<string, boolean>();
-  const isFile = (path: string): boolean => {
-    let yes = known.get(path);
-    if (yes === undefined) {
-      try {
-        yes = statSync(resolveInWorkspace(root, path)).isFile();
-      } catch {
-        yes = false;
-      }
-      known.set(path, yes);
-    }
-    return yes;
-  };
+  const isFile = workspaceFileCheck(root);
   for (const segment of splitPathLines(result, isFile)) {
     if (segment.kind === 'text') {
       stream.markdown(segment.value);

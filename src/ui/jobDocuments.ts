@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { resolveInWorkspace } from '../core/workspacePath';
+import { resolveInWorkspace, workspaceFileCheck } from '../core/workspacePath';
 import type { FindingsService } from '../findings/findingsService';
 import type { JobStore } from '../jobs/jobStore';
 import type { JobSummary } from '../jobs/types';
@@ -95,23 +94,6 @@ export class JobDocumentProvider implements vscode.TextDocumentContentProvider, 
     for (const u of this.unsubscribers.splice(0)) u();
     this.changed.dispose();
   }
-}
-
-/** Whether a cited path is a file of the workspace (asked once per path per document). */
-function workspaceFileCheck(root: string): (path: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (path) => {
-    let yes = known.get(path);
-    if (yes === undefined) {
-      try {
-        yes = statSync(resolveInWorkspace(root, path)).isFile();
-      } catch {
-        yes = false;
-      }
-      known.set(path, yes);
-    }
-    return yes;
-  };
 }
 
 /**

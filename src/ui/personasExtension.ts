@@ -9,6 +9,7 @@ import { askPanel, type AskPanelArgs } from './askPanel';
 import { askPersona, type AskArgs } from './askPersona';
 import { registerChatParticipant } from './chatParticipant';
 import { exportPersonaCommand, type ExportArgs } from './exportPersona';
+import { guardCommand } from './commandGuard';
 import { JobDocumentProvider, JOB_SCHEME, openJobDocument } from './jobDocuments';
 import { FindingsModel } from './findings/findingsModel';
 import { registerFindingDiagnostics } from './findings/findingsDiagnostics';
@@ -329,15 +330,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   }
 
   /** Runs a command; a failure becomes one clear message (and a rejected promise for callers), never a crash. */
-  private async guard<T>(title: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      const message = err instanceof PersonaError ? `${err.message} ${err.hint}` : `Unexpected error: ${String(err)}`;
-      this.log.error(`${title} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      void vscode.window.showErrorMessage(`${title} failed: ${message}`);
-      throw err;
-    }
+  private guard<T>(title: string, run: () => Promise<T>): Promise<T> {
+    return guardCommand(this.log, title, run);
   }
 
   dispose(): void {

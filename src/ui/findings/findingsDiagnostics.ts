@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../../core/errors';
+import { guardCommand } from '../commandGuard';
 import type { PersonaServices } from '../../services';
 import { DISMISS_FINDING_COMMAND, dismissFinding, EXPLAIN_FINDING_COMMAND, explainFinding, FindingCodeActions, PROPOSE_FROM_FINDING_COMMAND, proposeStandardFromFinding, type FindingCommandDeps, type FindingRef } from './findingActions';
 import { FindingAnchors } from './findingAnchors';
@@ -33,9 +34,9 @@ export function registerFindingDiagnostics(model: FindingsModel, ready: () => Pr
     return { services: () => Promise.resolve(s), model, anchors: live };
   };
   const commands: Record<string, (...args: never[]) => Promise<unknown>> = {
-    [DISMISS_FINDING_COMMAND]: (ref?: FindingRef, reason?: string, note?: string) => guard(log, 'Dismiss Finding', async () => dismissFinding(await deps(), ref, reason, note)),
-    [EXPLAIN_FINDING_COMMAND]: (ref?: FindingRef) => guard(log, 'Explain Finding', async () => explainFinding(await deps(), ref)),
-    [PROPOSE_FROM_FINDING_COMMAND]: (ref?: FindingRef) => guard(log, 'Propose a Standard from a Finding', async () => proposeStandardFromFinding(await deps(), ref)),
+    [DISMISS_FINDING_COMMAND]: (ref?: FindingRef, reason?: string, note?: string) => guardCommand(log, 'Dismiss Finding', async () => dismissFinding(await deps(), ref, reason, note)),
+    [EXPLAIN_FINDING_COMMAND]: (ref?: FindingRef) => guardCommand(log, 'Explain Finding', async () => explainFinding(await deps(), ref)),
+    [PROPOSE_FROM_FINDING_COMMAND]: (ref?: FindingRef) => guardCommand(log, 'Propose a Standard from a Finding', async () => proposeStandardFromFinding(await deps(), ref)),
   };
   const registered = Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
   return [
@@ -47,16 +48,4 @@ export function registerFindingDiagnostics(model: FindingsModel, ready: () => Pr
       },
     },
   ];
-}
-
-/** A failure becomes one clear message (and a rejected promise for callers), never a crash. */
-async function guard<T>(log: vscode.LogOutputChannel, title: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const message = err instanceof PersonaError ? `${err.message} ${err.hint}` : `Unexpected error: ${String(err)}`;
-    log.error(`${title} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void vscode.window.showErrorMessage(`${title} failed: ${message}`);
-    throw err;
-  }
 }

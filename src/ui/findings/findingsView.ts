@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PersonaError } from '../../core/errors';
+import { guardCommand } from '../commandGuard';
 import type { PersonaServices } from '../../services';
 import { findingsSummary, unanchoredNote, type FindingsGrouping } from './findingGroups';
 import type { FindingsModel } from './findingsModel';
@@ -65,17 +66,17 @@ export function registerFindingsView(model: FindingsModel, ready: () => Promise<
   });
   const commands: Record<string, (...args: never[]) => unknown> = {
     'agentOsPersonas.showFindings': () =>
-      guard(log, 'Show Findings', async () => {
+      guardCommand(log, 'Show Findings', async () => {
         await vscode.commands.executeCommand(`${FINDINGS_VIEW_ID}.focus`);
         return snapshot();
       }),
     'agentOsPersonas.clearFindings': () =>
-      guard(log, 'Clear Findings', async () => {
+      guardCommand(log, 'Clear Findings', async () => {
         // Hides them here and in the Problems panel; they stay with their jobs, and MCP and the CLI still list them.
         await model.clear();
       }),
     'agentOsPersonas.exportFindingsSarif': (args?: ExportSarifArgs) =>
-      guard(log, 'Export Findings as SARIF', async () => exportFindingsAsSarif(await requireServices(), model.current(), args ?? {})),
+      guardCommand(log, 'Export Findings as SARIF', async () => exportFindingsAsSarif(await requireServices(), model.current(), args ?? {})),
     'agentOsPersonas.findingsGroupBySeverity': () => groupBy('severity'),
     'agentOsPersonas.findingsGroupByFile': () => groupBy('file'),
   };
@@ -91,16 +92,4 @@ export function registerFindingsView(model: FindingsModel, ready: () => Promise<
 
 function labelText(label: string | vscode.TreeItemLabel | undefined): string {
   return typeof label === 'object' ? label.label : (label ?? '');
-}
-
-/** A command's failure as one clear message (and a rejected promise for callers), never a crash. */
-async function guard<T>(log: vscode.LogOutputChannel, title: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const message = err instanceof PersonaError ? `${err.message} ${err.hint}` : `Unexpected error: ${String(err)}`;
-    log.error(`${title} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void vscode.window.showErrorMessage(`${title} failed: ${message}`);
-    throw err;
-  }
 }
