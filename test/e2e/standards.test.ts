@@ -64,8 +64,11 @@ describe('Standards approval in the workbench', function () {
     if (!session) throw new Error('the UI session did not start');
     return session;
   };
-  /** The Standards webview's own document: two iframes down from the workbench. */
-  const view = (): FrameLocator => current().page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  /**
+   * The Standards webview's own document: two iframes down from the workbench. Ours by the
+   * extension id in the iframe's URL: a result opens in the markdown preview, a webview too.
+   */
+  const view = (): FrameLocator => current().page.frameLocator('iframe.webview.ready[src*="extensionId=agent-os.agent-os-personas"]').frameLocator('iframe#active-frame');
   /** The same document as a Frame, to evaluate in (the inner frame that holds our page). */
   const viewFrame = async (): Promise<Frame> =>
     waitFor(async () => {
