@@ -5,8 +5,9 @@
 //   node scripts/test.mjs [--suite unit|integration|package|e2e] [--no-install] [--no-build] [--no-lint]
 //
 // --suite runs only that suite (after the install it needs and the build; lint is skipped).
-// The unit suite runs beside the integration suite, its output printed when both have ended.
-// Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
+// A full run runs lint beside the integration suite and the unit suite beside the UI suite
+// (after the packaging step, on the development build built again), their output printed when
+// they end. Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
 // a production build into dist/); the UI suite installs the extension from it.
 // When the Node running this script does not satisfy package.json's engines.node, it runs
 // itself again on Node 24 from the npm registry (scripts/install-node.sh, cached outside the
@@ -99,33 +100,6 @@ async function main(argv) {
     }
   }
 
-  if (opts.lint && !opts.suite) {
-    const r = await step('lint (npm run lint)', () => run('npm', ['run', 'lint']));
-    report.push(`lint: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`);
-    if (!r.ok) {
-      stepFailed('lint', `npm run lint exited with ${r.value}`);
-    }
-  }
-
-  let vsixProblem;
-  let packaged = false;
-  // The unit suite runs beside the integration suite (most of either is waiting: on workers,
-  // child processes, code-server), its output held back and printed when both have ended. The
-  // packaging step comes after both: it rebuilds dist/, which both use.
-  let unitBeside;
-  if (suites.includes('unit') && suites.includes('integration') && !vsCodeProblem) {
-    const output = { text: '' };
-    const started = Date.now();
-    unitBeside = {
-      output,
-      started,
-      done: runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), output).then(
-        (outcome) => ({ outcome, seconds: ((Date.now() - started) / 1000).toFixed(1) }),
-        (err) => ({ outcome: { passed: 0, failed: 1, note: `harness error: ${err instanceof Error ? err.message : String(err)}` }, seconds: ((Date.now() - started) / 1000).toFixed(1) }),
-      ),
-    };
-    console.log('\n[test] the unit suite runs beside the integration suite; its output follows the integration suite\'s');
-  }
   const record = (suite, outcome, seconds) => {
     if (outcome.harnessError) {
       problems.push(`${suite}: ${outcome.harnessError}`);
@@ -134,19 +108,46 @@ async function main(argv) {
     totals.failed += outcome.failed;
     report.push(`${suite}: ${outcome.note || `${outcome.passed} passed, ${outcome.failed} failed`} (${seconds} s)`);
   };
-  for (const suite of suites) {
-    if (suite === 'unit' && unitBeside) {
-      continue;
+
+  // A full run puts the slow parts side by side, each pair mostly waiting (on workers, child
+  // processes, code-server, the browser): lint beside the integration suite, and the unit suite
+  // beside the UI suite, after the packaging step (which rebuilds dist/ for production; the
+  // development build is restored before the unit suite, and the UI suite installs the .vsix).
+  // What runs beside has its output held back and printed when it has ended.
+  const full = !opts.suite;
+  let lintBeside;
+  if (opts.lint && full) {
+    lintBeside = beside('lint (npm run lint)', (output) => run('npm', ['run', 'lint'], process.env, output));
+  }
+  const finishLint = async () => {
+    if (!lintBeside) return;
+    const { value, seconds, output } = await lintBeside;
+    lintBeside = undefined;
+    header('lint (npm run lint), run beside the integration suite');
+    process.stdout.write(output.text);
+    report.push(`lint: ${value === 0 ? 'ok' : 'FAILED'} (${seconds} s)`);
+    if (value !== 0) {
+      stepFailed('lint', `npm run lint exited with ${value}`);
     }
-    if ((suite === 'package' || suite === 'e2e') && unitBeside) {
-      header('unit suite (mocha, Node), run beside the integration suite');
-      const { outcome, seconds } = await unitBeside.done;
-      process.stdout.write(unitBeside.output.text);
-      record('unit', outcome, seconds);
+  };
+
+  let vsixProblem;
+  let packaged = false;
+  let unitBeside;
+  let unitNotRun = false;
+  const order = full ? ['integration', 'package', 'e2e', 'unit'] : suites;
+  for (const suite of order) {
+    if (suite === 'unit' && unitBeside) {
+      const { value: outcome, seconds, output } = await unitBeside;
       unitBeside = undefined;
+      header('unit suite (mocha, Node), run beside the UI suite');
+      process.stdout.write(output.text);
+      record('unit', outcome, seconds);
+      continue;
     }
     if ((suite === 'package' || suite === 'e2e') && !packaged) {
       packaged = true;
+      await finishLint();
       // After the integration suite: it runs the development build, which this step replaces.
       const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
       const vsix = path.join(testOutput, `${pkg.name}-${pkg.version}.vsix`);
@@ -159,6 +160,21 @@ async function main(argv) {
         vsixProblem = `scripts/package.mjs failed (${r.error ?? `exit ${r.value}`})`;
         stepFailed('package', vsixProblem);
       }
+    }
+    if (suite === 'e2e' && full && !vsCodeProblem && !vsixProblem) {
+      // The unit suite runs on the development build (its CLI and worker tests read dist/).
+      const r = await step('development build again (node esbuild.mjs)', () => run(process.execPath, [path.join(root, 'esbuild.mjs')]));
+      report.push(`development build: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`);
+      if (r.ok) {
+        console.log('\n[test] the unit suite runs beside the UI suite; its output follows the UI suite\'s');
+        unitBeside = beside('unit suite', (output) => runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), output));
+      } else {
+        stepFailed('development build', `node esbuild.mjs exited with ${r.value}; the unit suite did not run`);
+        unitNotRun = true;
+      }
+    }
+    if (suite === 'unit' && unitNotRun) {
+      continue;
     }
     const title = { unit: 'unit suite (mocha, Node)', integration: 'integration suite (extension host in code-server)', package: 'packaging suite (.vsix and npm tarball)', e2e: 'UI suite (chromium + code-server, extension from the .vsix)' }[suite];
     let outcome = { passed: 0, failed: 0, note: '' };
@@ -186,12 +202,7 @@ async function main(argv) {
     }
     record(suite, outcome, r.seconds);
   }
-  if (unitBeside) {
-    header('unit suite (mocha, Node), run beside the integration suite');
-    const { outcome, seconds } = await unitBeside.done;
-    process.stdout.write(unitBeside.output.text);
-    record('unit', outcome, seconds);
-  }
+  await finishLint();
   return finish(totals, report, problems);
 }
 
@@ -271,6 +282,23 @@ async function step(title, fn) {
     console.error(`\n[test] ${title} failed:\n${error}`);
     return { ok: false, error: error.split('\n')[0], seconds: ((Date.now() - started) / 1000).toFixed(1) };
   }
+}
+
+/**
+ * Starts `fn(output)` now, its output collected in `output.text` instead of printed; resolves
+ * to { value, seconds, output } (a throw becomes a harness failure of that step).
+ */
+function beside(title, fn) {
+  const output = { text: '' };
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+  return fn(output).then(
+    (value) => ({ value, seconds: seconds(), output }),
+    (err) => {
+      output.text += `\n[test] ${title} failed:\n${err instanceof Error ? err.message : String(err)}\n`;
+      return { value: { passed: 0, failed: 1, note: `harness error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` }, seconds: seconds(), output };
+    },
+  );
 }
 
 // The steps running now; a signal to this script is passed on to them, so that a CI timeout
