@@ -1,8 +1,11 @@
-// Findings: what storing a review's findings adds to a job's completion (the JobStore's
-// onComplete hook parses the answer, reads the cited files and writes the rows in the same
-// journal record), measured side by side in one run with completions that store none; then
-// reading them back (list, present) from 1,000+ rows. The review is a real one: the demo model's
-// security review of the sample workspace's payments file, through the pool.
+// Findings: first what a review of only the changed lines saves against a review of the whole
+// file (the 200-line git fixture of the CLI tests, 3 lines changed on its branch: input tokens and
+// findings of each, through the pool and the demo model, whose tokens are characters / 4); then
+// what storing a review's findings adds to a job's completion (the JobStore's onComplete hook
+// parses the answer, reads the cited files and writes the rows in the same journal record),
+// measured side by side in one run with completions that store none; then reading them back
+// (list, present). That review is a real one too: the demo model's security review of the sample
+// workspace's payments file.
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +13,7 @@ import { FindingsService } from '../src/findings/findingsService';
 import { JobStore } from '../src/jobs/jobStore';
 import { JournaledDatabase } from '../src/jobs/journaledDatabase';
 import { PersonaServices, STORE_SCHEMA } from '../src/services';
+import { FIXTURE, makeBranchFixture } from '../test/unit/branchFixture';
 import { fmtMs, percentile } from './stats';
 
 const REPO = join(__dirname, '..', '..');
@@ -17,7 +21,8 @@ const COMPLETIONS = 300;
 const READS = 200;
 
 export async function findingsBench(): Promise<void> {
-  console.log('\nFindings (job completion p50 with and without storing the findings, one run; then reads):');
+  console.log('\nFindings (a review of the changed lines vs the whole file; job completion p50 with and without storing the findings, one run; then reads):');
+  await changedLinesVsWholeFile();
   const workspace = mkdtempSync(join(tmpdir(), 'aop-bench-findings-'));
   cpSync(join(REPO, 'sample-workspace'), workspace, { recursive: true });
   try {
@@ -62,10 +67,34 @@ export async function findingsBench(): Promise<void> {
   }
 }
 
-/** A real security review of the sample workspace's payments file: its answer, its context and how many findings it has. */
-async function oneReview(workspace: string): Promise<{ result: string; context: string; findings: number }> {
-  const services = await PersonaServices.create({
-    workspaceRoot: workspace,
+/** The same security review of the fixture's file, whole and as the branch's change (--base main). */
+async function changedLinesVsWholeFile(): Promise<void> {
+  const repo = mkdtempSync(join(tmpdir(), 'aop-bench-base-'));
+  try {
+    makeBranchFixture(repo);
+    const services = await demoServices(repo);
+    try {
+      const run = async (context: { files: string[] } | { base: string }): Promise<{ tokens: number; findings: number; chars: number }> => {
+        const asked = await services.jobs.ask({ persona: 'security', task: 'Is this change safe?', context, source: 'api' });
+        const done = await services.watch.whenSettled(asked.id, { timeoutMs: 60_000 });
+        if (done.status !== 'completed') throw new Error(`the bench review ended ${done.status}: ${done.error?.message ?? ''}`);
+        const shown = services.findings.present(asked.id, 'drop').remaining.length;
+        return { tokens: done.tokensIn + done.cacheReadTokens + done.cacheWriteTokens, findings: shown, chars: services.store.require(asked.id).context.length };
+      };
+      const whole = await run({ files: [FIXTURE.file] });
+      const changed = await run({ base: 'main' });
+      console.log(`  ${FIXTURE.file} (200 lines, 3 changed on the branch), one security review each: input tokens ${whole.tokens} for the whole file vs ${changed.tokens} for --base main (${(changed.tokens / whole.tokens).toFixed(2)}x; context ${whole.chars} vs ${changed.chars} characters); findings shown ${whole.findings} vs ${changed.findings} (the rest are on unchanged lines)`);
+    } finally {
+      await services.dispose(0);
+    }
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+}
+
+function demoServices(workspaceRoot: string): Promise<PersonaServices> {
+  return PersonaServices.create({
+    workspaceRoot,
     extensionRoot: REPO,
     ownerKind: 'bench',
     workerScript: join(REPO, 'dist', 'worker.js'),
@@ -74,6 +103,11 @@ async function oneReview(workspace: string): Promise<{ result: string; context: 
     apiKey: () => Promise.resolve(undefined),
     log: () => undefined,
   });
+}
+
+/** A real security review of the sample workspace's payments file: its answer, its context and how many findings it has. */
+async function oneReview(workspace: string): Promise<{ result: string; context: string; findings: number }> {
+  const services = await demoServices(workspace);
   try {
     const asked = await services.jobs.ask({ persona: 'security', task: 'Is the payment code safe?', context: { files: ['src/payments.ts'] }, source: 'api' });
     const done = await services.watch.whenSettled(asked.id, { timeoutMs: 60_000 });
