@@ -1,5 +1,6 @@
 // A person's path, clicked in Chromium on the real workbench: ask a persona from the Command
-// Palette, watch the job in the Persona Jobs tree, open its result.
+// Palette, watch the job in the Persona Jobs tree, open its result; then silence one of its
+// findings from the Problems panel's lightbulb with a reason.
 import * as assert from 'node:assert/strict';
 import { resultPreview } from '../harness/resultPreview';
 import { SELECTORS, useUiSession } from '../harness/uiSession';
@@ -92,5 +93,46 @@ describe('Ask a Persona in the workbench', function () {
     await current().runCommand('Personas: Show Findings', 30_000);
     await page.locator(`${SELECTORS.treeRow}[aria-label="Critical: Hard-coded credential, line 4 · security"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
     await current().screenshot('findings-view');
+  });
+
+  // In the same session (one workbench start fewer in a suite near its time limit): the security
+  // review above left its findings on src/payments.ts, which is open at line 4.
+  it('shows that review\'s finding as a squiggle and a problem; the lightbulb dismisses it with a reason', async () => {
+    const { page } = current();
+    const input = page.locator(SELECTORS.quickInputBox).first();
+    const title = (text: string) => page.locator('.quick-input-widget .quick-input-title', { hasText: text }).first();
+
+    // The review's critical finding: a red squiggle in the editor, a row in the Problems panel.
+    await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Hard-coded credential' }).first();
+    await problem.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await problem.innerText()).replace(/\u00a0/g, ' '), /\[CRITICAL\] Hard-coded credential[\s\S]*Personas: security/);
+    await current().screenshot('squiggle');
+
+    // To the line, then the lightbulb's menu from the keyboard.
+    await problem.click();
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Control+.');
+    const dismiss = page.locator('.action-widget .monaco-list-row', { hasText: 'Dismiss "Hard-coded credential"…' }).first();
+    await dismiss.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Ask security to explain "Hard-coded credential"' }).first().isVisible());
+    assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Propose a standard from "Hard-coded credential"' }).first().isVisible());
+    await current().screenshot('lightbulb');
+    await dismiss.click();
+
+    await title('Dismiss "Hard-coded credential" (1/2)').waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('False positive');
+    await page.locator(`${SELECTORS.quickInputRow}.focused`, { hasText: 'False positive' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await title('Dismiss "Hard-coded credential" (2/2)').waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('The sample workspace\'s key is a documented fake');
+    await page.keyboard.press('Enter');
+
+    await problem.waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal(await page.locator('.markers-panel .monaco-list-row', { hasText: 'Hard-coded credential' }).count(), 0);
+    assert.ok(await page.locator('.markers-panel .monaco-list-row', { hasText: 'Plain-HTTP endpoint' }).first().isVisible(), 'the other finding stays');
+    await current().screenshot('dismissed');
   });
 });

@@ -64,7 +64,7 @@ describe('Findings view, Export as SARIF, and results opened rendered', function
     const personas = await api();
     const byFile = await show();
     assert.equal(byFile.groupedBy, 'file');
-    assert.equal(byFile.badge, personas.findings.current().length);
+    assert.equal(byFile.count, personas.findings.current().length);
     const payments = byFile.groups.find((g) => g.label === 'src/payments.ts');
     assert.ok(payments, `a group for src/payments.ts among ${byFile.groups.map((g) => g.label).join(', ')}`);
     assert.match(payments.description, /^\d+ findings · 1 critical/);
@@ -144,7 +144,7 @@ describe('Findings view, Export as SARIF, and results opened rendered', function
     assert.deepEqual(personas.findings.current(), []);
     const cleared = await show();
     assert.deepEqual(cleared.groups, []);
-    assert.equal(cleared.badge, 0);
+    assert.equal(cleared.count, 0);
     await waitFor(() => ourDiagnostics().length === 0, { timeoutMs: 10_000, message: 'the Problems panel still shows findings after Clear' });
     const later = await review(personas, 'security', { files: ['src/payments.ts'] });
     assert.ok((await show()).groups.some((g) => g.label === 'src/payments.ts'));

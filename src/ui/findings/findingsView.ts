@@ -14,7 +14,8 @@ const GROUPED_BY_CONTEXT = 'agentOsPersonas.findingsGroupedBy';
 /** What Show Findings returns: the view's rows as shown (for tests, and extensions that build on this one). */
 export interface FindingsViewSnapshot {
   groupedBy: FindingsGrouping;
-  badge: number;
+  /** How many findings the view shows (its title says so with the severities). */
+  count: number;
   message: string | undefined;
   groups: { label: string; description: string; rows: { label: string; description: string; command: vscode.Command | undefined }[] }[];
 }
@@ -36,7 +37,8 @@ export function registerFindingsView(model: FindingsModel, ready: () => Promise<
   const view = vscode.window.createTreeView<FindingsTreeElement>(FINDINGS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const showCounts = (): void => {
     const shown = model.current();
-    view.badge = shown.length > 0 ? { value: shown.length, tooltip: findingsSummary(shown) } : undefined;
+    // Counts in the title, not a badge: the Personas icon's badge means proposals wait for a
+    // person (the Standards view); the Problems panel counts the findings already.
     view.description = shown.length > 0 ? findingsSummary(shown) : undefined;
     view.message = unanchoredNote(shown);
   };
@@ -51,7 +53,7 @@ export function registerFindingsView(model: FindingsModel, ready: () => Promise<
   };
   const snapshot = async (): Promise<FindingsViewSnapshot> => ({
     groupedBy: provider.groupedBy,
-    badge: model.current().length,
+    count: model.current().length,
     message: view.message,
     groups: await Promise.all(
       provider.getChildren().map(async (group) => {
