@@ -7,7 +7,7 @@ import { PRIVATE_FOLDER } from '../core/privateFolder';
 import { TypedEmitter } from '../core/typedEmitter';
 import type { JournaledDatabase } from '../jobs/journaledDatabase';
 import type { JournalParam } from '../jobs/journal';
-import { rowToJob } from '../jobs/jobRow';
+import { JobReads } from '../jobs/jobReads';
 import type { Job, JobOutcome } from '../jobs/types';
 import { extractFindings } from './extract';
 import { filterSql, findingStatements, rowToFinding } from './findingRows';
@@ -30,6 +30,8 @@ export interface FindingsOptions {
 }
 
 const DEFAULT_LIMIT = 200;
+/** More than any panel has personas; the store's list takes at most 500. */
+const MAX_PANEL_CHILDREN = 500;
 const MAX_LIMIT = 1000;
 /** A dismissal's note is a sentence or a paragraph, kept in a committed file. */
 const MAX_NOTE = 2000;
@@ -45,9 +47,12 @@ export class FindingsService implements Disposable {
   readonly events = new TypedEmitter<FindingsEvents>();
   private readonly now: () => number;
   private watcher: { fs: FSWatcher; debouncer: Debouncer } | undefined;
+  /** The store's own reads of jobs, over the same database (this service is made before the store, whose hook it provides). */
+  private readonly jobs: JobReads;
 
   constructor(private readonly options: FindingsOptions) {
     this.now = options.now ?? Date.now;
+    this.jobs = new JobReads(options.database, join(options.workspaceRoot, PRIVATE_FOLDER));
   }
 
   /**
@@ -170,9 +175,10 @@ export class FindingsService implements Disposable {
    * apart. A panel's report is merged again from its personas' cut reviews.
    */
   present(jobId: string, mode: PreexistingMode): PresentedReview {
-    const [job] = this.options.database.query('SELECT * FROM jobs WHERE id = ?', [jobId]).map(rowToJob);
+    const job = this.jobs.get(jobId);
     if (!job) throw new PersonaError('JOB_NOT_FOUND', `No job has the id "${jobId.slice(0, 100)}".`, 'Use an id that list_persona_jobs shows; old jobs are removed after the retention period.');
-    const children = this.options.database.query('SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, rowid', [jobId]).map(rowToJob);
+    // A panel's personas in the order they were asked (the store lists newest first).
+    const children = this.jobs.list({ parentId: jobId, limit: MAX_PANEL_CHILDREN }).reverse();
     const isReview = !(this.options.notReviews ?? []).includes(job.persona);
     return presentReview({ job, children, findings: this.forJob(jobId), suppressions: this.suppressions(), mode, isReview });
   }
