@@ -5,9 +5,9 @@
 //   node scripts/test.mjs [--suite unit|integration|package|e2e] [--no-install] [--no-build] [--no-lint]
 //
 // --suite runs only that suite (after the install it needs and the build; lint is skipped).
-// A full run runs lint beside the integration suite and the unit suite beside the UI suite
-// (after the packaging step, on the development build built again), their output printed when
-// they end. Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
+// A full run runs lint and the unit suite's slow, waiting files beside the integration suite,
+// and the rest of the unit suite beside the UI suite (after the packaging step, on the
+// development build built again), their output printed when they end. Before the packaging and UI suites, a package step builds the .vsix once (`npm run package`,
 // a production build into dist/); the UI suite installs the extension from it.
 // When the Node running this script does not satisfy package.json's engines.node, it runs
 // itself again on Node 24 from the npm registry (scripts/install-node.sh, cached outside the
@@ -33,6 +33,13 @@ const UNIT_TIMEOUT_MS = 10_000;
 /** The unit suite's CPU priority beside the UI suite (nice(1): higher is lower). */
 const UNIT_BESIDE_NICENESS = 10;
 const E2E_TIMEOUT_MS = 120_000;
+/**
+ * Unit test files a full run starts beside the integration suite (with lint), the rest beside
+ * the UI suite. These are the slow ones that mostly wait on child processes (the CLI, kill -9
+ * trials), chosen so that this part ends about when the integration suite does: the UI suite
+ * is the long pole, and the unit suite beside it had become longer than it.
+ */
+const UNIT_BESIDE_INTEGRATION = new Set(['cli.test.js', 'cliFindings.test.js', 'crashDurability.test.js', 'findingsCrash.test.js', 'metricsCli.test.js', 'cliPersonas.test.js']);
 const PACKAGE_TIMEOUT_MS = 180_000;
 const INTEGRATION_TIMEOUT_MS = 5 * 60_000;
 
@@ -121,6 +128,12 @@ async function main(argv) {
   if (opts.lint && full) {
     lintBeside = beside('lint (npm run lint)', (output) => run('npm', ['run', 'lint'], process.env, output));
   }
+  // The unit suite's slow, mostly waiting files start now too; the rest waits for the UI suite.
+  // Both parts must end before the packaging step, which replaces the development build in dist/.
+  let unitEarly;
+  if (full) {
+    unitEarly = beside('unit suite, part 1', (output) => runMochaSuite('unit-1', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), output, UNIT_BESIDE_NICENESS, (f) => UNIT_BESIDE_INTEGRATION.has(f)));
+  }
   const finishLint = async () => {
     if (!lintBeside) return;
     const { value, seconds, output } = await lintBeside;
@@ -142,14 +155,21 @@ async function main(argv) {
     if (suite === 'unit' && unitBeside) {
       const { value: outcome, seconds, output } = await unitBeside;
       unitBeside = undefined;
-      header('unit suite (mocha, Node), run beside the UI suite');
+      header('unit suite (mocha, Node), part 2, run beside the UI suite');
       process.stdout.write(output.text);
-      record('unit', outcome, seconds);
+      record('unit (part 2)', outcome, seconds);
       continue;
     }
     if ((suite === 'package' || suite === 'e2e') && !packaged) {
       packaged = true;
       await finishLint();
+      if (unitEarly) {
+        const { value: outcome, seconds, output } = await unitEarly;
+        unitEarly = undefined;
+        header('unit suite (mocha, Node), part 1, run beside the integration suite');
+        process.stdout.write(output.text);
+        record('unit (part 1)', outcome, seconds);
+      }
       // After the integration suite: it runs the development build, which this step replaces.
       const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
       const vsix = path.join(testOutput, `${pkg.name}-${pkg.version}.vsix`);
@@ -171,7 +191,7 @@ async function main(argv) {
         console.log('\n[test] the unit suite runs beside the UI suite; its output follows the UI suite\'s');
         // At a lower CPU priority (nice 10): the UI suite's waits have deadlines a busy machine
         // can miss, while the unit suite, which finishes first, only takes longer.
-        unitBeside = beside('unit suite', (output) => runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), output, UNIT_BESIDE_NICENESS));
+        unitBeside = beside('unit suite, part 2', (output) => runMochaSuite('unit-2', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), output, UNIT_BESIDE_NICENESS, (f) => !UNIT_BESIDE_INTEGRATION.has(f)));
       } else {
         stepFailed('development build', `node esbuild.mjs exited with ${r.value}; the unit suite did not run`);
         unitNotRun = true;
@@ -192,7 +212,8 @@ async function main(argv) {
         return;
       }
       if (suite === 'unit') {
-        outcome = await runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'));
+        // In a full run part 1 has run already (beside the integration suite).
+        outcome = await runMochaSuite('unit', path.join(outDir, 'test', 'unit'), UNIT_TIMEOUT_MS, path.join(outDir, 'test', 'unit', 'setup.js'), undefined, 0, (f) => !full || !UNIT_BESIDE_INTEGRATION.has(f));
       } else if (suite === 'integration') {
         outcome = await runIntegration();
       } else if (suite === 'package') {
@@ -355,8 +376,8 @@ function onlyMatches(file) {
 }
 
 /** Runs mocha in a child Node process (spec reporter to the console, counts to a JSON file). */
-async function runMochaSuite(name, dir, timeoutMs, setupFile, output, niceness = 0) {
-  const files = findTests(dir);
+async function runMochaSuite(name, dir, timeoutMs, setupFile, output, niceness = 0, keep = () => true) {
+  const files = findTests(dir).filter((f) => keep(path.basename(f)));
   if (files.length === 0) {
     console.log('no tests');
     return { passed: 0, failed: 0, note: 'no tests' };
@@ -385,6 +406,7 @@ async function runMochaSuite(name, dir, timeoutMs, setupFile, output, niceness =
     return { passed: 0, failed: 1, note: `harness failure: ${why}`, harnessError: why };
   }
   printFailures(name, result.failures, output);
+  printSlowest(name, result.fileMs, output);
   if (code !== 0 && result.failed === 0) {
     const why = `mocha exited with ${code} but reported no failure`;
     return { passed: result.passed, failed: 1, note: `harness failure: ${why}`, harnessError: why };
@@ -425,6 +447,15 @@ async function runIntegration() {
   }
 }
 
+/** The suite's slowest files, so that the time budget (15 minutes for the whole run) is spent knowingly. */
+function printSlowest(suite, fileMs, output) {
+  const slowest = Object.entries(fileMs ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 8);
+  if (slowest.length === 0) return;
+  const line = `[test] ${suite}: slowest files: ${slowest.map(([f, ms]) => `${f.replace(/\.test\.js$/, '')} ${(ms / 1000).toFixed(1)} s`).join(', ')}\n`;
+  if (output) output.text += line;
+  else process.stdout.write(line);
+}
+
 /** Prints a suite's failures, or adds them to `output.text` when its output is held back. */
 function printFailures(suite, failures, output) {
   if (!failures || failures.length === 0) {
@@ -440,7 +471,7 @@ function printFailures(suite, failures, output) {
 
 // ---- child mode: one mocha run, counts written to config.resultFile ----
 async function mochaChild(config) {
-  const result = { passed: 0, failed: 0, failures: [] };
+  const result = { passed: 0, failed: 0, failures: [], fileMs: {} };
   const write = () => fs.writeFileSync(config.resultFile, JSON.stringify(result, null, 2));
   const errorText = (err) => (err instanceof Error ? err.stack ?? err.message : String(err));
   try {
@@ -472,6 +503,17 @@ async function mochaChild(config) {
       runner.on('fail', (test, err) => {
         result.failed++;
         result.failures.push({ title: test.fullTitle(), error: errorText(err) });
+      });
+      // Each file's wall time (its top-level suites), for the summary's slowest files.
+      const began = new Map();
+      runner.on('suite', (suite) => {
+        if (suite.file && suite.parent?.root) began.set(suite, Date.now());
+      });
+      runner.on('suite end', (suite) => {
+        const start = began.get(suite);
+        if (start === undefined) return;
+        const file = path.basename(suite.file);
+        result.fileMs[file] = (result.fileMs[file] ?? 0) + Date.now() - start;
       });
     });
   } catch (err) {
