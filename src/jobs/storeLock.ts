@@ -65,6 +65,11 @@ export class StoreLock {
       const ahead = msInFuture(lockDir);
       if (ahead > FUTURE_SLACK_MS) {
         log(`The store's lock (.agent-os/jobs.lock) is dated ${Math.round(ahead / 1000)} s in the future, so no owner is refreshing it (copied or planted); taking the store over.`);
+      } else if (owner && recordPredatesLock(dir, lockDir)) {
+        // Another process has just taken a dead owner's store over and not yet written its
+        // record: the record names the dead owner, not this lock's (removing the lock now
+        // would give the store two owners).
+        throw lockedBy(undefined);
       } else if (!owner || !ownerIsGone(owner)) {
         throw lockedBy(owner);
       }
@@ -124,6 +129,20 @@ function msInFuture(lockDir: string): number {
     return statSync(lockDir).mtimeMs - Date.now();
   } catch {
     return 0;
+  }
+}
+
+/**
+ * True when owner.json was last written before the lock now there was made (the lock's
+ * birth time; where the file system keeps none, never): a lock's owner writes its record
+ * right after making the lock, so an older record is a previous owner's.
+ */
+function recordPredatesLock(dir: string, lockDir: string): boolean {
+  try {
+    const born = statSync(lockDir).birthtimeMs;
+    return born > 0 && born > statSync(join(dir, OWNER_FILE)).mtimeMs;
+  } catch {
+    return false;
   }
 }
 

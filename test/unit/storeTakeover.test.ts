@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -125,5 +125,14 @@ describe('crash takeover of the job store', function () {
       unrelated.kill('SIGKILL');
       await exited(unrelated);
     }
+  });
+
+  it('does not take a lock made after the dead owner\'s record was written: another process is taking the store over', async () => {
+    // The dead owner's record, then a lock made since by a process that has not written its own yet.
+    writeFileSync(join(tmp.path, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), kind: 'VS Code', since: Date.now() - 60_000 }));
+    const written = new Date(Date.now() - 60_000);
+    utimesSync(join(tmp.path, 'owner.json'), written, written);
+    mkdirSync(join(tmp.path, 'jobs.lock'));
+    await assert.rejects(StoreLock.acquire(tmp.path, 'CLI', () => undefined), (err: unknown) => isLocked(err) && /locked by another process/.test((err as Error).message));
   });
 });
