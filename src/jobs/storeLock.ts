@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { PersonaError } from '../core/errors';
 import { readOwnFile, writePrivateFile } from '../core/ownFile';
+import { ownerProcessIsGone, processStartMs } from './ownerProcess';
 
 export interface StoreOwner {
   pid: number;
@@ -11,6 +12,12 @@ export interface StoreOwner {
   /** Who holds the store: "VS Code" or "CLI". */
   kind: string;
   since: number;
+  /**
+   * When the owner process started, ms since the epoch (Linux: /proc/self/stat); absent
+   * elsewhere and in records written before it was kept. A process with the owner's pid that
+   * started at another time is not the owner (the pid was reused).
+   */
+  started?: number;
 }
 
 const LOCK_TARGET = 'jobs';
@@ -33,7 +40,9 @@ export const FUTURE_SLACK_MS = 30_000;
  * One process owns a workspace's job store. The lock itself is proper-lockfile's (an atomic
  * mkdir, refreshed while held, stale when its owner stops refreshing); `owner.json` beside it
  * names the owner, so a refusal can say who, and a lock whose owner process is gone (same
- * host, pid not alive) is taken over at once instead of after the stale period. A lock dated
+ * host, and no process has the pid, or it is a zombie, or the process with that pid is not
+ * the one that took the lock: see ownerProcessIsGone) is taken over at once instead of after
+ * the stale period, so a restart right after a crash serves at once. A lock dated
  * in the future is not one being refreshed and is taken over too, so an owner.json naming
  * another host protects only a lock whose owner keeps it fresh.
  */
@@ -56,6 +65,11 @@ export class StoreLock {
       const ahead = msInFuture(lockDir);
       if (ahead > FUTURE_SLACK_MS) {
         log(`The store's lock (.agent-os/jobs.lock) is dated ${Math.round(ahead / 1000)} s in the future, so no owner is refreshing it (copied or planted); taking the store over.`);
+      } else if (owner && recordPredatesLock(dir, lockDir)) {
+        // Another process has just taken a dead owner's store over and not yet written its
+        // record: the record names the dead owner, not this lock's (removing the lock now
+        // would give the store two owners).
+        throw lockedBy(undefined);
       } else if (!owner || !ownerIsGone(owner)) {
         throw lockedBy(owner);
       }
@@ -70,7 +84,7 @@ export class StoreLock {
         throw again;
       }
     }
-    const owner: StoreOwner = { pid: process.pid, host: hostname(), kind, since: Date.now() };
+    const owner: StoreOwner = { pid: process.pid, host: hostname(), kind, since: Date.now(), started: processStartMs('self') };
     writePrivateFile(join(dir, OWNER_FILE), JSON.stringify(owner, null, 2));
     return new StoreLock(dir, release);
   }
@@ -101,7 +115,8 @@ export function readOwner(dir: string): StoreOwner | undefined {
       Number.isSafeInteger(o.pid) && o.pid! > 0 &&
       typeof o.host === 'string' && o.host.length <= 255 &&
       typeof o.kind === 'string' && o.kind.length <= 64 &&
-      typeof o.since === 'number' && Number.isFinite(new Date(o.since).getTime());
+      typeof o.since === 'number' && Number.isFinite(new Date(o.since).getTime()) &&
+      (o.started === undefined || (typeof o.started === 'number' && Number.isFinite(o.started)));
     return valid ? (o as StoreOwner) : undefined;
   } catch {
     return undefined;
@@ -117,12 +132,20 @@ function msInFuture(lockDir: string): number {
   }
 }
 
-function ownerIsGone(owner: StoreOwner): boolean {
-  if (owner.host !== hostname()) return false;
+/**
+ * True when owner.json was last written before the lock now there was made (the lock's
+ * birth time; where the file system keeps none, never): a lock's owner writes its record
+ * right after making the lock, so an older record is a previous owner's.
+ */
+function recordPredatesLock(dir: string, lockDir: string): boolean {
   try {
-    process.kill(owner.pid, 0);
+    const born = statSync(lockDir).birthtimeMs;
+    return born > 0 && born > statSync(join(dir, OWNER_FILE)).mtimeMs;
+  } catch {
     return false;
-  } catch (err) {
-    return (err as { code?: string }).code === 'ESRCH';
   }
+}
+
+function ownerIsGone(owner: StoreOwner): boolean {
+  return owner.host === hostname() && ownerProcessIsGone(owner);
 }

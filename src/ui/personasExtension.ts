@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PersonaError } from '../core/errors';
+import { readOwner } from '../jobs/storeLock';
 import type { JobSummary } from '../jobs/types';
 import type { Persona } from '../personas/personaFile';
 import type { PersonaRegistryChange } from '../personas/personaRegistry';
@@ -22,6 +24,8 @@ import { MetricsPanel, SHOW_METRICS_COMMAND, type MetricsViewApi } from './metri
 import { newStandard, type NewStandardArgs } from './newStandard';
 import { createLog } from './output';
 import { PersonaFileSync } from './personaFileSync';
+import { ReadOnlyNotice } from './readOnlyNotice';
+import { StoreWaiter } from './storeWaiter';
 import { installGuideLater } from './personaGuide';
 import { searchStandards, type SearchStandardsArgs } from './searchStandards';
 import { gitChanges } from './gitChanges';
@@ -41,8 +45,13 @@ import type { WorkflowRegistryChange } from '../workflows/workflowRegistry';
 export interface PersonasApi {
   /** The workspace's services once started; undefined before, or with no folder open. */
   readonly services: PersonaServices | undefined;
-  /** Settles when the services have started (undefined with no folder open). */
+  /**
+   * Settles when the services have started (undefined with no folder open). In a read-only
+   * window (another window owns the folder's store) that is when this window takes over.
+   */
   readonly ready: Promise<PersonaServices | undefined>;
+  /** Why this window is read-only (another process owns the folder's store), as its commands refuse; undefined when it is not. */
+  readonly readOnly: string | undefined;
   /** How long activate() took; the services start after it returns. */
   readonly activationMs: number;
   /** From activate() to the store open and the UI following it. */
@@ -98,6 +107,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
   private readonly personaFiles: PersonaFileSync;
   private readonly workflowFiles: WorkflowFileSync;
   private readonly followed: FollowedJobs;
+  /** Opens the store, or waits read-only while another window owns it. */
+  private waiter: StoreWaiter<PersonaServices> | undefined;
   /** The findings the Problems panel and the Findings view show. */
   readonly findings: FindingsModel;
 
@@ -127,7 +138,7 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     const ui = this.registerUi();
     // The store and the workers start after activate() returns: opening the store compiles
     // sql.js's WebAssembly, and no other extension should wait for that.
-    this.ready = this.startServices(context).then(
+    this.ready = this.startServices(context, (refusal) => ui.readOnly(refusal)).then(
       (services) => {
         this.services = services;
         this.readyMs = performance.now() - started;
@@ -167,10 +178,15 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     return this.followed.ids();
   }
 
-  private async startServices(context: vscode.ExtensionContext): Promise<PersonaServices | undefined> {
+  get readOnly(): string | undefined {
+    const refusal = this.waiter?.refusal;
+    return refusal && `${refusal.message} ${refusal.hint}`;
+  }
+
+  private async startServices(context: vscode.ExtensionContext, readOnly: (refusal: PersonaError | undefined) => void): Promise<PersonaServices | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
-    const services = await PersonaServices.create({
+    const open = (): Promise<PersonaServices> => PersonaServices.create({
       workspaceRoot: folder.uri.fsPath,
       extensionRoot: context.extensionPath,
       ownerKind: 'VS Code',
@@ -186,18 +202,33 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
       chatBridge: new LanguageModelBridge(),
       log: (line) => this.log.info(line),
     });
+    // Another window (or the CLI) owning the folder's store makes this one read-only until it can take over.
+    this.waiter = new StoreWaiter({
+      open,
+      owner: () => readOwner(join(folder.uri.fsPath, '.agent-os')),
+      onReadOnly: (refusal) => {
+        if (refusal) this.log.warn(`${refusal.message} ${refusal.hint}`);
+        else this.log.info('the other owner of this folder\'s store is gone: this window owns it now');
+        readOnly(refusal);
+      },
+      close: (services) => services.dispose(),
+    });
+    const services = await this.waiter.opened;
+    if (!services) return undefined;
     // Off (nothing loaded) unless an OTLP endpoint is set; its lines go to the output channel.
     enableTracing(services, { extensionRoot: context.extensionPath, settings: readTelemetrySettings(), env: process.env, log: (line) => this.log.warn(line), serviceVersion: (context.extension.packageJSON as { version?: string }).version ?? 'unknown' });
     return services;
   }
 
-  private registerUi(): { follow(services: PersonaServices): void } {
+  private registerUi(): { follow(services: PersonaServices): void; readOnly(refusal: PersonaError | undefined): void } {
     const tree = this.jobTree;
     const documents = new JobDocumentProvider(() => this.services && { store: this.services.store, findings: this.services.findings, workspaceRoot: this.services.workspaceRoot, costs: this.services.metrics });
     const workflowDocuments = new WorkflowDocumentProvider(() => this.services?.sessions);
     const statusBar = new PersonasStatusBar();
     const treeView = vscode.window.createTreeView<JobTreeElement>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
     this.standards.setBadgeFallback(treeView);
+    const readOnlyNotice = new ReadOnlyNotice(treeView);
+    this.disposables.push(readOnlyNotice, { dispose: () => void this.waiter?.stop() });
     this.disposables.push(
       tree,
       documents,
@@ -254,9 +285,9 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     );
 
     const commands: Record<string, (...args: never[]) => unknown> = {
-      'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.ready, args ?? {}))?.id),
-      'agentOsPersonas.askPanel': (args?: AskPanelArgs) => this.guard('Ask the Panel', async () => (await askPanel(await this.ready, args ?? {}))?.id),
-      'agentOsPersonas.startWorkflow': (args?: StartWorkflowArgs) => this.guard('Start Workflow', async () => (await startWorkflowCommand(await this.ready, args ?? {}))?.job.id),
+      'agentOsPersonas.askPersona': (args?: AskArgs) => this.guard('Ask a Persona', async () => (await askPersona(await this.writable(), args ?? {}))?.id),
+      'agentOsPersonas.askPanel': (args?: AskPanelArgs) => this.guard('Ask the Panel', async () => (await askPanel(await this.writable(), args ?? {}))?.id),
+      'agentOsPersonas.startWorkflow': (args?: StartWorkflowArgs) => this.guard('Start Workflow', async () => (await startWorkflowCommand(await this.writable(), args ?? {}))?.job.id),
       'agentOsPersonas.showWorkflowSessions': (arg?: SessionsArg) => this.guard('Show Workflow Sessions', async () => {
         const args: ShowSessionsArgs = arg && 'persona' in arg ? { jobId: arg.id } : (arg ?? {});
         return showWorkflowSessions(await this.requireServices(), args, revealJob);
@@ -309,14 +340,23 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
     for (const [id, handler] of Object.entries(commands)) {
       this.disposables.push(vscode.commands.registerCommand(id, handler));
     }
-    this.disposables.push(registerChatParticipant({ ready: () => this.ready, revealJob }));
-    this.disposables.push(...registerFindingDiagnostics(this.findings, () => this.ready, this.log));
-    this.disposables.push(...registerFindingsView(this.findings, () => this.ready, this.log));
-    return { follow };
+    this.disposables.push(registerChatParticipant({ ready: () => this.writable(), revealJob }));
+    this.disposables.push(...registerFindingDiagnostics(this.findings, () => this.writable(), this.log));
+    this.disposables.push(...registerFindingsView(this.findings, () => this.writable(), this.log));
+    return { follow, readOnly: (refusal) => readOnlyNotice.show(refusal) };
+  }
+
+  /**
+   * The services, as `ready` gives them; in a read-only window, the refusal saying why at once
+   * (rather than a command waiting until this window takes over).
+   */
+  private writable(): Promise<PersonaServices | undefined> {
+    const refusal = this.waiter?.refusal;
+    return refusal ? Promise.reject(refusal) : this.ready;
   }
 
   private async requireServices(): Promise<PersonaServices> {
-    const services = await this.ready;
+    const services = await this.writable();
     if (!services) {
       throw new PersonaError('NO_WORKSPACE', 'No folder is open.', 'Open a folder: persona jobs are kept in its .agent-os folder.');
     }
@@ -340,6 +380,8 @@ export class PersonasExtension implements vscode.Disposable, PersonasApi {
 
   /** Stops the workers and writes the final snapshot; deactivate awaits this. */
   async shutdown(): Promise<void> {
+    // A read-only window stops waiting for the store (its `ready` then settles undefined).
+    await this.waiter?.stop();
     const services = await this.ready.catch(() => undefined);
     await this.mcp.close();
     await services?.dispose();
