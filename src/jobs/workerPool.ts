@@ -6,6 +6,7 @@ import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
 import type { JobSummary } from './types';
 import type { HostToWorker, RunTrace, SpanRecord, WorkerToHost } from './workerProtocol';
+import { relayWorkerWarnings } from './workerWarnings';
 
 /** What a worker needs to run a job: an opaque payload for the runner, and the label shown on the job. */
 export interface RunPlan {
@@ -102,6 +103,8 @@ export class WorkerPool implements Disposable {
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.eta = new EtaEstimator(options.store);
+    // A worker's warnings (a leaked FileHandle, a deprecation) reach this process's listeners.
+    relayWorkerWarnings();
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
     const { events } = options.store;
     this.unsubscribers.push(

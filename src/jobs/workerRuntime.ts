@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { JobOutcome, JobProgress } from './types';
 import type { HostToWorker, RunTrace, SpanRecord, WorkerToHost } from './workerProtocol';
+import { forwardWarningsToHost } from './workerWarnings';
 
 export interface JobRunContext {
   jobId: string;
@@ -40,6 +41,7 @@ const PROGRESS_INTERVAL_MS = 150;
 export function serveJobs(run: JobRunner): WorkerRuntime {
   const port = parentPort;
   if (!port) throw new Error('a job worker must run as a worker thread');
+  forwardWarningsToHost();
   const post = (message: WorkerToHost): void => port.postMessage(message);
   const running = new Map<string, AbortController>();
   const latest = new Map<string, JobProgress>();
