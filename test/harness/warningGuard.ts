@@ -52,6 +52,36 @@ function recordOpens(): void {
   };
 }
 
+/**
+ * Records the leak warnings printed in another process's logs (the code-server that serves the UI
+ * suite runs our extension in its extension host: its warnings only reach its log files).
+ */
+export function scanLogsForLeaks(folder: string, where: string): void {
+  const pattern = /Closing file descriptor \d+ on garbage collection|DEP0137/;
+  for (const file of logFilesUnder(folder)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      if (pattern.test(line)) seen.push({ text: line.trim(), openedAt: `(printed in ${where}'s log ${file})` });
+    }
+  }
+}
+
+function logFilesUnder(folder: string): string[] {
+  try {
+    return fs
+      .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => `${folder}/${f}`);
+  } catch {
+    return [];
+  }
+}
+
 /** The leak warnings seen and not yet taken (those `match` accepts: the others stay for the hooks). */
 export function takeLeakWarnings(match: (leak: LeakWarning) => boolean = () => true): LeakWarning[] {
   const taken = seen.filter(match);
@@ -92,21 +122,25 @@ export function leakError(leaks: LeakWarning[], when: string): Error {
   return error;
 }
 
+/** Leaks seen after a test, each with that test's title, kept for the end of the run. */
+const afterTests: LeakWarning[] = [];
+
 /**
- * Mocha root hooks: after each test, fail it on a leak warning seen so far (the collector runs
- * when it likes, so the leak may be an earlier test's: the message names the opener); after the
- * whole run, collect garbage once and fail on what that finds. AGENT_OS_GC_EACH_TEST=1 collects
- * after every test too, to pin a leak to its test (slow: a full collection per test).
+ * Mocha root hooks. After each test, the leaks seen so far are noted with that test's title (the
+ * collector runs when it likes, so the leak may be an earlier test's: the opener's stack says
+ * which). A hook that threw here would skip every later test, so the run fails once, at its
+ * end: a last collection, then every leak found. AGENT_OS_GC_EACH_TEST=1 collects after every
+ * test too, to pin a leak to its test (slow: a full collection per test).
  */
 export const leakHooks = {
-  async afterEach(): Promise<void> {
+  async afterEach(this: { currentTest?: { fullTitle(): string } }): Promise<void> {
     if (process.env['AGENT_OS_GC_EACH_TEST'] === '1') await collectAndSettle();
-    const leaks = takeLeakWarnings();
-    if (leaks.length > 0) throw leakError(leaks, 'during this test or an earlier one');
+    const title = this.currentTest?.fullTitle() ?? 'a test';
+    for (const leak of takeLeakWarnings()) afterTests.push({ ...leak, text: `${leak.text} (seen after "${title}")` });
   },
   async afterAll(): Promise<void> {
     await collectAndSettle();
-    const leaks = takeLeakWarnings();
-    if (leaks.length > 0) throw leakError(leaks, 'by this suite (found by a collection at its end)');
+    const leaks = [...afterTests.splice(0), ...takeLeakWarnings()];
+    if (leaks.length > 0) throw leakError(leaks, 'by this suite');
   },
 };
