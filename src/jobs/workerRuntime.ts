@@ -1,6 +1,7 @@
 // The worker-thread side of the pool: receives runs, reports progress (throttled), answers
 // cancel and checkpoint, and carries host calls and channel messages. What a run does is the
 // runner's, plugged in by a worker entry (src/personas/personaWorker.ts).
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { JobOutcome, JobProgress } from './types';
@@ -112,6 +113,13 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
       case 'channel':
         channelHandler(message.message);
         return;
+      case 'heap': {
+        // A process started with --expose-gc (the memory bench) collects first: a steady figure.
+        (globalThis as { gc?: () => void }).gc?.();
+        const stats = getHeapStatistics();
+        post({ type: 'heap', heap: { usedBytes: stats.used_heap_size, totalBytes: stats.total_heap_size } });
+        return;
+      }
     }
   });
   // Ready after the caller has had this turn to plug its channel in.
