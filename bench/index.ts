@@ -11,6 +11,8 @@
 // with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
+// --memory (alone): a host's RSS and each worker's heap, idle, during 3 jobs and after them
+// (bench/memory.ts); --worker-script=<path> with it runs the workers from another bundle.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
@@ -23,6 +25,7 @@ import { tracingBench } from './tracing';
 import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench } from './storeAgainst';
 import { workflowOptionsFrom, workflowsBench } from './workflows';
+import { memoryBench } from './memory';
 
 async function activation(): Promise<void> {
   let figure = 'not measured';
@@ -53,6 +56,11 @@ async function main(): Promise<void> {
   const against = argv.find((a) => a.startsWith('--store-against='))?.slice('--store-against='.length);
   if (against) {
     await storeAgainstBench(against);
+    return;
+  }
+  // ---- --memory (issue 17, item 9): runs alone ----
+  if (has('--memory')) {
+    await memoryBench(argv);
     return;
   }
   const readsAgainst = argv.find((a) => a.startsWith('--reads-against='))?.slice('--reads-against='.length);

@@ -6,6 +6,7 @@ import { Journal } from './journal';
 import { applyPragmas, loadSqlJs } from './sqlite';
 import { replayRecords } from './replay';
 import { readFileSync, existsSync } from 'node:fs';
+import { forwardWarningsToHost } from './workerWarnings';
 
 export interface CompactRequest {
   snapshotPath: string;
@@ -43,6 +44,7 @@ async function compact({ snapshotPath, sealedPath, knownVersions }: CompactReque
 
 const port = parentPort;
 if (port) {
+  forwardWarningsToHost();
   compact(workerData as CompactRequest).then(
     (result) => port.postMessage(result),
     (err: unknown) => port.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) } satisfies CompactResult),

@@ -5,7 +5,8 @@ import { TypedEmitter } from '../core/typedEmitter';
 import type { JobStore } from './jobStore';
 import { EtaEstimator } from './eta';
 import type { JobSummary } from './types';
-import type { HostToWorker, RunTrace, SpanRecord, WorkerToHost } from './workerProtocol';
+import type { HostToWorker, RunTrace, SpanRecord, WorkerHeap, WorkerToHost } from './workerProtocol';
+import { relayWorkerWarnings } from './workerWarnings';
 
 /** What a worker needs to run a job: an opaque payload for the runner, and the label shown on the job. */
 export interface RunPlan {
@@ -75,6 +76,8 @@ interface Slot {
   jobId: string | null;
   ready: Promise<void>;
   retired: boolean;
+  /** Waiting for this worker's answer to `heap`. */
+  heapWaiters: ((heap: WorkerHeap) => void)[];
 }
 
 /**
@@ -102,6 +105,8 @@ export class WorkerPool implements Disposable {
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.eta = new EtaEstimator(options.store);
+    // A worker's warnings (a leaked FileHandle, a deprecation) reach this process's listeners.
+    relayWorkerWarnings();
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
     const { events } = options.store;
     this.unsubscribers.push(
@@ -123,6 +128,20 @@ export class WorkerPool implements Disposable {
   /** How long a job of this kind usually takes (median of recent ones), or null without history. */
   typicalMs(persona: string): number | null {
     return this.eta.typicalMs(persona);
+  }
+
+  /** Each worker's V8 heap, once every worker is up (a diagnostic for the memory bench). */
+  async workerHeaps(): Promise<WorkerHeap[]> {
+    await this.ready();
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<WorkerHeap>((resolve) => {
+            slot.heapWaiters.push(resolve);
+            slot.worker.postMessage({ type: 'heap' } satisfies HostToWorker);
+          }),
+      ),
+    );
   }
 
   get size(): number {
@@ -190,10 +209,14 @@ export class WorkerPool implements Disposable {
     });
     let markReady: () => void = () => undefined;
     const channel = this.options.channel?.((message) => worker.postMessage({ type: 'channel', message } satisfies HostToWorker)) ?? null;
-    const slot: Slot = { worker, channel, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false };
+    const slot: Slot = { worker, channel, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false, heapWaiters: [] };
     worker.on('message', (message: WorkerToHost) => {
       if (message.type === 'ready') {
         markReady();
+        return;
+      }
+      if (message.type === 'heap') {
+        for (const resolve of slot.heapWaiters.splice(0)) resolve(message.heap);
         return;
       }
       void this.onMessage(slot, message);
@@ -208,7 +231,7 @@ export class WorkerPool implements Disposable {
     return slot;
   }
 
-  private async onMessage(slot: Slot, message: Exclude<WorkerToHost, { type: 'ready' }>): Promise<void> {
+  private async onMessage(slot: Slot, message: Exclude<WorkerToHost, { type: 'ready' | 'heap' }>): Promise<void> {
     const store = this.options.store;
     const { jobId } = message;
     if (slot.jobId !== jobId) return;
@@ -308,6 +331,7 @@ export class WorkerPool implements Disposable {
   private replace(slot: Slot, reason: string, error?: PersonaError): void {
     if (slot.retired) return;
     slot.retired = true;
+    for (const resolve of slot.heapWaiters.splice(0)) resolve({ usedBytes: Number.NaN, totalBytes: Number.NaN });
     const jobId = slot.jobId;
     this.release(slot);
     slot.channel?.abortAll();

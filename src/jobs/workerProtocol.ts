@@ -16,7 +16,9 @@ export type HostToWorker =
   | { type: 'hostReply'; callId: number; ok: true; value: unknown }
   | { type: 'hostReply'; callId: number; ok: false; error: SerializedError }
   /** A plug-in channel's message for the worker (e.g. a chat model turn served by the host). */
-  | { type: 'channel'; message: unknown };
+  | { type: 'channel'; message: unknown }
+  /** Report this worker's heap (a diagnostic: `npm run bench -- --memory`). */
+  | { type: 'heap' };
 
 /** Messages from a worker thread to the host. */
 export type WorkerToHost =
@@ -37,7 +39,15 @@ export type WorkerToHost =
    */
   | { type: 'deadline'; jobId: string; what: string; ms: number | null }
   /** A step the worker timed (a model turn, a tool call), for the host's tracer: only sent when the run had a `trace`. */
-  | { type: 'span'; jobId: string; span: SpanRecord };
+  | { type: 'span'; jobId: string; span: SpanRecord }
+  /** The answer to `heap`: the worker's V8 heap, in bytes. */
+  | { type: 'heap'; heap: WorkerHeap };
+
+/** A worker thread's V8 heap (v8.getHeapStatistics() on that thread). */
+export interface WorkerHeap {
+  usedBytes: number;
+  totalBytes: number;
+}
 
 /** What a traced run needs: the job span to hang its steps under, and whether prompt and answer text may go in spans. */
 export interface RunTrace {

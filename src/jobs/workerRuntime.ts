@@ -1,10 +1,12 @@
 // The worker-thread side of the pool: receives runs, reports progress (throttled), answers
 // cancel and checkpoint, and carries host calls and channel messages. What a run does is the
 // runner's, plugged in by a worker entry (src/personas/personaWorker.ts).
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { PersonaError, serializeError } from '../core/errors';
 import type { JobOutcome, JobProgress } from './types';
 import type { HostToWorker, RunTrace, SpanRecord, WorkerToHost } from './workerProtocol';
+import { forwardWarningsToHost } from './workerWarnings';
 
 export interface JobRunContext {
   jobId: string;
@@ -40,6 +42,7 @@ const PROGRESS_INTERVAL_MS = 150;
 export function serveJobs(run: JobRunner): WorkerRuntime {
   const port = parentPort;
   if (!port) throw new Error('a job worker must run as a worker thread');
+  forwardWarningsToHost();
   const post = (message: WorkerToHost): void => port.postMessage(message);
   const running = new Map<string, AbortController>();
   const latest = new Map<string, JobProgress>();
@@ -110,6 +113,13 @@ export function serveJobs(run: JobRunner): WorkerRuntime {
       case 'channel':
         channelHandler(message.message);
         return;
+      case 'heap': {
+        // A process started with --expose-gc (the memory bench) collects first: a steady figure.
+        (globalThis as { gc?: () => void }).gc?.();
+        const stats = getHeapStatistics();
+        post({ type: 'heap', heap: { usedBytes: stats.used_heap_size, totalBytes: stats.total_heap_size } });
+        return;
+      }
     }
   });
   // Ready after the caller has had this turn to plug its channel in.

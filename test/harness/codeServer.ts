@@ -8,6 +8,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deferred, waitFor, withTimeout } from './waitFor';
+import './suiteWarningHooks';
+import { scanLogsForLeaks } from './warningGuard';
 
 export interface CodeServerOptions {
   /** Names the scratch folder `test-output/<runName>/`, wiped at start. */
@@ -284,6 +286,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       // The leader may be gone while extension hosts or watchers of its group live on.
       killGroup(pid, 'SIGKILL');
       liveGroups.delete(pid);
+      // Our extension runs in code-server's extension host: a FileHandle it left to the
+      // collector is only in these logs. The suite's root hook fails on what is found.
+      scanLogsForLeaks(scratchDir, 'code-server');
       if (removeShortBase) {
         fs.rmSync(shortBase, { recursive: true, force: true });
       }

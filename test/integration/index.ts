@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { leakHooks, watchLeakWarnings } from '../harness/warningGuard';
 
 interface ResultFile {
   passed: number;
@@ -14,7 +15,9 @@ interface ResultFile {
 export async function run(): Promise<void> {
   const result: ResultFile = { passed: 0, failed: 0, failures: [] };
   try {
-    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+    // This is our extension's host process: a FileHandle it leaves to the collector fails the suite.
+    watchLeakWarnings();
+    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec', rootHooks: leakHooks });
     const files = fs
       .readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
       // AGENT_OS_TEST_ONLY (scripts/test.mjs): only the files whose path contains it.

@@ -6,6 +6,7 @@ import { JOURNAL_FILE, JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
 import { Journal } from '../../src/jobs/journal';
 import { loadSqlJs } from '../../src/jobs/sqlite';
 import type { JobSummary } from '../../src/jobs/types';
+import { releaseDroppedStore } from './droppedStore';
 import { useTempDir } from './tempDir';
 
 async function rejectsWithCode(promise: Promise<unknown> | (() => unknown), code: string, message?: RegExp): Promise<void> {
@@ -109,6 +110,7 @@ describe('JobStore', () => {
     assert.equal(third.list({ limit: 100 }).length, 20, 'a snapshot after replay holds the same rows');
     assert.equal(statSync(join(tmp.path, JOURNAL_FILE)).size, 0, 'close folds the journal into the snapshot');
     await third.close();
+    await releaseDroppedStore(first);
   });
 
   it('refuses a store written by a newer schema, with a hint, and leaves it in place', async () => {

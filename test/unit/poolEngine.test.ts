@@ -8,6 +8,7 @@ import type { JobSummary } from '../../src/jobs/types';
 import { settledJob } from './settledJob';
 import { REPO_ROOT, useTempDir } from './tempDir';
 import { demoSettings, PERSONA_WORKER, startDemoServices } from './demoServices';
+import { releaseDroppedStore } from './droppedStore';
 
 const demo = (): ModelSettings => demoSettings(1024);
 
@@ -139,6 +140,7 @@ describe('the job engine: pool, crash and recovery', function () {
     const done = await settledJob(s, orphan.id);
     assert.equal(done.status, 'completed');
     assert.equal(done.attempt, 2);
+    await releaseDroppedStore(crashed);
   });
 
   it('on a graceful stop, re-queues the running job with its latest partial output', async () => {

@@ -8,6 +8,7 @@ import { Journal } from '../../src/jobs/journal';
 import { SEALED_JOURNAL_FILE } from '../../src/jobs/journaledDatabase';
 import { MaintenanceScheduler, type Clock } from '../../src/jobs/maintenance';
 import { StoreLock } from '../../src/jobs/storeLock';
+import { releaseDroppedStore } from './droppedStore';
 import { useTempDir } from './tempDir';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -223,6 +224,7 @@ describe('store maintenance, lock, compaction and corruption', function () {
     assert.equal(reopened.list({ limit: 500 }).length, 300);
     assert.ok(ids.every((id) => reopened.get(id)));
     await reopened.close();
+    await releaseDroppedStore(store);
   });
 
   it('opens with the journal cut at every byte offset of its last record', async () => {
@@ -241,6 +243,7 @@ describe('store maintenance, lock, compaction and corruption', function () {
       assert.equal(reopened.notices.some((n) => /torn write/.test(n)), cut > goodSize, `cut at byte ${cut}: the dropped tail is reported`);
       await reopened.close();
     }
+    await releaseDroppedStore(store);
   });
 
   it('after a crash with a journal past the compaction size, folds it into the snapshot on a worker before opening', async () => {
@@ -265,6 +268,7 @@ describe('store maintenance, lock, compaction and corruption', function () {
     const again = await JobStore.open({ dir: tmp.path });
     assert.equal(again.list({ limit: 500 }).length, ids.length + 1);
     await again.close();
+    await releaseDroppedStore(store);
   });
 
   it('moves a corrupt snapshot aside (never deletes it), rebuilds from the journal and says so', async () => {
@@ -283,6 +287,7 @@ describe('store maintenance, lock, compaction and corruption', function () {
     assert.match(readFileSync(join(tmp.path, aside[0]!), 'utf8'), /not a database/);
     await rebuilt.close();
     assert.equal(Journal.read(join(tmp.path, JOURNAL_FILE)).records.length, 0);
+    await releaseDroppedStore(again);
   });
 
   it('answers an unknown id and a terminal transition with codes and hints, unchanged', async () => {

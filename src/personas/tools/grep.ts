@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { z } from 'zod';
 import { PersonaError } from '../../core/errors';
 import { fileOrFolder, readWorkspaceFile } from '../../core/safeFile';
@@ -54,9 +54,12 @@ export const grepTool: PersonaTool<typeof schema> = {
  * A pattern from a model runs on RE2 (re2js, a pure-JavaScript port): matching time is linear
  * in the line's length whatever the pattern, so `(a+)+$` cannot pin a worker as it does on
  * JavaScript's backtracking engine. Backreferences and lookaround are not RE2 syntax and are
- * refused with a message the model can act on.
+ * refused with a message the model can act on. Loaded on the first grep: a worker that never
+ * greps never carries re2js (a quarter of a megabyte of code) on its heap.
  */
 function compile(pattern: string, regex: boolean, ignoreCase: boolean): RE2JS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  const { RE2JS } = require('re2js') as typeof import('re2js');
   try {
     return RE2JS.compile(regex ? pattern : RE2JS.quote(pattern), ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (err) {
