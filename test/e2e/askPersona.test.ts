@@ -1,9 +1,11 @@
 // A person's path, clicked in Chromium on the real workbench: ask a persona from the Command
 // Palette, watch the job in the Persona Jobs tree, open its result; then silence one of its
-// findings from the Problems panel's lightbulb with a reason.
+// findings from the Problems panel's lightbulb with a reason; a second window on the folder is
+// read-only and says why.
 import * as assert from 'node:assert/strict';
 import { resultPreview } from '../harness/resultPreview';
-import { SELECTORS, useUiSession } from '../harness/uiSession';
+import { screenshot } from '../harness/browser';
+import { runCommand, SELECTORS, useUiSession } from '../harness/uiSession';
 
 describe('Ask a Persona in the workbench', function () {
   this.timeout(120_000);
@@ -134,5 +136,31 @@ describe('Ask a Persona in the workbench', function () {
     assert.equal(await page.locator('.markers-panel .monaco-list-row', { hasText: 'Hard-coded credential' }).count(), 0);
     assert.ok(await page.locator('.markers-panel .monaco-list-row', { hasText: 'Plain-HTTP endpoint' }).first().isVisible(), 'the other finding stays');
     await current().screenshot('dismissed');
+  });
+  it('a second window on the same folder is read-only, says why in the status bar and the Persona Jobs view, and its Ask a Persona refuses with that reason', async () => {
+    const { browser, server, workspaceFolder } = current();
+    // A second browser window on the same folder: code-server gives it its own extension host,
+    // as a second desktop window would, and the first window's host owns the store.
+    const second = await browser.context.newPage();
+    try {
+      await second.goto(`${server.url}/?folder=${encodeURIComponent(workspaceFolder ?? '')}`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await second.locator(SELECTORS.activityBar).first().waitFor({ state: 'visible', timeout: 60_000 });
+      const status = second.locator('.statusbar-item', { hasText: 'Personas: read-only' }).first();
+      await status.waitFor({ state: 'visible', timeout: 60_000 });
+      await second.locator(SELECTORS.activityIcon('Personas')).first().click();
+      const message = second.locator('.pane-body .message', { hasText: 'Read-only: another VS Code window owns this folder\'s persona jobs' }).first();
+      await message.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await message.innerText(), /\(process \d+, since \d\d:\d\d\)\. Use that window, or close it: this one takes over by itself/);
+      await screenshot(second, 'e2e-ask-second-window');
+      // A command that would start a job says the same, rather than failing as a locked store.
+      await runCommand(second, 'Personas: Ask a Persona…', 60_000);
+      const refusal = second.locator(SELECTORS.toast, { hasText: 'Read-only: another VS Code window owns this folder\'s persona jobs' }).first();
+      await refusal.waitFor({ state: 'visible', timeout: 30_000 });
+      await screenshot(second, 'e2e-ask-second-window-refusal');
+    } finally {
+      await second.close();
+    }
+    // The first window still owns the store and runs jobs.
+    assert.equal(await current().page.locator('.statusbar-item', { hasText: 'Personas: read-only' }).count(), 0);
   });
 });
