@@ -129,6 +129,11 @@ export class WorkerPool implements Disposable {
     return this.slots.length;
   }
 
+  /** Worker threads alive now (not retired, not exited): a stuck worker is replaced, never just lost (the load bench samples it). */
+  get liveWorkers(): number {
+    return this.slots.filter((s) => !s.retired && s.worker.threadId >= 0).length;
+  }
+
   /** Starts queued jobs on idle workers; safe to call any time. */
   pump(): void {
     if (this.pumping || this.disposed) return;
@@ -173,13 +178,15 @@ export class WorkerPool implements Disposable {
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
         continue;
       }
+      // The limit counts from the job's start, a worker's warm-up included: a worker that never
+      // finishes loading is stopped by it (and its exit ends the wait below), not waited on forever.
+      this.armJobTimer(slot, job.id);
       await slot.ready;
       // Cancelled while its worker warmed up: the cancel already released what it could.
       if (slot.jobId !== job.id || this.options.store.summary(job.id)?.status !== 'running') {
         if (slot.jobId === job.id) this.release(slot);
         continue;
       }
-      this.armJobTimer(slot, job.id);
       this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload, trace: this.tracing?.runTrace(job.id) ?? null });
     }
   }
@@ -203,6 +210,8 @@ export class WorkerPool implements Disposable {
       this.replace(slot, `worker error: ${err.message}`);
     });
     worker.on('exit', (code) => {
+      // A worker gone before it was ready never will be: whoever waits on it goes on (and finds it retired).
+      markReady();
       if (!slot.retired) this.replace(slot, `worker exited with code ${code}`);
     });
     return slot;
