@@ -218,7 +218,10 @@ function report(samples: Sample[], cleanups: { atMs: number; line: string }[], c
     ['RSS', (s) => s.rssMb, 'MB', 0],
     ['heap used', (s) => s.heapMb, 'MB', 0],
     ['open fds', (s) => s.fds, '', 0.1],
+    // The journal grows to its compaction threshold and is then folded into the snapshot: a
+    // sawtooth, so a run shorter than a few teeth shows a slope either way.
     ['store on disk', (s) => s.storeKb, 'KB', 0],
+    ['jobs kept', (s) => s.jobs, '', 1],
   ];
   const lines = series.map(([name, get, unit, floor]) => {
     const perMin = slope(after.map((s) => [s.atMs / 60_000, get(s)]));

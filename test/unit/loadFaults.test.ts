@@ -16,6 +16,7 @@ describe('load with model faults (20 jobs from 2 stdio proxies and 2 HTTP client
     // Seed 3 draws every fault kind for these 20 jobs (the draws repeat: a seed, a job and an attempt fix each one).
     const report = await runLoad(tmp.path, { jobs: 20, stdioClients: 2, httpClients: 2, seed: 3, workers: 3, jobTimeoutMs: 3000, requestTimeoutSeconds: 60, drainTimeoutMs: 90_000 });
     const figures = describeLoad(report).join('\n');
+    if (process.env['LOAD_FIGURES']) console.log(figures);
     assert.deepEqual(report.stdioModes, ['proxy', 'proxy'], `both stdio children forward to the owner\n${figures}`);
     assert.deepEqual(report.refused, [], figures);
     assert.equal(report.jobs.length, 20, figures);
