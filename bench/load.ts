@@ -44,7 +44,7 @@ export function describeLoad(report: LoadReport): string[] {
     `  queue wait (created → started) p50 ${seconds(percentile(report.queueWaitMs, 50))}, p99 ${seconds(percentile(report.queueWaitMs, 99))}, max ${seconds(Math.max(...report.queueWaitMs))}; time to drain ${seconds(report.drainMs)} (setup before it: ${seconds(report.setupMs)})`,
     `  pool size seen: {${[...report.poolSizes].join(', ')}}, live worker threads seen: {${[...report.liveWorkers].join(', ')}} (goal: only ${o.workers}); workers replaced (hung jobs timed out): ${report.replacedWorkers}`,
     ...[...examples(report)].map(([code, text]) => `    e.g. ${code}: ${text}`),
-    `  lost ${ids(report.lost)}; still queued/running ${ids(report.open)}; failed without code+hint ${ids(report.withoutHint)}; ended past limit+3 s ${ids(report.late)}; read back with another status ${ids(report.misread)}`,
+    `  lost ${ids(report.lost)}; still queued/running ${ids(report.open)}; failed without code+hint ${ids(report.withoutHint)}; ended past 2×limit+3 s (worker warm-up, then the run) ${ids(report.late)}; read back with another status ${ids(report.misread)}`,
   ];
 }
 

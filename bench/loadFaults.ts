@@ -17,7 +17,10 @@ import { connectHttp, connectStdio, textOf, type BenchClient } from './mcpClient
 const REPO = join(__dirname, '..', '..');
 const PERSONAS = ['engineer', 'security', 'qa'] as const;
 const CONTEXT = 'File: src/pay.ts (file, lines 1-3)\n1| export function pay(amount: number) {\n2|   return charge(amount * 100);\n3| }';
-/** A job counts as ended within its deadline when it ended this long after its limit at most (the pool's timer, then a store write). */
+/**
+ * A job's deadline: its limit on a ready worker, after at most the same limit waiting for a fresh
+ * worker to load (the pool bounds both), plus this slack for the timer and the store write.
+ */
 const DEADLINE_SLACK_MS = 3000;
 
 export interface LoadOptions {
@@ -53,7 +56,7 @@ export interface LoadReport {
   open: string[];
   /** Failed without an error code or without a hint. */
   withoutHint: string[];
-  /** Ended later than started + job timeout + slack. */
+  /** Ended later than started + twice the job timeout (warm-up, then the run) + slack. */
   late: string[];
   /** Read back through the asking client with a status other than the store's. */
   misread: string[];
@@ -166,7 +169,7 @@ export async function runLoad(workspace: string, options: LoadOptions): Promise<
       lost: [...new Set(lost)],
       open: jobs.filter((j) => j.row && !TERMINAL.has(j.row.status)).map((j) => j.id),
       withoutHint: jobs.filter((j) => j.row?.status === 'failed' && !(j.row.error?.code && j.row.error.hint)).map((j) => j.id),
-      late: jobs.filter((j) => j.row?.startedAt != null && j.row.finishedAt != null && j.row.finishedAt - j.row.startedAt > options.jobTimeoutMs + DEADLINE_SLACK_MS).map((j) => j.id),
+      late: jobs.filter((j) => j.row?.startedAt != null && j.row.finishedAt != null && j.row.finishedAt - j.row.startedAt > 2 * options.jobTimeoutMs + DEADLINE_SLACK_MS).map((j) => j.id),
       misread,
       poolSizes,
       liveWorkers,

@@ -178,8 +178,8 @@ export class WorkerPool implements Disposable {
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
         continue;
       }
-      // The limit counts from the job's start, a worker's warm-up included: a worker that never
-      // finishes loading is stopped by it (and its exit ends the wait below), not waited on forever.
+      // A worker that never finishes loading is stopped by the job's limit (its exit ends the wait
+      // below) rather than waited on forever; once it is ready, the job gets its whole limit.
       this.armJobTimer(slot, job.id);
       await slot.ready;
       // Cancelled while its worker warmed up: the cancel already released what it could.
@@ -187,6 +187,7 @@ export class WorkerPool implements Disposable {
         if (slot.jobId === job.id) this.release(slot);
         continue;
       }
+      this.armJobTimer(slot, job.id);
       this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload, trace: this.tracing?.runTrace(job.id) ?? null });
     }
   }
@@ -287,6 +288,8 @@ export class WorkerPool implements Disposable {
    * is doing (a cancel needs the thread's event loop, which a pinned thread never reaches).
    */
   private armJobTimer(slot: Slot, jobId: string): void {
+    clearTimeout(this.jobTimers.get(jobId));
+    this.jobTimers.delete(jobId);
     const limitMs = this.options.jobTimeoutMs?.();
     if (limitMs === undefined || !(limitMs > 0)) return;
     const minutes = limitMs / 60_000;

@@ -45,7 +45,7 @@ describe('a job whose worker never finishes loading', function () {
   });
   const tmp = useTempDir();
 
-  it('fails JOB_TIMEOUT at its limit, counted from its start, and the pool goes on to the next job', async () => {
+  it('fails JOB_TIMEOUT once its wait for the worker outlasts the job\'s limit, and the pool goes on to the next job', async () => {
     const workerScript = join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'neverReadyWorker.js');
     const s = await startDemoServices(tmp.path, { workerScript, workerCount: 1, jobTimeoutMs: () => 300 });
     services = s;
