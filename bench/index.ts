@@ -13,10 +13,16 @@
 // and --only-reads gives this build's read figures alone.
 // --memory (alone): a host's RSS and each worker's heap, idle, during 3 jobs and after them
 // (bench/memory.ts); --worker-script=<path> with it runs the workers from another bundle.
+// --load: 100 jobs from 10 MCP clients (5 stdio proxies, 5 HTTP) while the demo model answers
+// with random faults (bench/load.ts; --load-jobs=N --load-seed=N --load-timeout=S); runs alone.
+// --soak <duration> (30m, 90s, 1h): mixed traffic with short retention, memory, fds and store
+// size sampled, slopes printed (bench/soak.ts); runs alone.
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
 import { jobEngineBench } from './jobEngine';
+import { loadBench, loadOptionsFrom } from './load';
+import { soakBench, soakDurationFrom } from './soak';
 import { mcpBench, mcpOptionsFrom } from './mcp';
 import { findingsBench } from './findings';
 import { promptCachingBench } from './promptCaching';
@@ -58,9 +64,18 @@ async function main(): Promise<void> {
     await storeAgainstBench(against);
     return;
   }
-  // ---- --memory (issue 17, item 9): runs alone ----
+  // --memory, --load and --soak (bench/memory.ts, bench/load.ts, bench/soak.ts) run alone: they load the machine.
   if (has('--memory')) {
     await memoryBench(argv);
+    return;
+  }
+  // --load and --soak (bench/load.ts, bench/soak.ts) run alone: they load the machine.
+  if (has('--load')) {
+    await loadBench(loadOptionsFrom(argv));
+    return;
+  }
+  if (has('--soak') || argv.some((a) => a.startsWith('--soak='))) {
+    await soakBench(soakDurationFrom(argv));
     return;
   }
   const readsAgainst = argv.find((a) => a.startsWith('--reads-against='))?.slice('--reads-against='.length);

@@ -148,6 +148,11 @@ export class WorkerPool implements Disposable {
     return this.slots.length;
   }
 
+  /** Worker threads alive now (not retired, not exited): a stuck worker is replaced, never just lost (the load bench samples it). */
+  get liveWorkers(): number {
+    return this.slots.filter((s) => !s.retired && s.worker.threadId >= 0).length;
+  }
+
   /** Starts queued jobs on idle workers; safe to call any time. */
   pump(): void {
     if (this.pumping || this.disposed) return;
@@ -192,6 +197,9 @@ export class WorkerPool implements Disposable {
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
         continue;
       }
+      // A worker that never finishes loading is stopped by the job's limit (its exit ends the wait
+      // below) rather than waited on forever; once it is ready, the job gets its whole limit.
+      this.armJobTimer(slot, job.id);
       await slot.ready;
       // Cancelled while its worker warmed up: the cancel already released what it could.
       if (slot.jobId !== job.id || this.options.store.summary(job.id)?.status !== 'running') {
@@ -226,6 +234,8 @@ export class WorkerPool implements Disposable {
       this.replace(slot, `worker error: ${err.message}`);
     });
     worker.on('exit', (code) => {
+      // A worker gone before it was ready never will be: whoever waits on it goes on (and finds it retired).
+      markReady();
       if (!slot.retired) this.replace(slot, `worker exited with code ${code}`);
     });
     return slot;
@@ -301,6 +311,8 @@ export class WorkerPool implements Disposable {
    * is doing (a cancel needs the thread's event loop, which a pinned thread never reaches).
    */
   private armJobTimer(slot: Slot, jobId: string): void {
+    clearTimeout(this.jobTimers.get(jobId));
+    this.jobTimers.delete(jobId);
     const limitMs = this.options.jobTimeoutMs?.();
     if (limitMs === undefined || !(limitMs > 0)) return;
     const minutes = limitMs / 60_000;

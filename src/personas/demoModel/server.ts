@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { TypedEmitter } from '../../core/typedEmitter';
 import type { Disposable } from '../../core/disposable';
-import { scriptFor, type DemoScript } from './faults';
+import { mixedScript, scriptFor, type DemoScript } from './faults';
 import { writeReview } from './reviews';
 import { nextAgentTurn, wantsAgent, type Conversation, type ConversationPart } from './agent';
 import { nextWorkflowTurn, wantsWorkflow } from './workflowAgent';
@@ -16,6 +16,8 @@ export const DEMO_MODEL_ID = 'demo-model';
 export interface DemoRequestEvent {
   requestId: number;
   script: DemoScript['kind'];
+  /** The HTTP status of an `error` script's answer. */
+  status?: number;
   persona: string;
   stream: boolean;
   /** The request body as received: tests check what left the worker (tool results, never secrets). */
@@ -60,6 +62,8 @@ interface MessagesBody {
 export class DemoModelServer implements Disposable {
   readonly events = new TypedEmitter<DemoModelEvents>();
   private readonly failures = new Map<string, number>();
+  /** Sendings seen per `mix-<seed>` request body, so a retry draws its own script. */
+  private readonly mixAttempts = new Map<string, number>();
   private readonly openResponses = new Set<ServerResponse>();
   private readonly cache: DemoPromptCache;
   private nextRequestId = 1;
@@ -124,8 +128,9 @@ export class DemoModelServer implements Disposable {
     const requestId = this.nextRequestId++;
     const userText = taskText(body);
     const persona = personaOf(body);
-    const script = scriptFor(userText);
-    this.events.emit('request', { requestId, script: script.kind, persona, stream: body.stream === true, body: raw });
+    const marked = scriptFor(userText);
+    const script = marked.kind === 'mix' ? mixedScript(marked.seed, this.mixAttempt(raw)) : marked;
+    this.events.emit('request', { requestId, script: script.kind, ...(script.kind === 'error' ? { status: script.status } : {}), persona, stream: body.stream === true, body: raw });
     this.track(requestId, res);
 
     if (script.kind === 'error') {
@@ -157,7 +162,8 @@ export class DemoModelServer implements Disposable {
     // Only a request that is answered reads or writes the cache, as with the API.
     const input = this.cache.account(body, estimateTokens(raw));
     if (body.stream) {
-      await this.stream(res, body, blocks, input, script.kind === 'hang-mid-stream', script.kind === 'review' ? script.chunkDelayMs : undefined);
+      const end = script.kind === 'hang-mid-stream' ? 'hang' : script.kind === 'cut' ? 'cut' : 'whole';
+      await this.stream(res, body, blocks, input, end, script.kind === 'review' ? script.chunkDelayMs : undefined);
     } else {
       const outputTokens = blocks.reduce((n, b) => n + estimateTokens(JSON.stringify(b)), 0);
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_demo_${requestId}` });
@@ -187,7 +193,8 @@ export class DemoModelServer implements Disposable {
     return [{ type: 'text', text: writeReview({ persona, userText }) }];
   }
 
-  private async stream(res: ServerResponse, body: MessagesBody, blocks: ContentBlock[], input: Omit<DemoUsage, 'output_tokens'>, hangMidStream: boolean, chunkDelayOverride?: number): Promise<void> {
+  /** Sends `blocks` as SSE; `end` 'hang' stops after message_start and keeps the connection open, 'cut' destroys it after a few deltas. */
+  private async stream(res: ServerResponse, body: MessagesBody, blocks: ContentBlock[], input: Omit<DemoUsage, 'output_tokens'>, end: 'whole' | 'hang' | 'cut', chunkDelayOverride?: number): Promise<void> {
     const delay = chunkDelayOverride ?? this.chunkDelayMs;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (event: string, data: unknown): void => {
@@ -196,13 +203,18 @@ export class DemoModelServer implements Disposable {
     // As the API does, message_start carries the input side of usage (cache fields included); message_delta the output count.
     send('message_start', { type: 'message_start', message: message(body, [], { ...input, output_tokens: 1 }, null) });
     send('ping', { type: 'ping' });
-    if (hangMidStream) return;
+    if (end === 'hang') return;
     let outputTokens = 0;
+    let sent = 0;
     for (const [index, block] of blocks.entries()) {
       if (block.type === 'text') {
         send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
         for (const chunk of chunks(block.text)) {
           if (res.destroyed) return;
+          if (end === 'cut' && sent++ === 3) {
+            res.destroy();
+            return;
+          }
           send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: chunk } });
           outputTokens += estimateTokens(chunk);
           if (delay > 0) await pause(delay);
@@ -238,6 +250,16 @@ export class DemoModelServer implements Disposable {
         });
       }
     }
+  }
+
+  /** Which sending of this `mix-<seed>` body this is (0 = first); the oldest bodies are forgotten past 10,000. */
+  private mixAttempt(raw: string): number {
+    const key = createHash('sha256').update(raw).digest('hex');
+    const seen = this.mixAttempts.get(key) ?? 0;
+    this.mixAttempts.delete(key);
+    this.mixAttempts.set(key, seen + 1);
+    if (this.mixAttempts.size > 10_000) this.mixAttempts.delete(this.mixAttempts.keys().next().value!);
+    return seen;
   }
 
   private track(requestId: number, res: ServerResponse): void {
