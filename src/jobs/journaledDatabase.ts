@@ -15,6 +15,12 @@ export const JOURNAL_FILE = 'jobs.journal';
 export const SEALED_JOURNAL_FILE = 'jobs.journal.sealed';
 /** Journal size that starts a compaction (and, at open, folding it on a worker first). */
 const DEFAULT_COMPACT_AT_BYTES = 8 * 1024 * 1024;
+/**
+ * Writes between two COMMITs of the transaction kept open in memory: a commit writes the
+ * changed pages into sql.js's in-memory file, so an autocommit per statement cost about as much
+ * as the insert itself; a transaction left open forever would keep growing its rollback copy.
+ */
+const WRITES_PER_MEMORY_COMMIT = 1000;
 
 export interface DatabaseOptions {
   dir: string;
@@ -34,6 +40,10 @@ export interface DatabaseOptions {
  * Invariant: the database equals the snapshot plus every record, in the sealed segment and
  * then the active journal, whose seq is greater than the snapshot's `last_seq`. Open restores
  * exactly that; compaction folds the sealed segment into the snapshot on a worker thread.
+ *
+ * In memory, writes run inside one SQLite transaction kept open (committed every
+ * WRITES_PER_MEMORY_COMMIT writes and before export/VACUUM): an in-memory COMMIT is not what
+ * makes a change durable (the journal is), and reads on this connection see every change.
  */
 export class JournaledDatabase {
   /** Things the user should be told about the last open (a corrupt snapshot moved aside, ...). */
@@ -42,10 +52,11 @@ export class JournaledDatabase {
   private readonly statements = new Map<string, Statement>();
   private compacting: Promise<void> | null = null;
   private closed = false;
+  private writesSinceCommit = 0;
 
   private constructor(
     private readonly options: DatabaseOptions,
-    private readonly db: Database,
+    private db: Database,
     private readonly journal: Journal,
     lastSeq: number,
   ) {
@@ -107,6 +118,8 @@ export class JournaledDatabase {
     const migrated = !fresh && migrateModules(db, options.schema, options.now(), options.dir);
     // Migrations are not journaled: a store they changed is captured by a snapshot at once.
     // (A migration on a large store blocks here once; migrations are rare.)
+    // From here on, writes run in the transaction kept open in memory (see the class comment).
+    db.run('BEGIN');
     if (fresh || migrated || existsSync(sealedPath)) {
       await database.snapshot();
     } else {
@@ -127,30 +140,33 @@ export class JournaledDatabase {
     this.seq += 1;
     const done = this.journal.append({ seq: this.seq, sql, params });
     try {
+      // Inside the open transaction a failing statement undoes only itself.
       this.statement(sql).run(params);
     } catch (err) {
       done.catch(() => undefined);
       throw err;
     }
-    this.maybeCompact();
+    this.afterWrite();
     return done;
   }
 
   /** Several changes that must land together: one transaction in memory, one journal record each, all in one write. */
   writeAll(changes: { sql: string; params: JournalParam[] }[]): Promise<void> {
     this.assertOpen();
-    this.db.run('BEGIN');
+    // A savepoint inside the open transaction: all of them or none.
+    this.db.run('SAVEPOINT write_all');
     try {
       for (const c of changes) this.statement(c.sql).run(c.params);
-      this.db.run('COMMIT');
+      this.db.run('RELEASE write_all');
     } catch (err) {
-      this.db.run('ROLLBACK');
+      this.db.run('ROLLBACK TO write_all');
+      this.db.run('RELEASE write_all');
       throw err;
     }
     // One write for all of them: appended one by one, the first went to disk alone when the
     // journal was idle, and a kill before the next write kept it without the rest.
     const appended = this.journal.appendAll(changes.map((c) => ({ seq: ++this.seq, sql: c.sql, params: c.params })));
-    this.maybeCompact();
+    this.afterWrite();
     return appended;
   }
 
@@ -212,10 +228,13 @@ export class JournaledDatabase {
     if (this.compacting) await this.compacting;
     const snapshotSeq = this.seq;
     this.db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [snapshotSeq]);
-    // export() reopens the database in sql.js: prepared statements are freed, pragmas reset.
+    // export() closes and reopens the database in sql.js (an open transaction would be rolled
+    // back): commit first. Prepared statements are freed, pragmas reset.
+    this.commitMemory();
     this.freeStatements();
     const data = this.db.export();
     applyPragmas(this.db);
+    this.db.run('BEGIN');
     await writeSnapshotFile(join(this.options.dir, SNAPSHOT_FILE), data);
     await fsp.rm(join(this.options.dir, SEALED_JOURNAL_FILE), { force: true });
     await this.journal.truncateUpTo(snapshotSeq);
@@ -230,7 +249,10 @@ export class JournaledDatabase {
     this.assertOpen();
     if (this.compacting) await this.compacting;
     this.freeStatements();
+    // VACUUM cannot run inside a transaction.
+    this.commitMemory();
     this.db.run('VACUUM');
+    this.db.run('BEGIN');
     await this.snapshot();
   }
 
@@ -255,6 +277,21 @@ export class JournaledDatabase {
     }
     return stmt;
   }
+
+  /** After a write: commit the in-memory transaction now and then, and start a compaction when due. */
+  private afterWrite(): void {
+    if (++this.writesSinceCommit >= WRITES_PER_MEMORY_COMMIT) {
+      this.commitMemory();
+      this.db.run('BEGIN');
+    }
+    this.maybeCompact();
+  }
+
+  private commitMemory(): void {
+    this.writesSinceCommit = 0;
+    this.db.run('COMMIT');
+  }
+
 
   private freeStatements(): void {
     for (const stmt of this.statements.values()) stmt.free();
