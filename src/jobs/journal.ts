@@ -11,6 +11,12 @@ import { crc32 } from 'node:zlib';
  * Group commit: when the file is idle an append is written at once; appends made while a
  * write is on disk wait and share the next one. A promise from `append`
  * resolves only after the bytes are on disk; that is what "acknowledged" means.
+ *
+ * A write that fails (a full disk: ENOSPC) may have put part of its bytes in the file. The file
+ * is cut back to its last whole record before anything else is written (a torn record in the
+ * middle would end replay there and lose every record after it), and that write and every
+ * append waiting behind it are rejected: their changes were never saved. `onWriteFailed` runs
+ * first, synchronously, so the owner can drop those changes from memory before anyone else runs.
  */
 export interface JournalRecord {
   seq: number;
@@ -59,12 +65,15 @@ function openAppend(path: string): Promise<number> {
 }
 
 export class Journal {
+  /** Called once per failed write, before its appends (and those queued behind it) are rejected. */
+  onWriteFailed: ((err: unknown) => void) | null = null;
   private pending: { bytes: Buffer; seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushQueued = false;
   /** File operations (writes, truncate, rotate) run one at a time, in order. */
   private readonly ops: (() => Promise<void>)[] = [];
   private opRunning = false;
   private fd: number | null;
+  /** Bytes of whole records in the file: where it is cut back to after a failed write. */
   private size: number;
   private lastWrittenSeq = 0;
   private closed = false;
@@ -202,7 +211,7 @@ export class Journal {
       // O_DSYNC: durable when write returns (see APPEND_FLAGS).
       await writeAll(fd, data);
     } catch (err) {
-      for (const b of batch) b.reject(err);
+      await this.failed(fd, batch, err);
       return;
     }
     this.size += data.length;
@@ -210,6 +219,28 @@ export class Journal {
     for (const b of batch) b.resolve();
   }
 
+  /**
+   * A write failed: cut the file back to its whole records, then reject this batch and every
+   * append queued behind it (their changes are in the owner's memory, applied after these).
+   */
+  private async failed(fd: number, batch: typeof this.pending, err: unknown): Promise<void> {
+    try {
+      // Shrinking a file needs no free space; without it the next record would follow a torn one.
+      await fileCall((done) => ftruncate(fd, this.size, done));
+    } catch (truncateErr) {
+      // Not cut back: nothing more may be appended behind the torn bytes.
+      this.fd = null;
+      close(fd, () => undefined);
+      err = truncateErr;
+    }
+    const rejected = [...batch, ...this.pending];
+    this.pending = [];
+    try {
+      this.onWriteFailed?.(err);
+    } finally {
+      for (const b of rejected) b.reject(err);
+    }
+  }
 
   /** Resolves once every append made so far is on disk. */
   async drain(): Promise<void> {
@@ -243,9 +274,15 @@ export class Journal {
       if (fd === null) throw new Error('journal is closed');
       this.fd = null;
       await fileCall((done) => close(fd, done));
-      await fileCall((done) => rename(this.path, sealedPath, done));
-      this.fd = await openAppend(this.path);
-      this.size = 0;
+      let renamed = false;
+      try {
+        await fileCall((done) => rename(this.path, sealedPath, done));
+        renamed = true;
+      } finally {
+        // Reopened either way: a failed rename leaves the journal where it was, still appendable.
+        this.fd = await openAppend(this.path);
+        if (renamed) this.size = 0;
+      }
       return this.lastWrittenSeq;
     });
   }
