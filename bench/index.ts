@@ -8,7 +8,8 @@
 // --no-engine, --no-mcp, --no-workflows, --no-caching, --no-tracing, --no-findings;
 // --only-standards, --only-mcp, --only-workflows, --only-caching, --only-tracing and
 // --only-findings run one part alone. --store-against=<checkout> compares this build's job store
-// with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
+// with another checkout's build and better-sqlite3 in one process (bench/storeAgainst.ts; sized
+// by --store-rounds=<n> and --store-big-rounds=<n>) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
 // --memory (alone): a host's RSS and each worker's heap, idle, during 3 jobs and after them
@@ -29,7 +30,7 @@ import { promptCachingBench } from './promptCaching';
 import { standardsBench } from './standards';
 import { tracingBench } from './tracing';
 import { readsAgainstBench } from './readsAgainst';
-import { storeAgainstBench } from './storeAgainst';
+import { storeAgainstBench, storeAgainstOptionsFrom } from './storeAgainst';
 import { workflowOptionsFrom, workflowsBench } from './workflows';
 import { memoryBench } from './memory';
 
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
   const has = (flag: string): boolean => argv.includes(flag);
   const against = argv.find((a) => a.startsWith('--store-against='))?.slice('--store-against='.length);
   if (against) {
-    await storeAgainstBench(against);
+    const { rounds, bigRounds } = storeAgainstOptionsFrom(argv);
+    await storeAgainstBench(against, rounds, bigRounds);
     return;
   }
   // --memory, --load and --soak (bench/memory.ts, bench/load.ts, bench/soak.ts) run alone: they load the machine.

@@ -2,12 +2,16 @@
 // another checkout (its `npm run build` done), side by side in one process, rounds alternating
 // which goes first, on the same workload. For a change to the store: machine drift between two
 // separate bench runs is larger than the differences worth knowing. Figures only.
+// better-sqlite3 (WAL, synchronous=FULL) runs the same rounds beside them, as the durable-write
+// floor to compare with. `--store-rounds=<n>` (default 20) and `--store-big-rounds=<n>` (default
+// 10; 0 skips the 100k rounds) size the run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JobStore } from '../src/jobs/jobStore';
-import { fmtMs, percentile } from './stats';
+import { loadBetterSqlite, type BetterSqliteConstructor } from './betterSqlite';
+import { fmtMs, percentile, throughput } from './stats';
 
 /** What both builds' stores offer for this workload (the older one's create returns a whole row). */
 interface ComparableStore {
@@ -25,29 +29,34 @@ const sample = (i: number): { persona: string; task: string; context: string } =
 
 interface RoundFigures {
   createP50: number;
+  /** Creates per second by 1, 8 and 64 callers. */
+  perSecond: [number, number, number];
   pollP50: number;
   maxDelay: number;
 }
 
-/** One round: 2,000 sequential creates, 8,000 more by 64 callers (event-loop delay), 20,000 gets by id. */
+/**
+ * One round: 2,000 sequential creates (latency, and 1 caller's rate), 2,000 by 8 callers, 8,000
+ * more by 64 callers (rate, event-loop delay), 20,000 gets by id.
+ */
 async function round(open: OpenStore): Promise<RoundFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-os-bench-against-'));
   try {
     const store = await open(dir);
     for (let i = 0; i < 200; i++) await store.create(sample(i));
     const creates: number[] = [];
+    const started = performance.now();
     for (let i = 0; i < 2000; i++) {
       const t = performance.now();
       await store.create(sample(i));
       creates.push(performance.now() - t);
     }
+    const one = 2000 / ((performance.now() - started) / 1000);
+    const eight = await throughput(8, 2000, (i) => store.create(sample(i)));
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const ids: string[] = [];
-    let next = 0;
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (next < 8000) ids.push((await store.create(sample(next++))).id);
-    }));
+    const sixtyFour = await throughput(64, 8000, async (i) => ids.push((await store.create(sample(i))).id));
     delay.disable();
     const polls: number[] = [];
     for (let i = 0; i < 20_000; i++) {
@@ -57,10 +66,44 @@ async function round(open: OpenStore): Promise<RoundFigures> {
       polls.push(performance.now() - t);
     }
     await store.close();
-    return { createP50: percentile(creates, 50), pollP50: percentile(polls, 50), maxDelay: delay.max / 1e6 };
+    return { createP50: percentile(creates, 50), perSecond: [one, eight, sixtyFour], pollP50: percentile(polls, 50), maxDelay: delay.max / 1e6 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** better-sqlite3 12, WAL, synchronous=FULL: the same creates (latency, 1/8/64 callers), each a durable insert. */
+function betterSqliteRound(ctor: BetterSqliteConstructor): Promise<Pick<RoundFigures, 'createP50' | 'perSecond'>> {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-os-bench-against-'));
+  const db = new ctor(join(dir, 'b.sqlite'));
+  const run = async (): Promise<Pick<RoundFigures, 'createP50' | 'perSecond'>> => {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, persona TEXT NOT NULL, task TEXT NOT NULL, context TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL, created_at INTEGER NOT NULL); CREATE INDEX jobs_pickup ON jobs (status, priority DESC, created_at);`);
+    const insert = db.prepare(`INSERT INTO jobs (id, persona, task, context, status, priority, created_at) VALUES (?, ?, ?, ?, 'queued', 0, ?)`);
+    let n = 0;
+    const create = (): Promise<void> => {
+      const j = sample(n);
+      insert.run(`id-${n++}`, j.persona, j.task, j.context, Date.now());
+      return Promise.resolve();
+    };
+    for (let i = 0; i < 200; i++) await create();
+    const creates: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) {
+      const t = performance.now();
+      await create();
+      creates.push(performance.now() - t);
+    }
+    const one = 2000 / ((performance.now() - started) / 1000);
+    const eight = await throughput(8, 2000, create);
+    const sixtyFour = await throughput(64, 8000, create);
+    return { createP50: percentile(creates, 50), perSecond: [one, eight, sixtyFour] };
+  };
+  return run().finally(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** 100,000 creates by 64 callers: the largest event-loop delay (compaction starts on the way). */
@@ -82,7 +125,19 @@ async function bigRound(open: OpenStore): Promise<number> {
   }
 }
 
+/** `--store-rounds=<n>` and `--store-big-rounds=<n>` from the command line, or the defaults. */
+export function storeAgainstOptionsFrom(argv: string[]): { rounds: number; bigRounds: number } {
+  const num = (flag: string, fallback: number): number => {
+    const v = argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback;
+  };
+  return { rounds: Math.max(1, num('--store-rounds', 20)), bigRounds: num('--store-big-rounds', 10) };
+}
+
 export async function storeAgainstBench(otherCheckout: string, rounds = 20, bigRounds = 10): Promise<void> {
+  const bsq = loadBetterSqlite();
+  if (!bsq.ctor) console.log(`better-sqlite3 skipped: it could not be installed or built here (${bsq.why ?? 'unknown'})`);
+  const floor: Pick<RoundFigures, 'createP50' | 'perSecond'>[] = [];
   const otherModule = join(resolve(otherCheckout), 'out', 'src', 'jobs', 'jobStore.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the other build is only known at run time
   const other = (require(otherModule) as { JobStore: { open(o: { dir: string }): Promise<ComparableStore> } }).JobStore;
@@ -94,6 +149,7 @@ export async function storeAgainstBench(otherCheckout: string, rounds = 20, bigR
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? sides : [...sides].reverse();
     for (const [name, open] of order) figures.get(name)!.push(await round(open));
+    if (bsq.ctor) floor.push(await betterSqliteRound(bsq.ctor));
   }
   const big = new Map<string, number[]>(sides.map(([name]) => [name, []]));
   for (let r = 0; r < bigRounds; r++) {
@@ -112,6 +168,17 @@ export async function storeAgainstBench(otherCheckout: string, rounds = 20, bigR
     const b = median(theirs!.map(of));
     console.log(`  ${label}: this build ${format(a)}, ${otherCheckout} ${format(b)}; ratio ${(a / b).toFixed(2)}x`);
   }
+  const callers = [1, 8, 64];
+  const rate = (fs: Pick<RoundFigures, 'perSecond'>[], k: number): number => median(fs.map((f) => f.perSecond[k]!));
+  console.log(`  creates/s by ${callers.join(', ')} callers: this build ${callers.map((_, k) => Math.round(rate(mine!, k))).join(', ')}; ${otherCheckout} ${callers.map((_, k) => Math.round(rate(theirs!, k))).join(', ')}`);
+  if (floor.length > 0) {
+    const fp50 = median(floor.map((f) => f.createP50));
+    console.log(`  better-sqlite3 12, WAL, synchronous=FULL (${floor.length} rounds): create p50 ${fmtMs(fp50)}; creates/s ${callers.map((_, k) => Math.round(rate(floor, k))).join(', ')}`);
+    for (const [name, fs] of [['this build', mine!], [otherCheckout, theirs!]] as const) {
+      console.log(`  ratios, ${name} : better-sqlite3 FULL — create p50 ${(median(fs.map((f) => f.createP50)) / fp50).toFixed(2)}x (goal ≤ 1.2x); creates/s ${callers.map((c, k) => `${c}: ${(rate(fs, k) / rate(floor, k)).toFixed(2)}x`).join(', ')} (goal ≥ 1x at 1, ≥ 2x at 8 and 64)`);
+    }
+  }
+  if (bigRounds === 0) return;
   const [bigMine, bigTheirs] = sides.map(([name]) => big.get(name)!);
   const a = median(bigMine!);
   const b = median(bigTheirs!);

@@ -171,7 +171,16 @@ export class JobStore extends JobReads implements Disposable {
     return job;
   }
 
-  async complete(id: string, outcome: JobOutcome): Promise<JobSummary> {
+  /**
+   * running -> completed. On a full disk the write is tried again (every 0.25 s, backing off to
+   * 10 s) until it lands or the store closes: a finished job's result is not dropped and the job
+   * does not stay `running` once space is freed (a process stopped meanwhile re-queues it on open).
+   */
+  complete(id: string, outcome: JobOutcome): Promise<JobSummary> {
+    return this.untilSaved(() => this.completeOnce(id, outcome));
+  }
+
+  private async completeOnce(id: string, outcome: JobOutcome): Promise<JobSummary> {
     // The hook may read files, so it runs first; the transition is checked after it, so a job
     // cancelled meanwhile is refused as before and nothing is written for it.
     const running = this.options.onComplete ? this.get(id) : undefined;
@@ -203,8 +212,15 @@ export class JobStore extends JobReads implements Disposable {
     return this.emitChange('job:completed', id);
   }
 
-  /** Whatever the error quotes is redacted again before it is stored: the row outlives the run and is read by every surface. */
-  async fail(id: string, error: SerializedError): Promise<JobSummary> {
+  /**
+   * Whatever the error quotes is redacted again before it is stored: the row outlives the run and
+   * is read by every surface. Tried again on a full disk, as complete() is.
+   */
+  fail(id: string, error: SerializedError): Promise<JobSummary> {
+    return this.untilSaved(() => this.failOnce(id, error));
+  }
+
+  private async failOnce(id: string, error: SerializedError): Promise<JobSummary> {
     const job = this.transition(id, ['queued', 'running'], 'failed');
     const message = redactSecrets(error.message);
     const hint = redactSecrets(error.hint);
@@ -349,6 +365,19 @@ export class JobStore extends JobReads implements Disposable {
     if (metered.length === 0 && extra.length === 0) return this.write(change.sql, change.params);
     this.assertOpen();
     return this.database.writeAll([change, ...extra, ...metered]);
+  }
+
+  /** Runs a terminal write until it is saved: again after a full disk refused it, while the store is open. */
+  private async untilSaved<T>(write: () => Promise<T>): Promise<T> {
+    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 10_000)) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!(err instanceof PersonaError && err.code === 'STORE_DISK_FULL') || this.closed) throw err;
+      }
+      // Unref'd: a process that is otherwise done may exit; the job, still running on disk, is re-queued on the next open.
+      await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+    }
   }
 
   private assertAccepting(): void {

@@ -1,4 +1,4 @@
-import { promises as fsp, openSync, closeSync, readFileSync, ftruncateSync, existsSync, constants } from 'node:fs';
+import { close, closeSync, constants, existsSync, fdatasync, ftruncate, ftruncateSync, open, openSync, readFileSync, rename, write } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -11,6 +11,12 @@ import { crc32 } from 'node:zlib';
  * Group commit: when the file is idle an append is written at once; appends made while a
  * write is on disk wait and share the next one. A promise from `append`
  * resolves only after the bytes are on disk; that is what "acknowledged" means.
+ *
+ * A write that fails (a full disk: ENOSPC) may have put part of its bytes in the file. The file
+ * is cut back to its last whole record before anything else is written (a torn record in the
+ * middle would end replay there and lose every record after it), and that write and every
+ * append waiting behind it are rejected: their changes were never saved. `onWriteFailed` runs
+ * first, synchronously, so the owner can drop those changes from memory before anyone else runs.
  */
 export interface JournalRecord {
   seq: number;
@@ -35,23 +41,49 @@ export interface ReplayResult {
   droppedBytes: number;
 }
 
+/** The file calls as promises over a raw descriptor: a FileHandle's promise API costs more per call. */
+function writeAll(fd: number, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (offset: number): void => {
+      write(fd, data, offset, data.length - offset, null, (err, written) => {
+        if (err) reject(err);
+        // A short write is what a filling disk does before ENOSPC: write the rest, which then fails or lands.
+        else if (offset + written < data.length) from(offset + written);
+        else resolve();
+      });
+    };
+    from(0);
+  });
+}
+
+function fileCall(call: (done: (err: NodeJS.ErrnoException | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => call((err) => (err ? reject(err) : resolve())));
+}
+
+function openAppend(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, APPEND_FLAGS, 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
 export class Journal {
+  /** Called once per failed write, before its appends (and those queued behind it) are rejected. */
+  onWriteFailed: ((err: unknown) => void) | null = null;
   private pending: { bytes: Buffer; seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushQueued = false;
   /** File operations (writes, truncate, rotate) run one at a time, in order. */
   private readonly ops: (() => Promise<void>)[] = [];
   private opRunning = false;
-  private handle: fsp.FileHandle | null;
+  private fd: number | null;
+  /** Bytes of whole records in the file: where it is cut back to after a failed write. */
   private size: number;
   private lastWrittenSeq = 0;
   private closed = false;
 
   private constructor(
     readonly path: string,
-    handle: fsp.FileHandle,
+    fd: number,
     size: number,
   ) {
-    this.handle = handle;
+    this.fd = fd;
     this.size = size;
   }
 
@@ -68,8 +100,7 @@ export class Journal {
         closeSync(fd);
       }
     }
-    const handle = await fsp.open(path, APPEND_FLAGS, 0o600);
-    const journal = new Journal(path, handle, goodBytes);
+    const journal = new Journal(path, await openAppend(path), goodBytes);
     journal.lastWrittenSeq = replay.records.reduce((m, r) => Math.max(m, r.seq), 0);
     return { journal, replay };
   }
@@ -105,11 +136,13 @@ export class Journal {
   }
 
   static encode(record: JournalRecord): Buffer {
-    const payload = Buffer.from(JSON.stringify(record), 'utf8');
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    header.writeUInt32LE(payload.length, 0);
-    header.writeUInt32LE(crc32(payload), 4);
-    return Buffer.concat([header, payload]);
+    // One buffer, the payload encoded straight into it after the header (no concat, no copy).
+    const json = JSON.stringify(record);
+    const out = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(json, 'utf8'));
+    out.write(json, HEADER_BYTES, 'utf8');
+    out.writeUInt32LE(out.length - HEADER_BYTES, 0);
+    out.writeUInt32LE(crc32(out.subarray(HEADER_BYTES)), 4);
+    return out;
   }
 
   get bytes(): number {
@@ -168,17 +201,44 @@ export class Journal {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const fd = this.fd;
+    if (fd === null) {
+      for (const b of batch) b.reject(new Error('journal is closed'));
+      return;
+    }
+    const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes));
     try {
-      const handle = this.handle;
-      if (!handle) throw new Error('journal is closed');
-      const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes));
       // O_DSYNC: durable when write returns (see APPEND_FLAGS).
-      await handle.write(data, 0, data.length);
-      this.size += data.length;
-      for (const b of batch) this.lastWrittenSeq = Math.max(this.lastWrittenSeq, b.seq);
-      for (const b of batch) b.resolve();
+      await writeAll(fd, data);
     } catch (err) {
-      for (const b of batch) b.reject(err);
+      await this.failed(fd, batch, err);
+      return;
+    }
+    this.size += data.length;
+    for (const b of batch) this.lastWrittenSeq = Math.max(this.lastWrittenSeq, b.seq);
+    for (const b of batch) b.resolve();
+  }
+
+  /**
+   * A write failed: cut the file back to its whole records, then reject this batch and every
+   * append queued behind it (their changes are in the owner's memory, applied after these).
+   */
+  private async failed(fd: number, batch: typeof this.pending, err: unknown): Promise<void> {
+    try {
+      // Shrinking a file needs no free space; without it the next record would follow a torn one.
+      await fileCall((done) => ftruncate(fd, this.size, done));
+    } catch (truncateErr) {
+      // Not cut back: nothing more may be appended behind the torn bytes.
+      this.fd = null;
+      close(fd, () => undefined);
+      err = truncateErr;
+    }
+    const rejected = [...batch, ...this.pending];
+    this.pending = [];
+    try {
+      this.onWriteFailed?.(err);
+    } finally {
+      for (const b of rejected) b.reject(err);
     }
   }
 
@@ -196,9 +256,10 @@ export class Journal {
    */
   truncateUpTo(snapshotSeq: number): Promise<void> {
     return this.enqueue(async () => {
-      if (!this.handle || this.lastWrittenSeq > snapshotSeq) return;
-      await this.handle.truncate(0);
-      await this.handle.datasync();
+      const fd = this.fd;
+      if (fd === null || this.lastWrittenSeq > snapshotSeq) return;
+      await fileCall((done) => ftruncate(fd, 0, done));
+      await fileCall((done) => fdatasync(fd, done));
       this.size = 0;
     });
   }
@@ -209,12 +270,19 @@ export class Journal {
    */
   rotate(sealedPath: string): Promise<number> {
     return this.enqueue(async () => {
-      if (!this.handle) throw new Error('journal is closed');
-      await this.handle.close();
-      this.handle = null;
-      await fsp.rename(this.path, sealedPath);
-      this.handle = await fsp.open(this.path, APPEND_FLAGS, 0o600);
-      this.size = 0;
+      const fd = this.fd;
+      if (fd === null) throw new Error('journal is closed');
+      this.fd = null;
+      await fileCall((done) => close(fd, done));
+      let renamed = false;
+      try {
+        await fileCall((done) => rename(this.path, sealedPath, done));
+        renamed = true;
+      } finally {
+        // Reopened either way: a failed rename leaves the journal where it was, still appendable.
+        this.fd = await openAppend(this.path);
+        if (renamed) this.size = 0;
+      }
       return this.lastWrittenSeq;
     });
   }
@@ -223,8 +291,8 @@ export class Journal {
     if (this.closed) return;
     await this.drain();
     this.closed = true;
-    const handle = this.handle;
-    this.handle = null;
-    await handle?.close();
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) await fileCall((done) => close(fd, done));
   }
 }

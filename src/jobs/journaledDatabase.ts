@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, renameSync, statSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { PersonaError } from '../core/errors';
+import { JOB_ERROR_HINTS } from './jobErrors';
 import type { CompactRequest, CompactResult } from './compactWorker';
 import { Journal, type JournalParam, type JournalRecord } from './journal';
 import { assertNotNewer, ensureSchemaTables, latestVersion, migrateModules, type SchemaModule } from './schema';
@@ -15,6 +16,12 @@ export const JOURNAL_FILE = 'jobs.journal';
 export const SEALED_JOURNAL_FILE = 'jobs.journal.sealed';
 /** Journal size that starts a compaction (and, at open, folding it on a worker first). */
 const DEFAULT_COMPACT_AT_BYTES = 8 * 1024 * 1024;
+/**
+ * Writes between two COMMITs of the transaction kept open in memory: a commit writes the
+ * changed pages into sql.js's in-memory file, so an autocommit per statement cost about as much
+ * as the insert itself; a transaction left open forever would keep growing its rollback copy.
+ */
+const WRITES_PER_MEMORY_COMMIT = 1000;
 
 export interface DatabaseOptions {
   dir: string;
@@ -34,6 +41,16 @@ export interface DatabaseOptions {
  * Invariant: the database equals the snapshot plus every record, in the sealed segment and
  * then the active journal, whose seq is greater than the snapshot's `last_seq`. Open restores
  * exactly that; compaction folds the sealed segment into the snapshot on a worker thread.
+ *
+ * In memory, writes run inside one SQLite transaction kept open (committed every
+ * WRITES_PER_MEMORY_COMMIT writes and before export/VACUUM): an in-memory COMMIT is not what
+ * makes a change durable (the journal is), and reads on this connection see every change.
+ *
+ * A journal write that fails (a full disk) leaves memory ahead of the disk: the changes it
+ * carried, and those queued behind it, were applied but never saved. Memory is then rebuilt
+ * from the disk (snapshot + journal), exactly as an open would, and those writes are rejected
+ * with STORE_DISK_FULL; the next write tries the disk again, so the store resumes by itself
+ * once space is freed.
  */
 export class JournaledDatabase {
   /** Things the user should be told about the last open (a corrupt snapshot moved aside, ...). */
@@ -42,14 +59,21 @@ export class JournaledDatabase {
   private readonly statements = new Map<string, Statement>();
   private compacting: Promise<void> | null = null;
   private closed = false;
+  private writesSinceCommit = 0;
+  /** Counts rebuilds after failed journal writes: an export taken before one may hold refused changes. */
+  private generation = 0;
+  /** Set when memory could not be rebuilt after a failed write: nothing more is accepted. */
+  private broken: PersonaError | null = null;
 
   private constructor(
     private readonly options: DatabaseOptions,
-    private readonly db: Database,
+    private db: Database,
     private readonly journal: Journal,
     lastSeq: number,
+    private readonly SQL: SqlJsStatic,
   ) {
     this.seq = lastSeq;
+    journal.onWriteFailed = (err) => this.rebuildFromDisk(err);
   }
 
   static async open(options: DatabaseOptions): Promise<JournaledDatabase> {
@@ -101,12 +125,14 @@ export class JournaledDatabase {
     });
     if (skipped > 0) notices.push(`${skipped} journal records referred to jobs in the lost snapshot and were skipped.`);
     if (replay.droppedBytes > 0) notices.push(`The last ${replay.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
-    const database = new JournaledDatabase(options, db, journal, maxSeq);
+    const database = new JournaledDatabase(options, db, journal, maxSeq, SQL);
     database.notices.push(...notices);
     // The journal's records were written against the schema the store had; migrations follow them.
     const migrated = !fresh && migrateModules(db, options.schema, options.now(), options.dir);
     // Migrations are not journaled: a store they changed is captured by a snapshot at once.
     // (A migration on a large store blocks here once; migrations are rare.)
+    // From here on, writes run in the transaction kept open in memory (see the class comment).
+    db.run('BEGIN');
     if (fresh || migrated || existsSync(sealedPath)) {
       await database.snapshot();
     } else {
@@ -127,31 +153,38 @@ export class JournaledDatabase {
     this.seq += 1;
     const done = this.journal.append({ seq: this.seq, sql, params });
     try {
+      // Inside the open transaction a failing statement undoes only itself.
       this.statement(sql).run(params);
     } catch (err) {
       done.catch(() => undefined);
       throw err;
     }
-    this.maybeCompact();
-    return done;
+    this.afterWrite();
+    return done.catch((err: unknown) => {
+      throw diskError(err, this.options.dir);
+    });
   }
 
   /** Several changes that must land together: one transaction in memory, one journal record each, all in one write. */
   writeAll(changes: { sql: string; params: JournalParam[] }[]): Promise<void> {
     this.assertOpen();
-    this.db.run('BEGIN');
+    // A savepoint inside the open transaction: all of them or none.
+    this.db.run('SAVEPOINT write_all');
     try {
       for (const c of changes) this.statement(c.sql).run(c.params);
-      this.db.run('COMMIT');
+      this.db.run('RELEASE write_all');
     } catch (err) {
-      this.db.run('ROLLBACK');
+      this.db.run('ROLLBACK TO write_all');
+      this.db.run('RELEASE write_all');
       throw err;
     }
     // One write for all of them: appended one by one, the first went to disk alone when the
     // journal was idle, and a kill before the next write kept it without the rest.
     const appended = this.journal.appendAll(changes.map((c) => ({ seq: ++this.seq, sql: c.sql, params: c.params })));
-    this.maybeCompact();
-    return appended;
+    this.afterWrite();
+    return appended.catch((err: unknown) => {
+      throw diskError(err, this.options.dir);
+    });
   }
 
   query(sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
@@ -210,13 +243,28 @@ export class JournaledDatabase {
   async snapshot(): Promise<void> {
     this.assertOpen();
     if (this.compacting) await this.compacting;
-    const snapshotSeq = this.seq;
-    this.db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [snapshotSeq]);
-    // export() reopens the database in sql.js: prepared statements are freed, pragmas reset.
-    this.freeStatements();
-    const data = this.db.export();
-    applyPragmas(this.db);
-    await writeSnapshotFile(join(this.options.dir, SNAPSHOT_FILE), data);
+    let snapshotSeq: number;
+    let data: Uint8Array;
+    for (;;) {
+      const generation = this.generation;
+      snapshotSeq = this.seq;
+      this.db.run('UPDATE journal_state SET last_seq = ? WHERE id = 1', [snapshotSeq]);
+      // export() closes and reopens the database in sql.js (an open transaction would be rolled
+      // back): commit first. Prepared statements are freed, pragmas reset.
+      this.commitMemory();
+      this.freeStatements();
+      data = this.db.export();
+      applyPragmas(this.db);
+      this.db.run('BEGIN');
+      // The export holds changes still on their way to the journal: it may be written only once
+      // they are all saved. One that failed was refused, so the export is taken again.
+      await this.journal.drain();
+      if (generation === this.generation) break;
+      this.assertOpen();
+    }
+    await writeSnapshotFile(join(this.options.dir, SNAPSHOT_FILE), data).catch((err: unknown) => {
+      throw diskError(err, this.options.dir);
+    });
     await fsp.rm(join(this.options.dir, SEALED_JOURNAL_FILE), { force: true });
     await this.journal.truncateUpTo(snapshotSeq);
   }
@@ -230,7 +278,10 @@ export class JournaledDatabase {
     this.assertOpen();
     if (this.compacting) await this.compacting;
     this.freeStatements();
+    // VACUUM cannot run inside a transaction.
+    this.commitMemory();
     this.db.run('VACUUM');
+    this.db.run('BEGIN');
     await this.snapshot();
   }
 
@@ -256,12 +307,58 @@ export class JournaledDatabase {
     return stmt;
   }
 
+  /** After a write: commit the in-memory transaction now and then, and start a compaction when due. */
+  private afterWrite(): void {
+    if (++this.writesSinceCommit >= WRITES_PER_MEMORY_COMMIT) {
+      this.commitMemory();
+      this.db.run('BEGIN');
+    }
+    this.maybeCompact();
+  }
+
+  private commitMemory(): void {
+    this.writesSinceCommit = 0;
+    this.db.run('COMMIT');
+  }
+
+  /**
+   * A journal write failed: memory holds changes the disk does not. Replaces the database with
+   * what the disk holds (snapshot, sealed segment, journal), as an open would. Runs synchronously
+   * before the failed writes are rejected, so no caller sees a refused change afterwards.
+   */
+  private rebuildFromDisk(cause: unknown): void {
+    this.generation += 1;
+    if (this.closed) return;
+    try {
+      const snapshotPath = join(this.options.dir, SNAPSHOT_FILE);
+      const db = existsSync(snapshotPath) ? new this.SQL.Database(readFileSync(snapshotPath)) : new this.SQL.Database();
+      try {
+        applyPragmas(db);
+        const lastSeq = Number(scalar(db, 'SELECT last_seq FROM journal_state WHERE id = 1'));
+        const records = [...Journal.read(join(this.options.dir, SEALED_JOURNAL_FILE)).records, ...Journal.read(this.journal.path).records];
+        replayRecords(db, records, lastSeq, () => true);
+        db.run('BEGIN');
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+      this.freeStatements();
+      this.db.close();
+      this.db = db;
+      this.writesSinceCommit = 0;
+      this.options.log?.(`a journal write failed (${cause instanceof Error ? cause.message : String(cause)}); the store was reloaded from disk and the unsaved changes were refused`);
+    } catch (err) {
+      this.broken = new PersonaError('STORE_CORRUPT', `The job store in ${this.options.dir} could not be reloaded after a failed write: ${err instanceof Error ? err.message : String(err)}.`, 'Reload the window (or start the CLI again) to reopen the store; every acknowledged change is on disk.');
+    }
+  }
+
   private freeStatements(): void {
     for (const stmt of this.statements.values()) stmt.free();
     this.statements.clear();
   }
 
   private assertOpen(): void {
+    if (this.broken) throw this.broken;
     if (this.closed) {
       throw new PersonaError('STORE_CLOSED', `The job store in ${this.options.dir} is closed.`, 'Reload the window to reopen it.');
     }
@@ -324,6 +421,18 @@ function runCompactor(script: string, request: CompactRequest): Promise<CompactR
       settled = true;
     });
   });
+}
+
+/** A failed write's error as the user should read it: a full disk is STORE_DISK_FULL, anything else as it was. */
+function diskError(err: unknown, dir: string): Error {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return err instanceof Error ? err : new Error(String(err));
+  return new PersonaError('STORE_DISK_FULL', `The disk holding this workspace's job store (${storeLabel(dir)}) is full; the change was not saved.`, JOB_ERROR_HINTS.STORE_DISK_FULL);
+}
+
+/** The store's folder as the user knows it, never the machine's absolute path. */
+function storeLabel(dir: string): string {
+  return basename(dir) || '.agent-os';
 }
 
 function scalar(db: Database, sql: string): SqlValue {

@@ -105,6 +105,19 @@ export function composeStandard(fields: StandardFields): string {
  * Temporary names start with "." and end with ".tmp", so a watcher of `*.md` ignores them.
  */
 export async function writeNewFile(location: StandardFileLocation, text: string): Promise<void> {
+  try {
+    await writeNewFileOnce(location, text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    // The temporary file is already gone (see below); say so, in the user's terms, without the machine's path.
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new PersonaError('STORE_DISK_FULL', `The disk holding ${location.relative} is full; the standard was not written and no partial file was left.`, 'Free some space on that disk, then approve the proposal again (it is still pending). Nothing saved before was lost.');
+    }
+    throw err;
+  }
+}
+
+async function writeNewFileOnce(location: StandardFileLocation, text: string): Promise<void> {
   const exists = (): PersonaError => new PersonaError('STANDARD_EXISTS', `A standard already exists at ${location.relative}.`, 'An approved standard is never overwritten: pick another topic, or edit that file itself to change it.');
   if (existsSync(location.absolute)) throw exists();
   const dir = dirname(location.absolute);
