@@ -8,6 +8,7 @@ import type { CompactRequest, CompactResult } from './compactWorker';
 import { Journal, type JournalParam, type JournalRecord } from './journal';
 import { assertNotNewer, ensureSchemaTables, latestVersion, migrateModules, type SchemaModule } from './schema';
 import { writeSnapshotFile } from './snapshotFile';
+import { relayWorkerWarnings } from './workerWarnings';
 import { applyPragmas, loadSqlJs } from './sqlite';
 import { replayRecords } from './replay';
 
@@ -114,31 +115,39 @@ export class JournaledDatabase {
     const sealedPath = join(options.dir, SEALED_JOURNAL_FILE);
     const sealed = Journal.read(sealedPath);
     const { journal, replay } = await Journal.open(join(options.dir, JOURNAL_FILE));
-    let skipped = 0;
-    const rebuilt = fresh && notices.length > 0;
-    // A record that does not apply failed the same way when it was first written (replay is
-    // deterministic; see write()), so skipping it restores exactly the state that was acknowledged.
-    // A rebuilt store also meets updates of rows the lost snapshot held: those are counted.
-    const maxSeq = replayRecords(db, [...sealed.records, ...replay.records], lastSeq, () => {
-      if (rebuilt) skipped += 1;
-      return true;
-    });
-    if (skipped > 0) notices.push(`${skipped} journal records referred to jobs in the lost snapshot and were skipped.`);
-    if (replay.droppedBytes > 0) notices.push(`The last ${replay.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
-    const database = new JournaledDatabase(options, db, journal, maxSeq, SQL);
-    database.notices.push(...notices);
-    // The journal's records were written against the schema the store had; migrations follow them.
-    const migrated = !fresh && migrateModules(db, options.schema, options.now(), options.dir);
-    // Migrations are not journaled: a store they changed is captured by a snapshot at once.
-    // (A migration on a large store blocks here once; migrations are rare.)
-    // From here on, writes run in the transaction kept open in memory (see the class comment).
-    db.run('BEGIN');
-    if (fresh || migrated || existsSync(sealedPath)) {
-      await database.snapshot();
-    } else {
-      database.maybeCompact();
+    // A replay, a migration or the first snapshot that fails (a full disk) must not leave the
+    // journal's descriptor or the database open: the caller gets the error and nothing else.
+    try {
+      let skipped = 0;
+      const rebuilt = fresh && notices.length > 0;
+      // A record that does not apply failed the same way when it was first written (replay is
+      // deterministic; see write()), so skipping it restores exactly the state that was acknowledged.
+      // A rebuilt store also meets updates of rows the lost snapshot held: those are counted.
+      const maxSeq = replayRecords(db, [...sealed.records, ...replay.records], lastSeq, () => {
+        if (rebuilt) skipped += 1;
+        return true;
+      });
+      if (skipped > 0) notices.push(`${skipped} journal records referred to jobs in the lost snapshot and were skipped.`);
+      if (replay.droppedBytes > 0) notices.push(`The last ${replay.droppedBytes} bytes of the job journal were a torn write from a crash and were dropped; every acknowledged change was kept.`);
+      const database = new JournaledDatabase(options, db, journal, maxSeq, SQL);
+      database.notices.push(...notices);
+      // The journal's records were written against the schema the store had; migrations follow them.
+      const migrated = !fresh && migrateModules(db, options.schema, options.now(), options.dir);
+      // Migrations are not journaled: a store they changed is captured by a snapshot at once.
+      // (A migration on a large store blocks here once; migrations are rare.)
+      // From here on, writes run in the transaction kept open in memory (see the class comment).
+      db.run('BEGIN');
+      if (fresh || migrated || existsSync(sealedPath)) {
+        await database.snapshot();
+      } else {
+        database.maybeCompact();
+      }
+      return database;
+    } catch (err) {
+      await journal.close().catch(() => undefined);
+      db.close();
+      throw err;
     }
-    return database;
   }
 
   /**
@@ -404,6 +413,8 @@ async function foldBeforeOpen(options: DatabaseOptions, notices: string[]): Prom
 }
 
 function runCompactor(script: string, request: CompactRequest): Promise<CompactResult> {
+  // The compactor runs at open too, before any worker pool relays workers' warnings here.
+  relayWorkerWarnings();
   return new Promise((resolve) => {
     const worker = new Worker(script, { workerData: request });
     let settled = false;
