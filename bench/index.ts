@@ -11,6 +11,7 @@
 // with another checkout's build in one process (bench/storeAgainst.ts) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
+// --crash[=<trials>] runs the crash matrix alone (bench/crash.ts; 200 SIGKILL trials per scenario).
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
@@ -20,6 +21,7 @@ import { findingsBench } from './findings';
 import { promptCachingBench } from './promptCaching';
 import { standardsBench } from './standards';
 import { tracingBench } from './tracing';
+import { crashBench, crashTrialsFrom } from './crash';
 import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench } from './storeAgainst';
 import { workflowOptionsFrom, workflowsBench } from './workflows';
@@ -58,6 +60,12 @@ async function main(): Promise<void> {
   const readsAgainst = argv.find((a) => a.startsWith('--reads-against='))?.slice('--reads-against='.length);
   if (readsAgainst || has('--only-reads')) {
     await readsAgainstBench(readsAgainst);
+    return;
+  }
+  // --crash: the crash matrix alone.
+  const crashTrials = crashTrialsFrom(argv);
+  if (crashTrials !== undefined) {
+    await crashBench(crashTrials);
     return;
   }
   const onlyMcp = has('--only-mcp');
