@@ -4,11 +4,12 @@
 // hard link, fsync, then the proposal row), and a workflow phase completion. Prints, per
 // scenario, the trials, the acknowledged writes checked, the failures (expected 0), the opens
 // that succeeded, the median reopen time, and where the kills landed when the files tell.
+// Three trials run at a time, each on its own folder (a trial is mostly a child starting up).
 import { SCENARIOS, describeReport, runScenario } from '../test/unit/crashMatrix';
 
 export const DEFAULT_CRASH_TRIALS = 200;
 
-export async function crashBench(trials = DEFAULT_CRASH_TRIALS, parallel = 2): Promise<void> {
+export async function crashBench(trials = DEFAULT_CRASH_TRIALS, parallel = 3): Promise<void> {
   console.log(`crash matrix: ${trials} SIGKILL trials per scenario (every fourth kills twice before the check), ${parallel} at a time`);
   let failed = 0;
   for (const scenario of SCENARIOS) {
