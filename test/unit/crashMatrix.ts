@@ -102,11 +102,15 @@ function landings(scenario: Scenario, root: string): string[] {
  * Runs `trials` trials of one scenario, `parallel` at a time (each in its own folder); every
  * fourth trial kills twice in a row on the same store before checking.
  */
-export async function runScenario(scenario: Scenario, trials: number, parallel = 1): Promise<ScenarioReport> {
+export async function runScenario(scenario: Scenario, trials: number, parallel = 1, onTrial?: (done: number, report: ScenarioReport) => void): Promise<ScenarioReport> {
   const report: ScenarioReport = { scenario, trials, kills: 0, acksChecked: 0, failures: [], opensOk: 0, reopenMs: [], landed: {} };
   let next = 0;
+  let done = 0;
   const lane = async (): Promise<void> => {
-    while (next < trials) await runTrial(scenario, next++, report);
+    while (next < trials) {
+      await runTrial(scenario, next++, report);
+      onTrial?.(++done, report);
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, parallel) }, lane));
   return report;
@@ -263,7 +267,7 @@ export function median(values: number[]): number {
 }
 
 /** One line per scenario, as the bench prints it. */
-export function describeReport(r: ScenarioReport): string {
+export function describeReport(r: ScenarioReport, trials = r.trials): string {
   const where = Object.entries(r.landed).map(([k, v]) => `${v} ${k}`).join('; ');
-  return `${r.scenario}: ${r.trials} trials, ${r.kills} kills, ${r.acksChecked} acknowledged writes checked, ${r.failures.length} failures, ${r.opensOk}/${r.trials} opens ok, median reopen ${median(r.reopenMs).toFixed(1)} ms${where ? `; ${where}` : ''}`;
+  return `${r.scenario}: ${trials} trials, ${r.kills} kills, ${r.acksChecked} acknowledged writes checked, ${r.failures.length} failures, ${r.opensOk}/${trials} opens ok, median reopen ${median(r.reopenMs).toFixed(1)} ms${where ? `; ${where}` : ''}`;
 }
