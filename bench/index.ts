@@ -18,6 +18,7 @@
 // with random faults (bench/load.ts; --load-jobs=N --load-seed=N --load-timeout=S); runs alone.
 // --soak <duration> (30m, 90s, 1h): mixed traffic with short retention, memory, fds and store
 // size sampled, slopes printed (bench/soak.ts); runs alone.
+// --crash[=<trials>] runs the crash matrix alone (bench/crash.ts; 200 SIGKILL trials per scenario).
 import { join } from 'node:path';
 import { runIntegrationSuite } from '../test/harness/runIntegration';
 import { freshWorkspaceCopy, repoRoot } from '../test/harness/codeServer';
@@ -29,6 +30,7 @@ import { findingsBench } from './findings';
 import { promptCachingBench } from './promptCaching';
 import { standardsBench } from './standards';
 import { tracingBench } from './tracing';
+import { crashBench, crashTrialsFrom } from './crash';
 import { readsAgainstBench } from './readsAgainst';
 import { storeAgainstBench, storeAgainstOptionsFrom } from './storeAgainst';
 import { workflowOptionsFrom, workflowsBench } from './workflows';
@@ -83,6 +85,12 @@ async function main(): Promise<void> {
   const readsAgainst = argv.find((a) => a.startsWith('--reads-against='))?.slice('--reads-against='.length);
   if (readsAgainst || has('--only-reads')) {
     await readsAgainstBench(readsAgainst);
+    return;
+  }
+  // --crash: the crash matrix alone.
+  const crashTrials = crashTrialsFrom(argv);
+  if (crashTrials !== undefined) {
+    await crashBench(crashTrials);
     return;
   }
   const onlyMcp = has('--only-mcp');
