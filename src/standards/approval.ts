@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { PersonaError } from '../core/errors';
 import { MAX_TAGS, STANDARD_SLUG, type Proposal, type ProposalStore } from './proposalStore';
-import { composeStandard, standardFilePath, stripFrontMatter, writeNewFile } from './standardFile';
+import { composeStandard, isUnrecordedApprovalOf, standardFilePath, stripFrontMatter, writeNewFile } from './standardFile';
 
 export interface ApprovalContext {
   proposals: ProposalStore;
@@ -66,7 +66,15 @@ export async function approveProposal(ctx: ApprovalContext, id: string, options:
     const { body, dropped } = stripFrontMatter(rawBody);
     const now = ctx.now ?? Date.now;
     const text = composeStandard({ domain, topic, title, tags, createdBy: proposal.createdBy, approvedBy, createdAt: proposal.createdAt, approvedAt: now(), proposalId: proposal.id, body });
-    await writeNewFile(location, text);
+    await writeNewFile(location, text).catch(async (err: unknown) => {
+      if (!(err instanceof PersonaError && err.code === 'STANDARD_EXISTS' && isUnrecordedApprovalOf(location, proposal.id))) throw err;
+      // An earlier approval of this same proposal wrote the file and was killed before its row
+      // was recorded (the proposal is still pending): that file is this decision's to replace,
+      // not another standard. Removed, then written anew; a crash in between leaves neither.
+      ctx.log?.(`standard ${location.relative}: replacing the file an interrupted approval of proposal ${id} left without its record`);
+      await rm(location.absolute, { force: true });
+      await writeNewFile(location, text);
+    });
     let approved: Proposal;
     try {
       approved = await ctx.proposals.approve(id, { domain, topic, title, tags, body, decidedBy: approvedBy, path: location.relative });

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { PersonaError } from '../core/errors';
+import { readOwnFile } from '../core/ownFile';
 import { isReservedName, resolveUnder } from '../core/workspacePath';
 import { STANDARD_SLUG } from './proposalStore';
 
@@ -154,6 +155,24 @@ async function syncFolder(dir: string): Promise<void> {
     await handle.sync().catch(() => undefined);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Whether the file at `location` was written by an approval of this proposal that stopped
+ * (a crash, a kill) before its row was recorded: a regular file, not a link, whose front matter
+ * names the proposal. Such a file is that unfinished decision's, not another standard.
+ */
+export function isUnrecordedApprovalOf(location: StandardFileLocation, proposalId: string): boolean {
+  const read = readOwnFile(location.absolute, { maxBytes: 1024 * 1024, private: false });
+  if (read.kind !== 'read') return false;
+  const match = LEADING_FRONT_MATTER.exec(read.text);
+  if (!match) return false;
+  try {
+    const fields = parse(match[0].replace(/^\uFEFF?---\r?\n/, '').replace(/\r?\n---[ \t]*(\r?\n|$)$/, '')) as { proposal_id?: unknown } | null;
+    return fields?.proposal_id === proposalId;
+  } catch {
+    return false;
   }
 }
 

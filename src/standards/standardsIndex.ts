@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { readWorkspaceFile } from '../core/safeFile';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import MiniSearch from 'minisearch';
@@ -380,12 +380,26 @@ function isAncestor(dir: string, path: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-/** Collects the standards under `dir` with their size and mtime; skips hidden entries and symbolic links. */
+/** The temporary name an approval writes before linking the standard into place (standardFile.ts). */
+const APPROVAL_TEMP = /^\..+\.md\.[0-9a-f]{12}\.tmp$/;
+/** Older than this, an approval's temporary file is not one being written: its process was killed. */
+const ABANDONED_TEMP_MS = 60_000;
+
+/** Removes an approval's temporary file left by a killed process (never searched: hidden, not `.md`). */
+async function removeIfAbandoned(abs: string): Promise<void> {
+  const st = await lstat(abs).catch(() => undefined);
+  if (st?.isFile() && Date.now() - st.mtimeMs > ABANDONED_TEMP_MS) await rm(abs, { force: true }).catch(() => undefined);
+}
+
+/** Collects the standards under `dir` with their size and mtime; skips hidden entries and symbolic links, and removes abandoned approval temp files. */
 async function walk(dir: string, root: string, out: Map<string, { mtimeMs: number; size: number }>): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   await Promise.all(
     entries.map(async (e) => {
-      if (e.name.startsWith('.')) return;
+      if (e.name.startsWith('.')) {
+        if (e.isFile() && APPROVAL_TEMP.test(e.name)) await removeIfAbandoned(join(dir, e.name));
+        return;
+      }
       const abs = join(dir, e.name);
       if (e.isDirectory()) return walk(abs, root, out);
       if (!e.isFile() || !e.name.toLowerCase().endsWith('.md')) return;

@@ -8,7 +8,7 @@ import { openWholeStore, type WholeStore } from './wholeStore';
 import { approveProposal, rejectProposal, type ApprovalContext } from '../../src/standards/approval';
 import { whoApproves } from '../../src/standards/approver';
 import { ProposalStore, type Proposal } from '../../src/standards/proposalStore';
-import { suggestTopic } from '../../src/standards/standardFile';
+import { composeStandard, suggestTopic } from '../../src/standards/standardFile';
 import { missingSections } from '../../src/standards/template';
 
 const BODY = '## Context\nErrors reach people and agents.\n\n## Pattern\nEvery error has a code and a hint.\n\n## Examples\n`new PersonaError(code, message, hint)`\n\n## Anti-Patterns\n`throw new Error("failed")`\n\n## When to Revisit\nWhen errors cross a process boundary.\n';
@@ -143,6 +143,27 @@ describe('standards approval', () => {
     // Another topic then works.
     await approveProposal(ctx, proposal.id, { topic: 'error-hints-3', approvedBy: 'Ada' });
     assert.ok(existsSync(join(dir, 'error-hints-3.md')));
+  });
+
+  it('an approval killed between its file and its row is finished by approving again: the file it left is replaced, another proposal\'s file never is', async () => {
+    const dir = join(root, '.agent-os', 'standards', 'engineering');
+    mkdirSync(dir, { recursive: true });
+    const proposal = await propose();
+    const other = await propose({ topic: 'error-codes' });
+    // What the kill left: a whole file naming this proposal, the proposal still pending.
+    const left = composeStandard({ domain: 'engineering', topic: 'error-hints', title: 'Old title', tags: [], createdBy: 'engineer', approvedBy: 'Ada', createdAt: clock, approvedAt: clock, proposalId: proposal.id, body: BODY });
+    writeFileSync(join(dir, 'error-hints.md'), left);
+    // A file naming another proposal is another standard: never replaced.
+    writeFileSync(join(dir, 'error-codes.md'), left);
+    await rejectsWith(() => approveProposal(ctx, other.id, { approvedBy: 'Ada' }), 'STANDARD_EXISTS');
+    assert.equal(readFileSync(join(dir, 'error-codes.md'), 'utf8'), left);
+    const approved = await approveProposal(ctx, proposal.id, { title: 'New title', approvedBy: 'Grace' });
+    assert.equal(approved.proposal.status, 'approved');
+    const text = readFileSync(join(dir, 'error-hints.md'), 'utf8');
+    assert.equal(frontMatter(text)['approved_by'], 'Grace');
+    assert.equal(frontMatter(text)['title'], 'New title');
+    assert.ok(logs.some((l) => /interrupted approval of proposal/.test(l)), logs.join('\n'));
+    assert.deepEqual(standardsFiles(root), ['engineering/error-codes.md', 'engineering/error-hints.md'], 'no temporary file is left behind');
   });
 
   it('of two approvals racing for one file, exactly one writes it; the other is STANDARD_EXISTS', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -96,6 +96,23 @@ describe('standards: the index', function () {
     return index;
   };
   afterEach(() => index?.dispose());
+
+  it('removes the temporary file a killed approval left (older than a minute), keeps one being written now, and never indexes either', async () => {
+    put('engineering/errors.md', standardTemplate({ domain: 'engineering', topic: 'errors', title: 'Errors', createdBy: 'engineer' }));
+    put('engineering/.errors-2.md.0123456789ab.tmp', 'half a standard');
+    put('engineering/.errors-3.md.ba9876543210.tmp', 'a standard being written now');
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(file('engineering/.errors-2.md.0123456789ab.tmp'), old, old);
+    // Someone else's hidden file is not ours to remove, however old.
+    put('engineering/.notes.md', 'an editor backup');
+    utimesSync(file('engineering/.notes.md'), old, old);
+    await open();
+    assert.equal(existsSync(file('engineering/.errors-2.md.0123456789ab.tmp')), false, 'the abandoned temp file is gone');
+    assert.ok(existsSync(file('engineering/.errors-3.md.ba9876543210.tmp')), 'a fresh one may be an approval in flight');
+    assert.ok(existsSync(file('engineering/.notes.md')));
+    const hits = await index.search({ query: 'standard written', limit: 20 });
+    assert.deepEqual(hits.map((h) => h.path).filter((p) => p.includes('.tmp') || p.includes('.notes')), []);
+  });
 
   it('ranks a section with the words in its heading and body above one that mentions them in passing', async () => {
     put('errors/retries.md', standard({ domain: 'errors', topic: 'retries' }, { Pattern: 'Every call to a remote service has a deadline and retries with capped exponential backoff and jitter, at most three times.' }));
