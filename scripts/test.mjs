@@ -39,7 +39,7 @@ const E2E_TIMEOUT_MS = 120_000;
  * trials), chosen so that this part ends about when the integration suite does: the UI suite
  * is the long pole, and the unit suite beside it had become longer than it.
  */
-const UNIT_BESIDE_INTEGRATION = new Set(['cli.test.js', 'cliFindings.test.js', 'crashDurability.test.js', 'findingsCrash.test.js', 'metricsCli.test.js', 'cliPersonas.test.js']);
+const UNIT_BESIDE_INTEGRATION = new Set(['cli.test.js', 'cliFindings.test.js', 'crashDurability.test.js', 'findingsCrash.test.js', 'loadFaults.test.js']);
 const PACKAGE_TIMEOUT_MS = 180_000;
 const INTEGRATION_TIMEOUT_MS = 5 * 60_000;
 
