@@ -86,6 +86,8 @@ export async function runLoad(workspace: string, options: LoadOptions): Promise<
     workerScript: join(REPO, 'out', 'src', 'personas', 'personaWorker.js'),
     workerCount: options.workers,
     jobTimeoutMs: () => options.jobTimeoutMs,
+    // The wait for a fresh worker bounded by the same figure, so a job's deadline is twice it.
+    workerStartTimeoutMs: options.jobTimeoutMs,
     modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: options.requestTimeoutSeconds }),
     apiKey: () => Promise.resolve(undefined),
     log: () => undefined,

@@ -56,6 +56,8 @@ export interface ServicesOptions {
   jobTimeoutMs?: () => number;
   /** One tool call's limit in ms (default 30 s). */
   toolTimeoutMs?: number;
+  /** How long a job waits for its worker to load before both are given up (default 60 s). */
+  workerStartTimeoutMs?: number;
   modelSettings: () => ModelSettings;
   apiKey: () => Promise<string | undefined>;
   /** The editor's chat models (VS Code's Language Model API); absent in the CLI. */
@@ -193,6 +195,7 @@ export class PersonaServices implements Disposable {
         workerScript: options.workerScript ?? join(options.extensionRoot, 'dist', 'worker.js'),
         size: options.workerCount,
         workerMemoryMb: options.workerMemoryMb,
+        workerStartTimeoutMs: options.workerStartTimeoutMs,
         jobTimeoutMs: options.jobTimeoutMs ?? (() => DEFAULT_JOB_TIMEOUT_MS),
         now,
         log,

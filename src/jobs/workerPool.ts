@@ -31,6 +31,9 @@ export interface WorkerChannel {
   abortAll(): void;
 }
 
+/** A fresh worker loads in well under a second; a minute covers a machine that is swapping. */
+const DEFAULT_WORKER_START_TIMEOUT_MS = 60_000;
+
 export interface WorkerPoolOptions {
   store: JobStore;
   /** Absolute path of the compiled worker entry (dist/worker.js). */
@@ -48,6 +51,12 @@ export interface WorkerPoolOptions {
   workerMemoryMb?: number;
   /** A job still running this long after it started on a worker is stopped (JOB_TIMEOUT); undefined: no limit. */
   jobTimeoutMs?: () => number | undefined;
+  /**
+   * How long a job waits for its worker to finish loading (a fresh worker loads the SDK) before
+   * the worker is stopped and the job fails (JOB_TIMEOUT); 60 s unless told. Apart from the
+   * job's limit, so a short limit is the run's alone, however busy the machine is at warm-up.
+   */
+  workerStartTimeoutMs?: number;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -197,9 +206,9 @@ export class WorkerPool implements Disposable {
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
         continue;
       }
-      // A worker that never finishes loading is stopped by the job's limit (its exit ends the wait
-      // below) rather than waited on forever; once it is ready, the job gets its whole limit.
-      this.armJobTimer(slot, job.id);
+      // A worker that never finishes loading is stopped (its exit ends the wait below) rather
+      // than waited on forever; once it is ready, the job gets its whole limit for the run.
+      this.armStartTimer(slot, job.id);
       await slot.ready;
       // Cancelled while its worker warmed up: the cancel already released what it could.
       if (slot.jobId !== job.id || this.options.store.summary(job.id)?.status !== 'running') {
@@ -323,6 +332,20 @@ export class WorkerPool implements Disposable {
         if (slot.jobId !== jobId) return;
         this.replace(slot, `job ${jobId} ran past its limit`, new PersonaError('JOB_TIMEOUT', `Job ${jobId} was still running after its limit of ${shown}, so its worker was stopped.`, 'Retry with a smaller context or fewer files, or raise "agentOsPersonas.jobs.timeoutMinutes".'));
       }, limitMs),
+    );
+  }
+
+  /** The bound on a job's wait for its worker to load (see `workerStartTimeoutMs`); the job's own timer replaces it. */
+  private armStartTimer(slot: Slot, jobId: string): void {
+    clearTimeout(this.jobTimers.get(jobId));
+    const ms = this.options.workerStartTimeoutMs ?? DEFAULT_WORKER_START_TIMEOUT_MS;
+    const shown = ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+    this.jobTimers.set(
+      jobId,
+      setTimeout(() => {
+        if (slot.jobId !== jobId) return;
+        this.replace(slot, `the worker for job ${jobId} did not finish loading`, new PersonaError('JOB_TIMEOUT', `Job ${jobId} waited ${shown} for its worker to start, so the worker was stopped.`, 'Retry the job; if it happens again, the machine is short of memory or CPU: lower "agentOsPersonas.jobs.workerCount" or raise "agentOsPersonas.jobs.timeoutMinutes".'));
+      }, ms),
     );
   }
 

@@ -45,16 +45,18 @@ describe('a job whose worker never finishes loading', function () {
   });
   const tmp = useTempDir();
 
-  it('fails JOB_TIMEOUT once its wait for the worker outlasts the job\'s limit, and the pool goes on to the next job', async () => {
+  it('fails JOB_TIMEOUT once its wait for the worker outlasts the start bound, and the pool goes on to the next job', async () => {
     const workerScript = join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'neverReadyWorker.js');
-    const s = await startDemoServices(tmp.path, { workerScript, workerCount: 1, jobTimeoutMs: () => 300 });
+    // The job's own limit is long: only the bound on the worker's start can end this wait.
+    const s = await startDemoServices(tmp.path, { workerScript, workerCount: 1, jobTimeoutMs: () => 600_000, workerStartTimeoutMs: 300 });
     services = s;
     const first = await s.store.create({ persona: 'engineer', task: 'waits on a worker that never loads' });
     const second = await s.store.create({ persona: 'engineer', task: 'queued behind it' });
     for (const job of [first, second]) {
       const ended = await waitFor(() => (s.store.summary(job.id)?.status === 'failed' ? s.store.summary(job.id) : undefined), { timeoutMs: 10_000, message: `job "${job.task}" to fail` });
       assert.equal(ended.error?.code, 'JOB_TIMEOUT');
-      assert.match(ended.error?.hint ?? '', /timeoutMinutes/);
+      assert.match(ended.error?.message ?? '', /waited 300 ms for its worker to start/);
+      assert.match(ended.error?.hint ?? '', /workerCount/);
     }
     assert.equal(s.pool.size, 1);
   });
