@@ -1,4 +1,4 @@
-import { close, closeSync, constants, existsSync, fdatasync, ftruncate, ftruncateSync, open, openSync, readFileSync, rename, write } from 'node:fs';
+import { close, closeSync, constants, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncate, ftruncateSync, open, readFileSync, rename, write } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -7,6 +7,14 @@ import { crc32 } from 'node:zlib';
  * Record framing: u32 LE payload length, u32 LE crc32 of the payload, payload (UTF-8 JSON).
  * A record whose length runs past the end of the file or whose checksum fails is a torn
  * tail from a crash mid-append: it and everything after it are dropped on open.
+ *
+ * Preallocation: the file is grown in zeroed chunks, and records overwrite those zeros at their
+ * offsets. A write that grows a file must also commit its new size, a second device write on
+ * every append; a write inside the file's length commits only its data (the same reason SQLite's
+ * WAL reuses its blocks). So the file holds whole records followed by zeros: a zero length ends
+ * the records and is not a torn tail. Zeros are the only thing ever left after the last record:
+ * the file is cut to nothing or to its last whole record before it is grown again, so a record
+ * from before a truncation can never be read back as a new one.
  *
  * Group commit: when the file is idle an append is written at once; appends made while a
  * write is on disk wait and share the next one. A promise from `append`
@@ -29,23 +37,32 @@ export type JournalParam = string | number | null;
 const HEADER_BYTES = 8;
 
 /**
+ * How far the file is grown at a time. 64 KiB is about 150 job records per size commit, and
+ * small enough that a nearly full disk still refuses writes soon after (a record past the last
+ * chunk must grow the file).
+ */
+export const JOURNAL_CHUNK_BYTES = 64 * 1024;
+
+/**
  * Appends are opened with O_DSYNC: each write returns only once its data is on the device,
  * the same guarantee as write + fdatasync, in one system call (one thread-pool hop instead of
  * two, which is most of a single caller's latency).
  */
-const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_DSYNC;
 
 export interface ReplayResult {
   records: JournalRecord[];
-  /** Bytes at the end that did not form a whole, valid record (dropped). */
+  /** Where the whole records end: the next record is written here. */
+  recordBytes: number;
+  /** Bytes after the records that are not zeros: a torn write from a crash (dropped). */
   droppedBytes: number;
 }
 
 /** The file calls as promises over a raw descriptor: a FileHandle's promise API costs more per call. */
-function writeAll(fd: number, data: Buffer): Promise<void> {
+function writeAt(fd: number, data: Buffer, position: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const from = (offset: number): void => {
-      write(fd, data, offset, data.length - offset, null, (err, written) => {
+      write(fd, data, offset, data.length - offset, position + offset, (err, written) => {
         if (err) reject(err);
         // A short write is what a filling disk does before ENOSPC: write the rest, which then fails or lands.
         else if (offset + written < data.length) from(offset + written);
@@ -60,8 +77,15 @@ function fileCall(call: (done: (err: NodeJS.ErrnoException | null) => void) => v
   return new Promise((resolve, reject) => call((err) => (err ? reject(err) : resolve())));
 }
 
-function openAppend(path: string): Promise<number> {
-  return new Promise((resolve, reject) => open(path, APPEND_FLAGS, 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
+function openForWrites(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, WRITE_FLAGS, 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
+/** The index just past the last byte that is not zero, at or after `from`. */
+function endOfNonZero(data: Buffer, from: number): number {
+  let end = data.length;
+  while (end > from && data[end - 1] === 0) end -= 1;
+  return end;
 }
 
 export class Journal {
@@ -73,8 +97,10 @@ export class Journal {
   private readonly ops: (() => Promise<void>)[] = [];
   private opRunning = false;
   private fd: number | null;
-  /** Bytes of whole records in the file: where it is cut back to after a failed write. */
+  /** Bytes of whole records in the file: where the next record goes, and where it is cut back to after a failed write. */
   private size: number;
+  /** The file's length: whole records, then zeros up to here. */
+  private allocated: number;
   private lastWrittenSeq = 0;
   private closed = false;
 
@@ -82,38 +108,47 @@ export class Journal {
     readonly path: string,
     fd: number,
     size: number,
+    allocated: number,
   ) {
     this.fd = fd;
     this.size = size;
+    this.allocated = allocated;
   }
 
-  /** Reads every whole record, truncates a torn tail, and opens the file for appending. */
+  /** Reads every whole record, cuts off a torn tail, and opens the file for writing after the last record. */
   static async open(path: string): Promise<{ journal: Journal; replay: ReplayResult }> {
     const replay = Journal.read(path);
-    const goodBytes = existsSync(path) ? readFileSync(path).length - replay.droppedBytes : 0;
-    if (replay.droppedBytes > 0) {
-      // Invariant: new records must follow the last whole record, never a torn one.
-      const fd = openSync(path, 'r+');
-      try {
-        ftruncateSync(fd, goodBytes);
-      } finally {
-        closeSync(fd);
+    const fd = await openForWrites(path);
+    let allocated: number;
+    try {
+      allocated = fstatSync(fd).size;
+      if (replay.droppedBytes > 0) {
+        // Invariant: after the last whole record there are only zeros. The torn bytes go with the
+        // zeros around them, and the cut is on disk before anything is written after it.
+        ftruncateSync(fd, replay.recordBytes);
+        fdatasyncSync(fd);
+        allocated = replay.recordBytes;
       }
+    } catch (err) {
+      closeSync(fd);
+      throw err;
     }
-    const journal = new Journal(path, await openAppend(path), goodBytes);
+    const journal = new Journal(path, fd, replay.recordBytes, allocated);
     journal.lastWrittenSeq = replay.records.reduce((m, r) => Math.max(m, r.seq), 0);
     return { journal, replay };
   }
 
   static read(path: string): ReplayResult {
     if (!existsSync(path)) {
-      return { records: [], droppedBytes: 0 };
+      return { records: [], recordBytes: 0, droppedBytes: 0 };
     }
     const data = readFileSync(path);
     const records: JournalRecord[] = [];
     let offset = 0;
     while (offset + HEADER_BYTES <= data.length) {
       const length = data.readUInt32LE(offset);
+      // No record is empty (its payload is a JSON object): a zero length is where the preallocated zeros start.
+      if (length === 0) break;
       const checksum = data.readUInt32LE(offset + 4);
       const end = offset + HEADER_BYTES + length;
       if (end > data.length) {
@@ -132,7 +167,8 @@ export class Journal {
       records.push(record);
       offset = end;
     }
-    return { records, droppedBytes: data.length - offset };
+    // A tail of zeros is room made for records, not a torn one.
+    return { records, recordBytes: offset, droppedBytes: endOfNonZero(data, offset) - offset };
   }
 
   static encode(record: JournalRecord): Buffer {
@@ -206,15 +242,21 @@ export class Journal {
       for (const b of batch) b.reject(new Error('journal is closed'));
       return;
     }
-    const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes));
+    const records = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes));
+    const end = this.size + records.length;
+    // Past the zeros the file must grow: the records and the next chunk's zeros go in one write, so
+    // growing costs no extra device write. Inside them the records overwrite zeros (see the class comment).
+    const grown = end > this.allocated ? Math.ceil(end / JOURNAL_CHUNK_BYTES) * JOURNAL_CHUNK_BYTES : this.allocated;
+    const data = grown === this.allocated ? records : Buffer.concat([records, Buffer.alloc(grown - end)]);
     try {
-      // O_DSYNC: durable when write returns (see APPEND_FLAGS).
-      await writeAll(fd, data);
+      // O_DSYNC: durable when write returns (see WRITE_FLAGS).
+      await writeAt(fd, data, this.size);
     } catch (err) {
       await this.failed(fd, batch, err);
       return;
     }
-    this.size += data.length;
+    this.size = end;
+    this.allocated = Math.max(this.allocated, grown);
     for (const b of batch) this.lastWrittenSeq = Math.max(this.lastWrittenSeq, b.seq);
     for (const b of batch) b.resolve();
   }
@@ -226,7 +268,9 @@ export class Journal {
   private async failed(fd: number, batch: typeof this.pending, err: unknown): Promise<void> {
     try {
       // Shrinking a file needs no free space; without it the next record would follow a torn one.
+      // The zeros after the records go too: the next write grows the file again.
       await fileCall((done) => ftruncate(fd, this.size, done));
+      this.allocated = this.size;
     } catch (truncateErr) {
       // Not cut back: nothing more may be appended behind the torn bytes.
       this.fd = null;
@@ -258,9 +302,11 @@ export class Journal {
     return this.enqueue(async () => {
       const fd = this.fd;
       if (fd === null || this.lastWrittenSeq > snapshotSeq) return;
+      // Cut to nothing, not zeroed in place: the next write grows the file with fresh zeros.
       await fileCall((done) => ftruncate(fd, 0, done));
       await fileCall((done) => fdatasync(fd, done));
       this.size = 0;
+      this.allocated = 0;
     });
   }
 
@@ -280,8 +326,11 @@ export class Journal {
         renamed = true;
       } finally {
         // Reopened either way: a failed rename leaves the journal where it was, still appendable.
-        this.fd = await openAppend(this.path);
-        if (renamed) this.size = 0;
+        this.fd = await openForWrites(this.path);
+        if (renamed) {
+          this.size = 0;
+          this.allocated = 0;
+        }
       }
       return this.lastWrittenSeq;
     });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PersonaError } from '../../src/core/errors';
 import { JOB_ERROR_HINTS } from '../../src/jobs/jobErrors';
 import { JobStore, SNAPSHOT_FILE } from '../../src/jobs/jobStore';
+import { JOURNAL_CHUNK_BYTES } from '../../src/jobs/journal';
 import { standardFilePath, writeNewFile } from '../../src/standards/standardFile';
 
 /** Writes to `path` until the disk refuses (ENOSPC). */
@@ -74,7 +75,8 @@ describe('a full disk under the store and the standards', function () {
       await store.start(running, 'demo');
       fill(filler);
       // A job that finishes while the disk is full: its completion is refused, then tried again until it lands.
-      const completing = store.complete(running, { result: 'r'.repeat(40_000), tokensIn: 1, tokensOut: 1 });
+      // It is larger than the zeros the journal keeps ahead of its records, so it must grow the file.
+      const completing = store.complete(running, { result: 'r'.repeat(JOURNAL_CHUNK_BYTES + 40_000), tokensIn: 1, tokensOut: 1 });
       // The journal's last page may still hold a little; a large record runs past it and is cut
       // mid-write, which is the torn tail the journal must take back before the next write.
       let refused: unknown;
@@ -84,17 +86,21 @@ describe('a full disk under the store and the standards', function () {
       assert.ok(refused !== undefined, 'a create on the full disk was refused');
       isDiskFull(mountPoint)(refused);
       assert.equal((refused as PersonaError).hint, JOB_ERROR_HINTS.STORE_DISK_FULL);
-      await assert.rejects(store.create({ persona: 'engineer', task: 'refused too', context: 'z'.repeat(40_000) }), isDiskFull(mountPoint));
+      // The cut gave back the zeros the journal kept ahead (a chunk at most): a record larger than that is refused too.
+      await assert.rejects(store.create({ persona: 'engineer', task: 'refused too', context: 'z'.repeat(JOURNAL_CHUNK_BYTES + 40_000) }), isDiskFull(mountPoint));
       // The refused changes are gone from memory: readers see exactly the acknowledged jobs.
       assert.deepEqual(store.list({ limit: 500 }).map((j) => j.id).sort(), [...acknowledged].sort());
       // Written before the refused creates, the completion was refused too: the job is still running, not lost.
       assert.equal(store.get(running)?.status, 'running');
       // A snapshot on the full disk fails the same way and leaves no temporary copy; the old one stays.
+      // (The disk is filled again first: the journal's cut gave back the zeros it kept ahead.)
+      fill(`${filler}-again`);
       await assert.rejects(store.snapshot(), isDiskFull(mountPoint));
       assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
       assert.ok(existsSync(join(dir, SNAPSHOT_FILE)));
 
       rmSync(filler);
+      rmSync(`${filler}-again`);
       assert.equal((await completing).status, 'completed', 'the completion landed once space was freed');
       // No restart: the same instance writes again.
       for (let i = 0; i < 3; i++) acknowledged.push((await store.create({ persona: 'engineer', task: `after ${i}`, context: 'w'.repeat(20_000) })).id);
@@ -103,6 +109,7 @@ describe('a full disk under the store and the standards', function () {
       throw err;
     } finally {
       rmSync(filler, { force: true });
+      rmSync(`${filler}-again`, { force: true });
     }
     // Reopen from what is on disk (no close, as after a crash): every acknowledged job, no refused one, no torn bytes.
     try {
