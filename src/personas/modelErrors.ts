@@ -26,7 +26,7 @@ function classify(err: unknown, config: ModelConfig): PersonaError {
     return new PersonaError('MODEL_TIMEOUT', `${where} did not answer within ${Math.round(config.idleTimeoutMs / 1000)} s.`, 'Retry the job; if it keeps happening raise "agentOsPersonas.model.requestTimeoutSeconds" or check the network.', { cause: err });
   }
   if (err instanceof Anthropic.APIConnectionError) {
-    return new PersonaError('MODEL_UNREACHABLE', `Could not reach ${where}: ${err.message}`, 'Check the network and "agentOsPersonas.model.baseUrl", then retry the job.', { cause: err });
+    return new PersonaError('MODEL_UNREACHABLE', `Could not reach ${where}: ${err.message}${socketDetail(err)}`, 'Check the network and "agentOsPersonas.model.baseUrl", then retry the job.', { cause: err });
   }
   if (err instanceof Anthropic.APIError) {
     const detail = apiMessage(err);
@@ -51,7 +51,32 @@ function classify(err: unknown, config: ModelConfig): PersonaError {
     }
   }
   const message = err instanceof Error ? err.message : String(err);
+  if (isCutStream(err)) {
+    return new PersonaError('MODEL_ERROR', `${where} closed the connection in the middle of its answer (the stream was cut: ${message}).`, 'Retry the job; if it keeps happening, a proxy, VPN or gateway between here and the model may be closing long responses.', { cause: err });
+  }
   return new PersonaError('MODEL_ERROR', `The model request failed: ${message}`, 'Retry the job; the output channel "Agent OS Personas" has details.', { cause: err });
+}
+
+/**
+ * A response whose body stopped mid-stream: Node's fetch (undici) rejects the body's read with a
+ * TypeError "terminated" caused by the socket's close, and the SDK wraps it in an error with the
+ * same message, so without this the user would read only "terminated".
+ */
+function isCutStream(err: unknown): boolean {
+  return causes(err).some((e) => e instanceof TypeError && e.message === 'terminated');
+}
+
+/** The error and its causes, outermost first (bounded: a cause chain can loop). */
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+/** What the socket said under a connection error ("other side closed"), when it said anything. */
+function socketDetail(err: unknown): string {
+  const inner = causes(err).slice(1).filter((e): e is Error => e instanceof Error).map((e) => e.message);
+  return inner.length > 0 ? ` (${inner.join(': ')})` : '';
 }
 
 export function missingKeyError(): PersonaError {

@@ -135,6 +135,19 @@ describe('DemoModelServer with the real Anthropic SDK', () => {
     }
   });
 
+  it('says a stream cut in the middle of the answer was cut, not just "terminated"', async () => {
+    // Chunks a few ms apart, so the answer has begun (headers and first events read) when the connection goes.
+    const slow = await DemoModelServer.start({ chunkDelayMs: 5 });
+    try {
+      await assert.rejects(
+        runPersona({ personaId: 'qa', systemPrompt: 's', task: 't [[demo:cut]]', context: CONTEXT, contextNote: null, personaModel: null }, config({ maxRetries: 0, baseURL: slow.url }), new AbortController().signal, () => undefined),
+        (err: unknown) => err instanceof PersonaError && err.code === 'MODEL_ERROR' && /closed the connection in the middle of its answer/.test(err.message) && /proxy/.test(err.hint),
+      );
+    } finally {
+      await slow.dispose();
+    }
+  });
+
   it('retries a 429 as often as configured, waiting the retry-after the server sent, then fails MODEL_RATE_LIMITED', async () => {
     const at: number[] = [];
     server.events.on('request', () => at.push(performance.now()));
