@@ -172,6 +172,8 @@ export class PersonaServices implements Disposable {
     void standards.start();
     let database: JournaledDatabase | undefined;
     let metrics: MetricsService | undefined;
+    // What started before a failure stops with it, last first: worker threads, file watchers.
+    const started: (() => unknown)[] = [];
     // One set of compiled gates: the registry compiles each workflow's as it loads, sessions reuse them.
     const gates = new EvidenceGates();
     const workflowRegistry = new WorkflowRegistry({ shippedFolder: join(options.extensionRoot, 'workflows'), workspaceRoot, gates });
@@ -185,6 +187,7 @@ export class PersonaServices implements Disposable {
       // This process owns the store now, so any job still marked running was orphaned by a crash.
       const recovered = await store.recoverInterrupted();
       const registry = new PersonaRegistry(personaSources(options.extensionRoot, workspaceRoot));
+      started.push(() => registry.dispose());
       const models = new ModelResolver(options.modelSettings, options.apiKey, options.chatBridge);
       const proposals = new ProposalStore(database, now);
       const sessions = new WorkflowSessions(database, workflowRegistry, gates, now);
@@ -203,6 +206,7 @@ export class PersonaServices implements Disposable {
         hostCalls: personaHostCalls({ search: (query) => standards.search(query), propose: (proposal) => proposals.create(proposal) }, hostTools),
         channel: (post) => new ChatChannelHost(options.chatBridge, post, log),
       });
+      started.push(() => models.dispose(), () => pool.dispose());
       // Before the first pickup: a panel whose last child ended while the host was down is
       // finished, and children of a panel that ended are cancelled rather than run.
       const panels = new PanelCoordinator({ store, knownPersonas: () => registry.list().map((p) => p.id), log });
@@ -223,6 +227,7 @@ export class PersonaServices implements Disposable {
       void maintenance.start().catch((err: unknown) => log(`maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
       return services;
     } catch (err) {
+      for (const stop of started.reverse()) await Promise.resolve().then(stop).catch(() => undefined);
       await metrics?.dispose().catch(() => undefined);
       standards.dispose();
       workflowRegistry.dispose();
