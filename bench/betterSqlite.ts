@@ -37,3 +37,30 @@ export function loadBetterSqlite(): { ctor?: BetterSqliteConstructor; why?: stri
     return { why: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }
 }
+
+/** A job's columns as both store benches create them. */
+export interface SampleJob {
+  persona: string;
+  task: string;
+  context: string;
+}
+
+/**
+ * The comparison store: a jobs table with the pickup index, WAL with synchronous=FULL, so each
+ * insert is durable when it returns. `create` inserts a queued job under the next id.
+ */
+export function openBetterSqliteJobs(ctor: BetterSqliteConstructor, file: string): { create(job: SampleJob): Promise<void>; close(): void } {
+  const db = new ctor(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, persona TEXT NOT NULL, task TEXT NOT NULL, context TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL, created_at INTEGER NOT NULL); CREATE INDEX jobs_pickup ON jobs (status, priority DESC, created_at);`);
+  const insert = db.prepare(`INSERT INTO jobs (id, persona, task, context, status, priority, created_at) VALUES (?, ?, ?, ?, 'queued', 0, ?)`);
+  let n = 0;
+  return {
+    create: (job) => {
+      insert.run(`id-${n++}`, job.persona, job.task, job.context, Date.now());
+      return Promise.resolve();
+    },
+    close: () => db.close(),
+  };
+}

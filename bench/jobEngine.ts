@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JobStore } from '../src/jobs/jobStore';
 import { Journal } from '../src/jobs/journal';
 import { PersonaServices } from '../src/services';
-import { loadBetterSqlite } from './betterSqlite';
+import { loadBetterSqlite, openBetterSqliteJobs } from './betterSqlite';
 import { fmtMs, percentile, throughput, timeIt } from './stats';
 
 const CALLERS = [1, 8, 64];
@@ -77,17 +77,9 @@ async function betterSqliteFigures(): Promise<{ p50: number; perSecond: Record<n
   }
   const dir = scratch();
   try {
-    const db = new ctor(join(dir, 'b.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, persona TEXT NOT NULL, task TEXT NOT NULL, context TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL, created_at INTEGER NOT NULL); CREATE INDEX jobs_pickup ON jobs (status, priority DESC, created_at);`);
-    const insert = db.prepare(`INSERT INTO jobs (id, persona, task, context, status, priority, created_at) VALUES (?, ?, ?, ?, 'queued', 0, ?)`);
+    const db = openBetterSqliteJobs(ctor, join(dir, 'b.sqlite'));
     let n = 0;
-    const create = (): Promise<void> => {
-      const j = sampleJob(n);
-      insert.run(`id-${n++}`, j.persona, j.task, j.context, Date.now());
-      return Promise.resolve();
-    };
+    const create = (): Promise<void> => db.create(sampleJob(n++));
     const latencies: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const t = performance.now();

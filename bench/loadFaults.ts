@@ -7,14 +7,13 @@
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PersonaServices } from '../src/services';
 import { startMcpHttp, type McpHttpEndpoint } from '../src/mcp/httpServer';
 import { removeEndpointFile, writeEndpointFile } from '../src/mcp/endpointFile';
 import type { JobSummary } from '../src/jobs/types';
 import { waitFor } from '../test/harness/waitFor';
+import { demoSettings, startDemoServices } from '../test/unit/demoServices';
 import { connectHttp, connectStdio, textOf, type BenchClient } from './mcpClients';
 
-const REPO = join(__dirname, '..', '..');
 const PERSONAS = ['engineer', 'security', 'qa'] as const;
 const CONTEXT = 'File: src/pay.ts (file, lines 1-3)\n1| export function pay(amount: number) {\n2|   return charge(amount * 100);\n3| }';
 /**
@@ -79,18 +78,13 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export async function runLoad(workspace: string, options: LoadOptions): Promise<LoadReport> {
   const opened = Date.now();
-  const services = await PersonaServices.create({
-    workspaceRoot: workspace,
-    extensionRoot: REPO,
+  const services = await startDemoServices(workspace, {
     ownerKind: 'load bench',
-    workerScript: join(REPO, 'out', 'src', 'personas', 'personaWorker.js'),
     workerCount: options.workers,
     jobTimeoutMs: () => options.jobTimeoutMs,
     // The wait for a fresh worker bounded by the same figure, so a job's deadline is twice it.
     workerStartTimeoutMs: options.jobTimeoutMs,
-    modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: options.requestTimeoutSeconds }),
-    apiKey: () => Promise.resolve(undefined),
-    log: () => undefined,
+    modelSettings: () => ({ ...demoSettings(), requestTimeoutSeconds: options.requestTimeoutSeconds }),
   });
   const dataDir = join(workspace, '.agent-os');
   let endpoint: McpHttpEndpoint | undefined;

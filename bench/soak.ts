@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PersonaServices } from '../src/services';
 import { startMcpHttp } from '../src/mcp/httpServer';
 import type { Clock } from '../src/jobs/maintenance';
+import { startDemoServices } from '../test/unit/demoServices';
 import { connectHttp, textOf, type BenchClient } from './mcpClients';
 
-const REPO = join(__dirname, '..', '..');
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CONTEXT = 'File: src/pay.ts (file, lines 1-3)\n1| const apiKey = "sk-live-1234567890";\n2| export function pay(amount: number) {\n3|   return fetch(`http://pay/${amount}`); }';
 const PERSONAS = ['engineer', 'security', 'qa', 'sre'] as const;
@@ -103,14 +102,9 @@ export async function soakBench(durationMs: number): Promise<void> {
   const clock: Clock = { now: () => Date.now(), setTimer: (fn) => setTimeout(fn, cleanupEveryMs).unref(), clearTimer: (h) => clearTimeout(h as NodeJS.Timeout) };
   const cleanups: { atMs: number; line: string }[] = [];
   const t0 = Date.now();
-  const services = await PersonaServices.create({
-    workspaceRoot: workspace,
-    extensionRoot: REPO,
+  const services = await startDemoServices(workspace, {
     ownerKind: 'soak bench',
-    workerScript: join(REPO, 'out', 'src', 'personas', 'personaWorker.js'),
     workerCount: 3,
-    modelSettings: () => ({ provider: 'demo', model: 'm', baseUrl: '', maxTokens: 2048, requestTimeoutSeconds: 30 }),
-    apiKey: () => Promise.resolve(undefined),
     retention: () => retention,
     clock,
     log: (line) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JobStore } from '../src/jobs/jobStore';
-import { loadBetterSqlite, type BetterSqliteConstructor } from './betterSqlite';
+import { loadBetterSqlite, openBetterSqliteJobs, type BetterSqliteConstructor } from './betterSqlite';
 import { fmtMs, percentile, throughput } from './stats';
 
 /** What both builds' stores offer for this workload (the older one's create returns a whole row). */
@@ -75,18 +75,10 @@ async function round(open: OpenStore): Promise<RoundFigures> {
 /** better-sqlite3 12, WAL, synchronous=FULL: the same creates (latency, 1/8/64 callers), each a durable insert. */
 function betterSqliteRound(ctor: BetterSqliteConstructor): Promise<Pick<RoundFigures, 'createP50' | 'perSecond'>> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-os-bench-against-'));
-  const db = new ctor(join(dir, 'b.sqlite'));
+  const db = openBetterSqliteJobs(ctor, join(dir, 'b.sqlite'));
   const run = async (): Promise<Pick<RoundFigures, 'createP50' | 'perSecond'>> => {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, persona TEXT NOT NULL, task TEXT NOT NULL, context TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL, created_at INTEGER NOT NULL); CREATE INDEX jobs_pickup ON jobs (status, priority DESC, created_at);`);
-    const insert = db.prepare(`INSERT INTO jobs (id, persona, task, context, status, priority, created_at) VALUES (?, ?, ?, ?, 'queued', 0, ?)`);
     let n = 0;
-    const create = (): Promise<void> => {
-      const j = sample(n);
-      insert.run(`id-${n++}`, j.persona, j.task, j.context, Date.now());
-      return Promise.resolve();
-    };
+    const create = (): Promise<void> => db.create(sample(n++));
     for (let i = 0; i < 200; i++) await create();
     const creates: number[] = [];
     const started = performance.now();
