@@ -84,6 +84,8 @@ interface Slot {
   channel: WorkerChannel | null;
   jobId: string | null;
   ready: Promise<void>;
+  /** It said `ready`: a job given to it starts at once. */
+  loaded: boolean;
   retired: boolean;
   /** Waiting for this worker's answer to `heap`. */
   heapWaiters: ((heap: WorkerHeap) => void)[];
@@ -106,6 +108,8 @@ export class WorkerPool implements Disposable {
   private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribers: (() => void)[] = [];
   private pumping = false;
+  /** A pump asked for while one ran: it runs again when that one ends (a freed slot is never missed). */
+  private pumpAgain = false;
   private disposed = false;
   readonly eta: EtaEstimator;
   private readonly checkpoints = new Map<string, () => void>();
@@ -164,10 +168,18 @@ export class WorkerPool implements Disposable {
 
   /** Starts queued jobs on idle workers; safe to call any time. */
   pump(): void {
-    if (this.pumping || this.disposed) return;
+    if (this.disposed) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
     void this.fill().finally(() => {
       this.pumping = false;
+      if (this.pumpAgain) {
+        this.pumpAgain = false;
+        this.pump();
+      }
     });
   }
 
@@ -189,7 +201,9 @@ export class WorkerPool implements Disposable {
 
   private async fill(): Promise<void> {
     for (;;) {
-      const slot = this.slots.find((s) => s.jobId === null && !s.retired);
+      // A loaded worker first: a job given to one still loading waits for it.
+      const idle = this.slots.filter((s) => s.jobId === null && !s.retired);
+      const slot = idle.find((s) => s.loaded) ?? idle[0];
       // A job retried while its cancelled run is still stopping on a worker waits for that run to
       // let go: two slots holding one id would let the old run's cancel (or its grace timer)
       // land on the new attempt.
@@ -206,18 +220,26 @@ export class WorkerPool implements Disposable {
         await this.settle(job.id, () => this.options.store.fail(job.id, serializeError(err)));
         continue;
       }
-      // A worker that never finishes loading is stopped (its exit ends the wait below) rather
-      // than waited on forever; once it is ready, the job gets its whole limit for the run.
+      // A worker that never finishes loading is stopped (its exit ends the wait) rather than
+      // waited on forever; once it is ready, the job gets its whole limit for the run.
       this.armStartTimer(slot, job.id);
-      await slot.ready;
-      // Cancelled while its worker warmed up: the cancel already released what it could.
-      if (slot.jobId !== job.id || this.options.store.summary(job.id)?.status !== 'running') {
-        if (slot.jobId === job.id) this.release(slot);
-        continue;
-      }
-      this.armJobTimer(slot, job.id);
-      this.post(slot, { type: 'run', jobId: job.id, payload: plan.payload, trace: this.tracing?.runTrace(job.id) ?? null });
+      // Not awaited: while this worker loads, the next job goes to the next idle one.
+      void this.runWhenLoaded(slot, job.id, plan);
     }
+  }
+
+  private async runWhenLoaded(slot: Slot, jobId: string, plan: RunPlan): Promise<void> {
+    await slot.ready;
+    // Cancelled while its worker warmed up: the cancel already released what it could.
+    if (slot.jobId !== jobId || this.options.store.summary(jobId)?.status !== 'running') {
+      if (slot.jobId === jobId) {
+        this.release(slot);
+        this.pump();
+      }
+      return;
+    }
+    this.armJobTimer(slot, jobId);
+    this.post(slot, { type: 'run', jobId, payload: plan.payload, trace: this.tracing?.runTrace(jobId) ?? null });
   }
 
   private spawn(): Slot {
@@ -226,9 +248,10 @@ export class WorkerPool implements Disposable {
     });
     let markReady: () => void = () => undefined;
     const channel = this.options.channel?.((message) => worker.postMessage({ type: 'channel', message } satisfies HostToWorker)) ?? null;
-    const slot: Slot = { worker, channel, jobId: null, ready: new Promise<void>((r) => (markReady = r)), retired: false, heapWaiters: [] };
+    const slot: Slot = { worker, channel, jobId: null, ready: new Promise<void>((r) => (markReady = r)), loaded: false, retired: false, heapWaiters: [] };
     worker.on('message', (message: WorkerToHost) => {
       if (message.type === 'ready') {
+        slot.loaded = true;
         markReady();
         return;
       }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runLoad } from '../../bench/loadFaults';
 import { describeLoad } from '../../bench/load';
 import type { PersonaServices } from '../../src/services';
+import type { JobSummary } from '../../src/jobs/types';
 import { waitFor } from '../harness/waitFor';
 import { startDemoServices } from './demoServices';
 import { REPO_ROOT, useTempDir } from './tempDir';
@@ -59,5 +60,27 @@ describe('a job whose worker never finishes loading', function () {
       assert.match(ended.error?.hint ?? '', /workerCount/);
     }
     assert.equal(s.pool.size, 1);
+  });
+
+  it('keeps the other workers busy while one is still loading (no job waits behind it)', async () => {
+    const mark = join(tmp.path, 'stuck-worker');
+    process.env['AGENT_OS_STUCK_WORKER_MARK'] = mark;
+    try {
+      const workerScript = join(REPO_ROOT, 'out', 'test', 'unit', 'fixtures', 'oneStuckWorker.js');
+      // The start bound outlasts the wait below: only a pool that goes past the loading worker passes.
+      const s = await startDemoServices(tmp.path, { workerScript, workerCount: 2, workerStartTimeoutMs: 120_000 });
+      services = s;
+      const jobs: JobSummary[] = [];
+      for (let i = 0; i < 4; i++) jobs.push(await s.store.create({ persona: 'engineer', task: `job ${i}` }));
+      const completed = await waitFor(() => {
+        const done = jobs.filter((j) => s.store.summary(j.id)?.status === 'completed');
+        return done.length === 3 ? done : undefined;
+      }, { timeoutMs: 30_000, message: 'three of the four jobs to complete on the worker that loaded' });
+      assert.equal(completed.length, 3);
+      const waiting = jobs.filter((j) => !completed.includes(j));
+      assert.equal(s.store.summary(waiting[0]!.id)?.status, 'running', 'the fourth still waits for the stuck worker, within its bound');
+    } finally {
+      delete process.env['AGENT_OS_STUCK_WORKER_MARK'];
+    }
   });
 });
