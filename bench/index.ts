@@ -7,8 +7,8 @@
 // findings, and reading them (bench/findings.ts). Skip parts with --no-vscode, --no-standards,
 // --no-engine, --no-mcp, --no-workflows, --no-caching, --no-tracing, --no-findings;
 // --only-standards, --only-mcp, --only-workflows, --only-caching, --only-tracing and
-// --only-findings run one part alone. --store-against=<checkout> compares this build's job store
-// with another checkout's build and better-sqlite3 in one process (bench/storeAgainst.ts; sized
+// --only-findings run one part alone. --store-against=<checkout>[,<checkout>…] compares this build's job store
+// with other checkouts' builds and better-sqlite3 in one process (bench/storeAgainst.ts; sized
 // by --store-rounds=<n> and --store-big-rounds=<n>) and runs nothing else;
 // --reads-against=<checkout> does the same for reading a file named by input (bench/readsAgainst.ts),
 // and --only-reads gives this build's read figures alone.
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const against = argv.find((a) => a.startsWith('--store-against='))?.slice('--store-against='.length);
   if (against) {
     const { rounds, bigRounds } = storeAgainstOptionsFrom(argv);
-    await storeAgainstBench(against, rounds, bigRounds);
+    await storeAgainstBench(against.split(','), rounds, bigRounds);
     return;
   }
   // --memory, --load and --soak (bench/memory.ts, bench/load.ts, bench/soak.ts) run alone: they load the machine.

@@ -1,6 +1,6 @@
-// `npm run bench -- --store-against=<checkout>`: this build's JobStore and the one built in
-// another checkout (its `npm run build` done), side by side in one process, rounds alternating
-// which goes first, on the same workload. For a change to the store: machine drift between two
+// `npm run bench -- --store-against=<checkout>[,<checkout>…]`: this build's JobStore and the ones
+// built in other checkouts (their `npm run build` done), side by side in one process, each round
+// starting with the next side, on the same workload. For a change to the store: machine drift between two
 // separate bench runs is larger than the differences worth knowing. Figures only.
 // better-sqlite3 (WAL, synchronous=FULL) runs the same rounds beside them, as the durable-write
 // floor to compare with. `--store-rounds=<n>` (default 20) and `--store-big-rounds=<n>` (default
@@ -126,55 +126,57 @@ export function storeAgainstOptionsFrom(argv: string[]): { rounds: number; bigRo
   return { rounds: Math.max(1, num('--store-rounds', 20)), bigRounds: num('--store-big-rounds', 10) };
 }
 
-export async function storeAgainstBench(otherCheckout: string, rounds = 20, bigRounds = 10): Promise<void> {
+export async function storeAgainstBench(otherCheckouts: string[], rounds = 20, bigRounds = 10): Promise<void> {
   const bsq = loadBetterSqlite();
   if (!bsq.ctor) console.log(`better-sqlite3 skipped: it could not be installed or built here (${bsq.why ?? 'unknown'})`);
   const floor: Pick<RoundFigures, 'createP50' | 'perSecond'>[] = [];
-  const otherModule = join(resolve(otherCheckout), 'out', 'src', 'jobs', 'jobStore.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the other build is only known at run time
-  const other = (require(otherModule) as { JobStore: { open(o: { dir: string }): Promise<ComparableStore> } }).JobStore;
-  const sides: [string, OpenStore][] = [
-    ['this build', (dir) => JobStore.open({ dir })],
-    [otherCheckout, (dir) => other.open({ dir })],
-  ];
+  const sides: [string, OpenStore][] = [['this build', (dir) => JobStore.open({ dir })]];
+  for (const checkout of otherCheckouts) {
+    const otherModule = join(resolve(checkout), 'out', 'src', 'jobs', 'jobStore.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the other build is only known at run time
+    const other = (require(otherModule) as { JobStore: { open(o: { dir: string }): Promise<ComparableStore> } }).JobStore;
+    sides.push([checkout, (dir) => other.open({ dir })]);
+  }
   const figures = new Map<string, RoundFigures[]>(sides.map(([name]) => [name, []]));
+  // Each round starts one place further along the list, so no side always runs first or last.
+  const rotated = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length]!);
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? sides : [...sides].reverse();
-    for (const [name, open] of order) figures.get(name)!.push(await round(open));
+    for (const [name, open] of rotated(sides, r)) figures.get(name)!.push(await round(open));
     if (bsq.ctor) floor.push(await betterSqliteRound(bsq.ctor));
   }
   const big = new Map<string, number[]>(sides.map(([name]) => [name, []]));
   for (let r = 0; r < bigRounds; r++) {
-    const order = r % 2 === 0 ? sides : [...sides].reverse();
-    for (const [name, open] of order) big.get(name)!.push(await bigRound(open));
+    for (const [name, open] of rotated(sides, r)) big.get(name)!.push(await bigRound(open));
   }
-  console.log(`\nJobStore side by side (${rounds} rounds in one process, alternating which goes first; medians of the rounds' figures):`);
+  console.log(`\nJobStore side by side (${rounds} rounds in one process, each round starting with the next side; medians of the rounds' figures):`);
   const median = (xs: number[]): number => percentile(xs, 50);
-  const [mine, theirs] = sides.map(([name]) => figures.get(name)!);
+  const mine = figures.get('this build')!;
+  const others = otherCheckouts.map((c) => [c, figures.get(c)!] as const);
   for (const [label, of, format] of [
     ['create p50 (1 caller)', (f: RoundFigures) => f.createP50, fmtMs],
     ['poll (get by id) p50 at 10k rows', (f: RoundFigures) => f.pollP50, fmtMs],
     ['largest event-loop delay, 8k creates by 64 callers', (f: RoundFigures) => f.maxDelay, (ms: number) => `${ms.toFixed(1)} ms`],
   ] as const) {
-    const a = median(mine!.map(of));
-    const b = median(theirs!.map(of));
-    console.log(`  ${label}: this build ${format(a)}, ${otherCheckout} ${format(b)}; ratio ${(a / b).toFixed(2)}x`);
+    const a = median(mine.map(of));
+    console.log(`  ${label}: this build ${format(a)}; ${others.map(([c, fs]) => `${c} ${format(median(fs.map(of)))} (ratio ${(a / median(fs.map(of))).toFixed(2)}x)`).join('; ')}`);
   }
   const callers = [1, 8, 64];
   const rate = (fs: Pick<RoundFigures, 'perSecond'>[], k: number): number => median(fs.map((f) => f.perSecond[k]!));
-  console.log(`  creates/s by ${callers.join(', ')} callers: this build ${callers.map((_, k) => Math.round(rate(mine!, k))).join(', ')}; ${otherCheckout} ${callers.map((_, k) => Math.round(rate(theirs!, k))).join(', ')}`);
+  const rates = (fs: Pick<RoundFigures, 'perSecond'>[]): string => callers.map((_, k) => Math.round(rate(fs, k))).join(', ');
+  console.log(`  creates/s by ${callers.join(', ')} callers: this build ${rates(mine)}; ${others.map(([c, fs]) => `${c} ${rates(fs)} (this build ${callers.map((n, k) => `${n}: ${(rate(mine, k) / rate(fs, k)).toFixed(2)}x`).join(', ')})`).join('; ')}`);
   if (floor.length > 0) {
     const fp50 = median(floor.map((f) => f.createP50));
-    console.log(`  better-sqlite3 12, WAL, synchronous=FULL (${floor.length} rounds): create p50 ${fmtMs(fp50)}; creates/s ${callers.map((_, k) => Math.round(rate(floor, k))).join(', ')}`);
-    for (const [name, fs] of [['this build', mine!], [otherCheckout, theirs!]] as const) {
+    console.log(`  better-sqlite3 12, WAL, synchronous=FULL (${floor.length} rounds): create p50 ${fmtMs(fp50)}; creates/s ${rates(floor)}`);
+    for (const [name, fs] of [['this build', mine] as const, ...others]) {
       console.log(`  ratios, ${name} : better-sqlite3 FULL — create p50 ${(median(fs.map((f) => f.createP50)) / fp50).toFixed(2)}x (goal ≤ 1.2x); creates/s ${callers.map((c, k) => `${c}: ${(rate(fs, k) / rate(floor, k)).toFixed(2)}x`).join(', ')} (goal ≥ 1x at 1, ≥ 2x at 8 and 64)`);
     }
+    // Each round's own ratio: the disk's speed drifts within a run, and a round's sides ran minutes apart at most.
+    const perRound = mine.map((f, i) => f.createP50 / floor[i]!.createP50);
+    console.log(`  this build : better-sqlite3 create p50, round by round: ${perRound.map((x) => x.toFixed(2)).join(', ')}`);
   }
   if (bigRounds === 0) return;
-  const [bigMine, bigTheirs] = sides.map(([name]) => big.get(name)!);
-  const a = median(bigMine!);
-  const b = median(bigTheirs!);
   // One worst pause per round (a major GC, a compaction starting): the rounds spread widely, so the range is printed too.
   const range = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
-  console.log(`  largest event-loop delay, 100k creates by 64 callers (${bigRounds} rounds): this build ${a.toFixed(1)} ms (range ${range(bigMine!)}), ${otherCheckout} ${b.toFixed(1)} ms (range ${range(bigTheirs!)}); ratio ${(a / b).toFixed(2)}x`);
+  const a = median(big.get('this build')!);
+  console.log(`  largest event-loop delay, 100k creates by 64 callers (${bigRounds} rounds): this build ${a.toFixed(1)} ms (range ${range(big.get('this build')!)}); ${otherCheckouts.map((c) => `${c} ${median(big.get(c)!).toFixed(1)} ms (range ${range(big.get(c)!)}; ratio ${(a / median(big.get(c)!)).toFixed(2)}x)`).join('; ')}`);
 }
