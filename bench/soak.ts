@@ -217,12 +217,19 @@ function report(samples: Sample[], cleanups: { atMs: number; line: string }[], c
     ['store on disk', (s) => s.storeKb, 'KB', 0],
     ['jobs kept', (s) => s.jobs, '', 1],
   ];
-  const lines = series.map(([name, get, unit, floor]) => {
-    const perMin = slope(after.map((s) => [s.atMs / 60_000, get(s)]));
-    const mean = after.reduce((sum, s) => sum + get(s), 0) / after.length;
-    const limit = Math.max(floor, (0.1 * mean) / 60);
-    const verdict = Math.abs(perMin) <= limit ? 'flat' : perMin > 0 ? 'GROWING' : 'shrinking';
-    return `${name} ${perMin >= 0 ? '+' : ''}${perMin.toFixed(unit === '' ? 2 : 3)}${unit ? ` ${unit}` : ''}/min (${verdict})`;
-  });
-  console.log(`  slope per minute after the first cleanup (${after.length} samples; flat = under 10% of the mean per hour): ${lines.join('; ')}`);
+  const slopes = (window: Sample[]): string =>
+    series
+      .map(([name, get, unit, floor]) => {
+        const perMin = slope(window.map((s) => [s.atMs / 60_000, get(s)]));
+        const mean = window.reduce((sum, s) => sum + get(s), 0) / window.length;
+        const limit = Math.max(floor, (0.1 * mean) / 60);
+        const verdict = Math.abs(perMin) <= limit ? 'flat' : perMin > 0 ? 'GROWING' : 'shrinking';
+        return `${name} ${perMin >= 0 ? '+' : ''}${perMin.toFixed(unit === '' ? 2 : 3)}${unit ? ` ${unit}` : ''}/min (${verdict})`;
+      })
+      .join('; ');
+  console.log(`  slope per minute after the first cleanup (${after.length} samples; flat = under 10% of the mean per hour): ${slopes(after)}`);
+  // Memory that only climbs to a high-water mark (sql.js's WebAssembly memory never shrinks, code
+  // caches warm up) slopes over the whole run and levels later: the second half tells the two apart.
+  const secondHalf = after.slice(Math.floor(after.length / 2));
+  if (secondHalf.length >= 3) console.log(`  slope per minute over the second half (${secondHalf.length} samples): ${slopes(secondHalf)}`);
 }
