@@ -152,7 +152,8 @@ export class JournaledDatabase {
 
   /**
    * Applies a change in memory and resolves once its journal record is on disk. The record is
-   * handed to the disk first, so the durable write and the sql.js statement overlap.
+   * queued first and written at the end of this turn of the event loop, with any other change
+   * made in it (see Journal).
    *
    * Invariant: replay is deterministic, so a statement that fails here fails the same way on
    * replay, where it is skipped; the journal may hold it, the state never does.

@@ -102,4 +102,44 @@ describe('the journal file (preallocated in zeroed chunks)', () => {
     assert.deepEqual(Journal.read(path()).records.map((r) => r.seq), [1, 2, 3]);
     assert.equal(statSync(path()).size, JOURNAL_CHUNK_BYTES);
   });
+
+  it('writes a lone record on this thread and a batch of callers in the thread pool, each acknowledged only once on disk', async () => {
+    // No write counts as slow here: a slow disk on a busy machine must not change what is counted.
+    const { journal } = await Journal.open(path(), { slowWriteMs: Number.POSITIVE_INFINITY });
+    // Grows the file (a size commit): always in the thread pool.
+    await journal.append(record(1));
+    for (let seq = 2; seq <= 11; seq++) await journal.append(record(seq));
+    assert.deepEqual(journal.writes, { onThisThread: 10, threadPool: 1 });
+    // Eight callers in one turn of the event loop share one write.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => journal.append(record(12 + i))));
+    assert.deepEqual(journal.writes, { onThisThread: 10, threadPool: 2 });
+    await journal.close();
+    assert.deepEqual(Journal.read(path()).records.map((r) => r.seq), Array.from({ length: 19 }, (_, i) => i + 1));
+  });
+
+  it('sends every write to the thread pool for a while after one on this thread was slow', async () => {
+    // Any write is "slow" at 0 ms: the first lone record is the last one written on this thread.
+    const { journal } = await Journal.open(path(), { slowWriteMs: 0 });
+    for (let seq = 1; seq <= 6; seq++) await journal.append(record(seq));
+    assert.deepEqual(journal.writes, { onThisThread: 1, threadPool: 5 });
+    await journal.close();
+    assert.equal(Journal.read(path()).records.length, 6);
+  });
+
+  it('writes appends made before a rotation into the sealed file, and says the last seq it holds', async () => {
+    const { journal } = await Journal.open(path());
+    await journal.append(record(1));
+    const before = journal.append(record(2));
+    const sealed = join(tmp.path, 'jobs.journal.sealed');
+    const rotated = journal.rotate(sealed);
+    // Made after the rotation was asked for: it may still ride with the write queued before it.
+    const after = journal.append(record(3));
+    await Promise.all([before, after]);
+    const lastSealed = await rotated;
+    await journal.close();
+    const inSealed = Journal.read(sealed).records.map((r) => r.seq);
+    assert.deepEqual(inSealed.slice(0, 2), [1, 2], 'every append made before the rotation is sealed');
+    assert.equal(lastSealed, inSealed.at(-1));
+    assert.deepEqual([...inSealed, ...Journal.read(path()).records.map((r) => r.seq)], [1, 2, 3], 'each record once, in order');
+  });
 });
