@@ -44,9 +44,8 @@ const HEADER_BYTES = 8;
 export const JOURNAL_CHUNK_BYTES = 64 * 1024;
 
 /**
- * Appends are opened with O_DSYNC: each write returns only once its data is on the device,
- * the same guarantee as write + fdatasync, in one system call (one thread-pool hop instead of
- * two, which is most of a single caller's latency).
+ * The file is opened with O_DSYNC: each write returns only once its data is on the device,
+ * the same guarantee as write + fdatasync, in one system call.
  */
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_DSYNC;
 
@@ -68,8 +67,6 @@ export interface ReplayResult {
  */
 const DEFAULT_SLOW_WRITE_MS = 10;
 const THREAD_POOL_ONLY_MS = 60_000;
-/** Larger writes (a big completion) always go to the thread pool, and so do writes that grow the file (they also commit its size). */
-const ON_THIS_THREAD_MAX_BYTES = 64 * 1024;
 
 /** The same bytes written on this thread; a short write is finished the same way. */
 function writeAtOnThisThread(fd: number, data: Buffer, position: number): void {
@@ -289,7 +286,9 @@ export class Journal {
     const data = grown === this.allocated ? records : Buffer.concat([records, Buffer.alloc(grown - end)]);
     try {
       // O_DSYNC: durable when write returns (see WRITE_FLAGS).
-      if (batch.length === 1 && grown === this.allocated && data.length <= ON_THIS_THREAD_MAX_BYTES && Date.now() >= this.threadPoolOnlyUntil) {
+      // A write that grows the file also commits its size: it goes to the thread pool, and so
+      // every write on this thread is smaller than a chunk.
+      if (batch.length === 1 && grown === this.allocated && Date.now() >= this.threadPoolOnlyUntil) {
         const started = performance.now();
         this.writes.onThisThread += 1;
         writeAtOnThisThread(fd, data, this.size);
