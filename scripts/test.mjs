@@ -114,6 +114,11 @@ async function main(argv) {
     if (outcome.harnessError) {
       problems.push(`${suite}: ${outcome.harnessError}`);
     }
+    // Each failing test again in the summary: a suite's own report can scroll far above it
+    // (the unit suite's output follows the UI suite's), and a CI log may keep only the end.
+    for (const f of outcome.failures ?? []) {
+      problems.push(`${suite}: ${f.title}: ${firstErrorLine(f.error)}`);
+    }
     totals.passed += outcome.passed;
     totals.failed += outcome.failed;
     report.push(`${suite}: ${outcome.note || `${outcome.passed} passed, ${outcome.failed} failed`} (${seconds} s)`);
@@ -412,7 +417,7 @@ async function runMochaSuite(name, dir, timeoutMs, setupFile, output, niceness =
     const why = `mocha exited with ${code} but reported no failure`;
     return { passed: result.passed, failed: 1, note: `harness failure: ${why}`, harnessError: why };
   }
-  return { passed: result.passed, failed: result.failed };
+  return { passed: result.passed, failed: result.failed, failures: result.failures };
 }
 
 async function runIntegration() {
@@ -440,7 +445,7 @@ async function runIntegration() {
       timeoutMs: INTEGRATION_TIMEOUT_MS,
     });
     printFailures('integration', result.failures);
-    return { passed: result.passed, failed: result.failed };
+    return { passed: result.passed, failed: result.failed, failures: result.failures };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     console.error(`[test] integration: HARNESS FAILURE: ${why}`);
@@ -455,6 +460,12 @@ function printSlowest(suite, fileMs, output) {
   const line = `[test] ${suite}: slowest files: ${slowest.map(([f, ms]) => `${f.replace(/\.test\.js$/, '')} ${(ms / 1000).toFixed(1)} s`).join(', ')}\n`;
   if (output) output.text += line;
   else process.stdout.write(line);
+}
+
+/** The first non-empty line of a failure's error text, cut to fit one summary line. */
+function firstErrorLine(error) {
+  const line = String(error).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 /** Prints a suite's failures, or adds them to `output.text` when its output is held back. */
