@@ -10,7 +10,7 @@ const PERSONAS = ['architect', 'engineer', 'security'];
 
 describe('Ask the Panel in the workbench', function () {
   this.timeout(180_000);
-  const current = useUiSession({ name: 'panel', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  const current = useUiSession({ name: 'panel', shareAs: 'demo-sample', settings: { 'agentOsPersonas.model.provider': 'demo' } });
   /** A tree row whose accessible label contains every part. */
   const row = (...parts: string[]): Locator => current().page.locator(`${SELECTORS.treeRow}${parts.map((p) => `[aria-label*="${p}"]`).join('')}`).first();
 

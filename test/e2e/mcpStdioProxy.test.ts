@@ -6,30 +6,24 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession, type UiSession } from '../harness/uiSession';
 import { waitFor } from '../harness/waitFor';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 describe('An MCP client over stdio, with VS Code owning the store', function () {
   this.timeout(120_000);
-  let session: UiSession | undefined;
+  const current = useUiSession({ name: 'mcp-stdio', shareAs: 'demo-sample', settings: { 'agentOsPersonas.model.provider': 'demo' } });
   let client: Client | undefined;
   const stderr: string[] = [];
 
-  before(async () => {
-    session = await startUiSession({ name: 'mcp-stdio', settings: { 'agentOsPersonas.model.provider': 'demo' } });
-  });
   after(async () => {
     await client?.close();
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
   });
 
   it('a job invoked over stdio appears in the Persona Jobs tree and completes there', async () => {
-    if (!session?.workspaceFolder) throw new Error('the UI session did not start');
+    const session = current();
+    if (!session.workspaceFolder) throw new Error('the UI session has no folder open');
     const folder = session.workspaceFolder;
     // The extension publishes its endpoint once its store is open.
     await waitFor(() => existsSync(join(folder, '.agent-os', 'mcp-endpoint.json')), { timeoutMs: 60_000, message: 'the extension never published its MCP endpoint' });
@@ -43,7 +37,7 @@ describe('An MCP client over stdio, with VS Code owning the store', function () 
     assert.match(stderr.join(''), /VS Code owns the job store; forwarding/);
 
     await session.runCommand('Personas: Focus on Persona Jobs View', 30_000);
-    const row = (extra = ''): ReturnType<UiSession['page']['locator']> => session!.page.locator(`${SELECTORS.treeRow}[aria-label*="security: From an outside agent"]${extra}`).first();
+    const row = (extra = ''): ReturnType<UiSession['page']['locator']> => session.page.locator(`${SELECTORS.treeRow}[aria-label*="security: From an outside agent"]${extra}`).first();
     await row().waitFor({ state: 'visible', timeout: 30_000 });
     await row('[aria-label*="completed"]').waitFor({ state: 'visible', timeout: 60_000 });
     await session.screenshot('stdio-job-in-tree');

@@ -22,7 +22,7 @@ async function probe<T>(frame: Frame, source: string): Promise<T> {
 
 describe('the Metrics view in the workbench', function () {
   this.timeout(240_000);
-  const current = useUiSession({ name: 'metrics', settings: { 'agentOsPersonas.model.provider': 'demo', 'workbench.colorTheme': 'Default Light Modern' } });
+  const current = useUiSession({ name: 'metrics', shareAs: 'demo-light', settings: { 'agentOsPersonas.model.provider': 'demo', 'workbench.colorTheme': 'Default Light Modern' } });
   let client: Client | undefined;
 
   after(async () => {

@@ -8,7 +8,7 @@ import { SELECTORS, useUiSession, type UiSession } from '../harness/uiSession';
 
 describe('A newcomer\'s first steps in the workbench', function () {
   this.timeout(180_000);
-  const current = useUiSession({ name: 'newcomer', settings: { 'agentOsPersonas.model.provider': 'demo' } });
+  const current = useUiSession({ name: 'newcomer', shareAs: 'demo-sample', settings: { 'agentOsPersonas.model.provider': 'demo' } });
   // A test that failed with a picker open must not leave it in the next one's way.
   afterEach(async () => {
     await current().page.keyboard.press('Escape');

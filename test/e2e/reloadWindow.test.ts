@@ -2,24 +2,16 @@
 // extension host restart, runs again and completes, and the tree shows it all along; the
 // reloaded window follows it again (progress notification, then the result).
 import * as assert from 'node:assert/strict';
-import { SELECTORS, startUiSession, type UiSession } from '../harness/uiSession';
+import { SELECTORS, useUiSession } from '../harness/uiSession';
 
 describe('Reload the window while a job runs', function () {
   this.timeout(180_000);
-  let session: UiSession | undefined;
-
-  before(async () => {
-    session = await startUiSession({ name: 'reload', settings: { 'agentOsPersonas.model.provider': 'demo' } });
-  });
-  after(async () => {
-    await session?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
-  });
+  // The last of the files sharing this workbench (mocha runs them in name order): a reload
+  // would hand the next one a window that has just started.
+  const current = useUiSession({ name: 'reload', shareAs: 'demo-sample', settings: { 'agentOsPersonas.model.provider': 'demo' } });
 
   it('re-queues the job across the extension host restart and completes it', async () => {
-    if (!session) throw new Error('the UI session did not start');
+    const session = current();
     const { page } = session;
     await session.runCommand('Personas: Ask a Persona…', 60_000);
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Ask a Persona' }).waitFor({ state: 'visible', timeout: 30_000 });

@@ -13,7 +13,7 @@ const STEP_PREFIX = 'agent-os.agent-os-personas#agentOsPersonas.gettingStarted#'
 
 describe('The getting-started walkthrough', function () {
   this.timeout(120_000);
-  const current = useUiSession({ name: 'walkthrough', settings: { 'agentOsPersonas.model.provider': 'demo', 'workbench.colorTheme': 'Default Light Modern' } });
+  const current = useUiSession({ name: 'walkthrough', shareAs: 'demo-light', settings: { 'agentOsPersonas.model.provider': 'demo', 'workbench.colorTheme': 'Default Light Modern' } });
   const step = (id: string): Locator => current().page.locator(`.getting-started-step[data-step-id="${STEP_PREFIX}${id}"]`);
   const checkbox = (id: string): Locator => current().page.locator(`[data-done-step-id="${STEP_PREFIX}${id}"]`);
   /** The markdown media beside the selected step: a webview, two iframes down. */

@@ -169,16 +169,68 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
 }
 
 /**
+ * Sessions kept open from one test file to the next, by the `shareAs` key they were asked for
+ * with; all closed when the suite ends. A workbench start costs about 40 s of CPU (code-server,
+ * its extension host and chromium loading the workbench), a large part of the UI suite's time
+ * on two cores.
+ */
+const sharedSessions = new Map<string, Promise<UiSession>>();
+
+// A root-level hook (this module is first loaded by a test file, with mocha's globals defined):
+// the shared sessions end with the suite. Outside mocha there is nothing to register.
+if (typeof after === 'function') {
+  after(async () => {
+    const sessions = [...sharedSessions.values()];
+    sharedSessions.clear();
+    for (const session of sessions) await (await session.catch(() => undefined))?.close();
+  });
+}
+
+/**
+ * Brings a shared workbench back to a plain state for the next file: no picker, no open editor,
+ * no notification, the Explorer in the side bar. What the earlier files did stays in the store and the tree, which
+ * is what a person's own window holds too; the tests find their rows by their own task text.
+ */
+async function tidyForNextFile(session: UiSession): Promise<void> {
+  const { page } = session;
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  // The Explorer in front, as in a new window: a click on the Personas icon then opens its view
+  // (on the view already in front it would close the side bar).
+  for (const command of ['View: Close All Editors', 'Notifications: Clear All Notifications', 'View: Show Explorer']) {
+    await session.runCommand(command, 30_000);
+  }
+  await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/**
  * One UI session for a mocha `describe`: started before its tests, closed after them, a
  * screenshot of each failed test. Returns the session for the tests (throws when it did not start).
+ *
+ * With `shareAs`, files asking for the same key share one workbench (the first one's options
+ * start it, so files sharing a key must ask for the same settings): it is tidied between files
+ * (tidyForNextFile) and closed when the suite ends. Screenshots still carry each file's `name`.
  */
-export function useUiSession(options: UiSessionOptions): () => UiSession {
+export function useUiSession(options: UiSessionOptions & { shareAs?: string }): () => UiSession {
   let session: UiSession | undefined;
+  const { shareAs } = options;
   before(async () => {
-    session = await startUiSession(options);
+    if (shareAs === undefined) {
+      session = await startUiSession(options);
+      return;
+    }
+    let shared = sharedSessions.get(shareAs);
+    const reused = shared !== undefined;
+    if (!shared) {
+      shared = startUiSession({ ...options, name: shareAs });
+      sharedSessions.set(shareAs, shared);
+    }
+    const live = await shared;
+    if (reused) await tidyForNextFile(live);
+    session = { ...live, screenshot: (shot) => screenshot(live.page, `e2e-${options.name}-${shot}`) };
   });
   after(async () => {
-    await session?.close();
+    if (shareAs === undefined) await session?.close();
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await session?.screenshot(`failure-${this.currentTest.title}`);
