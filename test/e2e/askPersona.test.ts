@@ -116,9 +116,18 @@ describe('Ask a Persona in the workbench', function () {
     await problem.click();
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Control+.');
     const dismiss = page.locator('.action-widget .monaco-list-row', { hasText: 'Dismiss "Hard-coded credential"…' }).first();
-    await dismiss.waitFor({ state: 'visible', timeout: 15_000 });
+    // Control+. before the extension host has answered for this line shows no action (seen on a
+    // busy machine): ask again, within one deadline, as a person would.
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      await page.keyboard.press('Control+.');
+      const shown = await dismiss.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (Date.now() > deadline) throw new Error('the lightbulb menu never offered Dismiss "Hard-coded credential"… in 45 s');
+      await page.keyboard.press('Escape');
+      await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
     assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Ask security to explain "Hard-coded credential"' }).first().isVisible());
     assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Propose a standard from "Hard-coded credential"' }).first().isVisible());
     await current().screenshot('lightbulb');

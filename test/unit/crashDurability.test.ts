@@ -4,7 +4,7 @@ import { SCENARIOS, describeReport, runScenario } from './crashMatrix';
 import { CRASH_STORE_SCHEMA } from './fixtures/crashMatrixShared';
 
 /** CI-sized: `npm run bench -- --crash` runs the same matrix with 200 trials per scenario. */
-const TRIALS = 8;
+const TRIALS = 6;
 
 describe('durability under kill -9: the crash matrix', function () {
   this.timeout(240_000);

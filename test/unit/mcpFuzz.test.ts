@@ -28,6 +28,11 @@ import { demoSettings, startDemoServices } from './demoServices';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 1_733_911);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 3000);
+/**
+ * The swappers rest 2 ms after each 20 swaps: still thousands of swaps a second through the
+ * whole run, without two processes spinning on the two cores the full test run has.
+ */
+const SWAP_PAUSE_MS = 2;
 /** Queued jobs beyond this are cancelled after each call: the two workers run what they can, the rest is cancelled. */
 const MAX_QUEUED = 3;
 const CALL_TIMEOUT_MS = 20_000;
@@ -178,8 +183,8 @@ describe('MCP tools under fuzzed input (fast-check, real SDK client, demo model)
 
     // Two processes swap links between a target inside and one outside for the whole run.
     const swappers = process.platform === 'win32' ? [] : [
-      spawn(process.execPath, [SWAPPER, join(sandbox.workspace, 'swapping', 'file'), join(sandbox.workspace, 'README.md'), join(sandbox.root, 'outside', 'secret.txt'), '0'], { stdio: 'ignore' }),
-      spawn(process.execPath, [SWAPPER, join(sandbox.workspace, 'swapping', 'dir'), join(sandbox.workspace, 'src'), join(sandbox.root, 'outside'), '0'], { stdio: 'ignore' }),
+      spawn(process.execPath, [SWAPPER, join(sandbox.workspace, 'swapping', 'file'), join(sandbox.workspace, 'README.md'), join(sandbox.root, 'outside', 'secret.txt'), '0', String(SWAP_PAUSE_MS)], { stdio: 'ignore' }),
+      spawn(process.execPath, [SWAPPER, join(sandbox.workspace, 'swapping', 'dir'), join(sandbox.workspace, 'src'), join(sandbox.root, 'outside'), '0', String(SWAP_PAUSE_MS)], { stdio: 'ignore' }),
     ];
     stopSwappers = () => swappers.forEach((c) => c.kill('SIGKILL'));
     services = await startDemoServices(sandbox.workspace, { modelSettings: () => demoSettings(1024), log: (line) => logs.push(line) });
