@@ -94,6 +94,9 @@ describe('Start Workflow in the workbench', function () {
     await current().screenshot('phases-mid-way');
     await page.locator(`${JOB_ROW}[aria-label*="4 of 4 phases accepted"]`).first().waitFor({ state: 'visible', timeout: 90_000 });
     await page.locator(`${JOB_ROW}[aria-label*="completed"]`).first().waitFor({ state: 'visible', timeout: 60_000 });
+    // The completed job's report opens by itself (this person started it). Wait for it: opening
+    // later, it would close the Workflow Sessions picker below (seen on a busy machine).
+    await page.locator('.tabs-container .tab', { hasText: /Preview workflow-executor-/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     for (let i = 0; i < 4; i++) await phaseRow(page, i, 'accepted').waitFor({ state: 'visible', timeout: 15_000 });
     // The demo submits prose to the first gate before its evidence: the row counts the refusal.
     assert.match((await phaseRow(page, 0).getAttribute('aria-label')) ?? '', /accepted · 2 attempts, 1 refused/);
